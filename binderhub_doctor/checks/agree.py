@@ -1,0 +1,31 @@
+"""`kind: agree`: two values that must say the same thing (compared as urls, hosts or text)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..paths import parse_path
+from .base import Hit, render
+
+
+def host(value: str) -> str:
+    text = value if "://" in value else "https://" + value
+    return (urlsplit(text).hostname or "").lower()
+
+
+def url(value: str) -> str:
+    return value.rstrip("/") if value.count("/") > 2 else value.rstrip("/")
+
+
+_TRANSFORMS = {"host": host, "url": url, "text": lambda v: v}
+
+
+def check(values, spec, context):
+    path, other = parse_path(spec["path"]), parse_path(spec["other"])
+    a, b = values.get(path), values.get(other)
+    if not isinstance(a, str) or not isinstance(b, str) or not a or not b:
+        return
+    transform = _TRANSFORMS[spec.get("compare", "text")]
+    if transform(a) != transform(b):
+        message = spec.get("message", "{path} ({value}) does not agree with {other} ({other_value})")
+        yield Hit(path, render(message, values, path, other=spec["other"], other_value=values.show(other)))

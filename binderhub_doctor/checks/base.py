@@ -1,0 +1,96 @@
+"""What every check kind shares: the hit it yields, conditions, and message formatting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..documents import Position
+from ..paths import expand, parse_path
+from ..values import Values, format_path
+
+
+@dataclass
+class Hit:
+    """One place a check found wrong. The engine turns it into a Finding."""
+
+    path: tuple | None
+    message: str
+    severity: str | None = None  # None: the rule's severity
+    position: Position | None = None  # None: where `path` was written
+    fix: str | None = None  # None: the rule's fix
+
+
+@dataclass
+class Context:
+    """What a check may know beyond the values: the options of this run."""
+
+    chart_version: str | None = None
+    chart_key: tuple = ()  # parsed chart version, see chart_versions.parse
+    options: dict = field(default_factory=dict)
+
+
+def paths_of(values: Values, spec: dict, key: str = "path") -> list[tuple]:
+    patterns = spec.get(key)
+    if patterns is None:
+        return []
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    found: list[tuple] = []
+    for pattern in patterns:
+        found.extend(expand(values.data, parse_path(pattern)))
+    return found
+
+
+def render(template: str, values: Values, path: tuple | None, **extra) -> str:
+    """Fill `{value}`, `{path}`, `{key}` and any extra names into a rule's message."""
+    fields = {
+        "value": values.show(path) if path is not None else "",
+        "path": format_path(path) if path is not None else "",
+        "key": str(path[-1]) if path else "",
+    }
+    fields.update(extra)
+    return re.sub(r"\{(\w+)\}", lambda m: str(fields.get(m.group(1), m.group(0))), template)
+
+
+def condition_holds(values: Values, condition: dict) -> bool:
+    path = parse_path(condition["path"])
+    present = values.has(path)
+    value = values.get(path)
+    if "present" in condition:
+        return present == bool(condition["present"])
+    if not present:
+        return condition.get("default_holds", False)
+    if "equals" in condition:
+        return value == condition["equals"]
+    if "not_equals" in condition:
+        return value != condition["not_equals"]
+    if "in" in condition:
+        return value in condition["in"]
+    if "matches" in condition:
+        return isinstance(value, str) and re.search(condition["matches"], value) is not None
+    if "truthy" in condition:
+        return bool(value) == bool(condition["truthy"])
+    return True
+
+
+def conditions_hold(values: Values, conditions) -> bool:
+    if not conditions:
+        return True
+    return all(condition_holds(values, c) for c in conditions)
+
+
+def type_name(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if value == int(value) and abs(value) < 2**63 else "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    return "mapping"

@@ -1,0 +1,1 @@
+"""Checks that no declarative kind can express; each rule file names them by `module.function`."""

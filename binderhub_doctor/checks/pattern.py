@@ -1,0 +1,23 @@
+"""`kind: pattern`: a string value must match (`match`) or must not match (`forbid`) a regex."""
+
+from __future__ import annotations
+
+import re
+
+from .base import Hit, paths_of, render
+
+DEFAULT_MESSAGE = "{path} is {value}, which does not have the expected form"
+
+
+def check(values, spec, context):
+    flags = re.IGNORECASE if spec.get("ignore_case") else 0
+    match = re.compile(spec["match"], flags) if "match" in spec else None
+    forbid = re.compile(spec["forbid"], flags) if "forbid" in spec else None
+    for path in paths_of(values, spec):
+        value = values.get(path)
+        if not isinstance(value, str):
+            continue
+        if match is not None and not match.search(value):
+            yield Hit(path, render(spec.get("message", DEFAULT_MESSAGE), values, path))
+        elif forbid is not None and forbid.search(value):
+            yield Hit(path, render(spec.get("message", DEFAULT_MESSAGE), values, path))

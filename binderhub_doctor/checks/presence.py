@@ -1,0 +1,33 @@
+"""`kind: required` (a value must be set) and `kind: forbidden` (a key must not be there)."""
+
+from __future__ import annotations
+
+from ..paths import parse_path
+from .base import Hit, paths_of, render
+
+
+def required(values, spec, context):
+    """Missing values are warnings by default: another values file or --set may supply them."""
+    if context.options.get("incomplete"):
+        return  # a file could not be read; what looks missing may be in it
+    for text in spec["path"] if isinstance(spec["path"], list) else [spec["path"]]:
+        path = parse_path(text)
+        value = values.get(path)
+        empty = value is None or (spec.get("empty_is_missing", True) and value == "")
+        if not empty:
+            continue
+        present = values.has(path)
+        severity = spec.get("present_severity") if present else spec.get("missing_severity", "warning")
+        message = spec.get("message", "{path} is not set")
+        yield Hit(path if present else _nearest(values, path), render(message, values, path, path=text),
+                  severity=severity)
+
+
+def forbidden(values, spec, context):
+    for path in paths_of(values, spec):
+        yield Hit(path, render(spec.get("message", "{path} must not be set"), values, path))
+
+
+def _nearest(values, path: tuple) -> tuple:
+    """The path itself, so findings name what is missing even though it has no line."""
+    return path

@@ -1,0 +1,42 @@
+"""`kind: type`: a value must have one of the given types (as traitlets or the chart expect)."""
+
+from __future__ import annotations
+
+from .base import Hit, paths_of, render, type_name
+
+_BOOL_TEXT = {"true", "false", "yes", "no", "on", "off"}
+
+
+def check(values, spec, context):
+    wanted = spec["type"] if isinstance(spec["type"], list) else [spec["type"]]
+    if "number" in wanted:
+        wanted = wanted + ["integer"]
+    for path in paths_of(values, spec):
+        value = values.get(path)
+        actual = type_name(value)
+        if actual in wanted:
+            continue
+        expected = " or ".join(wanted)
+        if actual == "null":
+            message = spec.get("null_message") or (
+                f"{{path}} is empty (null), but must be {_article(expected)}; "
+                "an empty value reaches BinderHub as None and stops it at start-up")
+        elif actual == "string" and "boolean" in wanted and value.strip().lower() in _BOOL_TEXT:
+            message = "{path} is the string {value}, not a boolean; remove the quotes"
+        elif actual == "string" and set(wanted) & {"integer", "number"} and _is_number(value):
+            message = "{path} is the string {value}, not a number; remove the quotes"
+        else:
+            message = spec.get("message") or f"{{path}} is {_article(actual)} ({{value}}), but must be {_article(expected)}"
+        yield Hit(path, render(message, values, path))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _article(kind: str) -> str:
+    return ("an " if kind[:1] in "aeiou" else "a ") + kind

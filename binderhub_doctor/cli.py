@@ -1,0 +1,149 @@
+"""Command line: parses options and wires the modules together; it decides nothing itself.
+
+Exit codes (public, see README): 0 no finding at the failing level, 1 findings at the failing
+level (or a failed check), 2 unusable invocation or input.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageProblem(click.ClickException):
+    """Unusable input: one clear line on stderr, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None) -> None:
+        click.echo(f"binderhub-doctor: error: {self.format_message()}", err=True)
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("HELM_DEBUG", "").strip().lower() in ("1", "true", "yes") or \
+        os.environ.get("BINDERHUB_DOCTOR_DEBUG", "") not in ("", "0")
+
+
+def colour_wanted(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def split_list(values: tuple[str, ...]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="binderhub-doctor")
+def cli():
+    """Catch BinderHub misconfigurations before you deploy.
+
+    Lint secret.yaml and config.yaml offline, probe the registry and repository-provider
+    credentials, and install or upgrade the chart safely.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
+              help="Output format. Default: text, or github when GITHUB_ACTIONS=true.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--secret-file", "secret_files", multiple=True, type=click.Path(),
+              help="The file that holds secrets (default: files named *secret*.yaml or under secrets/).")
+@click.option("--values-key", help="Lint the BinderHub values found under this key of a meta-chart (e.g. binderhub).")
+@click.option("--no-values-key", is_flag=True, help="Do not detect a meta-chart key automatically.")
+@click.option("--chart-version", help="BinderHub chart version the values are for (default: the newest known).")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files (repeatable).")
+@click.option("--config", "config_file", type=click.Path(), help="Config file (default: .binderhub-doctor.yaml found upwards).")
+@click.option("--select", multiple=True, help="Only these rule ids/prefixes/names (comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rule ids/prefixes/names (comma-separated).")
+@click.option("--no-color", is_flag=True, help="No colour (NO_COLOR is honoured too).")
+@click.option("--quiet", "-q", is_flag=True, help="Text format: no fix hints.")
+def lint(files, fmt, output, strict, secret_files, values_key, no_values_key, chart_version, rule_dirs,
+         config_file, select, ignore, no_color, quiet):
+    """Lint values files offline (default: secret.yaml and config.yaml here).
+
+    FILES are merged in order, as `helm -f A -f B` merges them; a folder stands for its
+    secret*.yaml, config*.yaml and values*.yaml files, secret files first.
+    """
+    from .lint_command import LintOptions, run_lint
+
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    options = LintOptions(
+        files=list(files), fmt=fmt, output=output, strict=strict, secret_files=list(secret_files),
+        values_key="" if no_values_key else values_key, chart_version=chart_version,
+        rule_dirs=list(rule_dirs), config_file=config_file, select=split_list(select),
+        ignore=split_list(ignore), colour=colour_wanted(no_color) and not output, quiet=quiet,
+    )
+    sys.exit(run_lint(options, UsageProblem))
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files.")
+def rules_command(fmt, rule_dirs):
+    """List every rule: id, name, severity, summary."""
+    import json
+
+    rules = _load_rules(rule_dirs)
+    if fmt == "json":
+        click.echo(json.dumps({"version": 1, "rules": [r.summary_dict() for r in rules]}, indent=2))
+        return
+    width = max(len(r.name) for r in rules)
+    for rule in rules:
+        click.echo(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<7}  {rule.summary}")
+
+
+@cli.command()
+@click.argument("rule_id")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files.")
+def explain(rule_id, rule_dirs):
+    """Explain one rule (by id or name), with examples that pass and fail."""
+    from .ruleset import find_rule
+    from .rule_docs import explain_text
+
+    rules = _load_rules(rule_dirs)
+    rule = find_rule(rules, rule_id)
+    if rule is None:
+        from .paths import closest
+
+        guess = closest(rule_id, [r.name for r in rules] + [r.id for r in rules], cutoff=0.6)
+        hint = f"; did you mean {guess}?" if guess else "; `binderhub-doctor rules` lists them"
+        raise UsageProblem(f"no rule `{rule_id}`{hint}")
+    click.echo(explain_text(rule))
+
+
+def _load_rules(rule_dirs):
+    from .ruleset import RuleFileError, load_rules
+
+    try:
+        return load_rules(list(rule_dirs))
+    except RuleFileError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def main(argv=None):
+    try:
+        cli.main(args=argv, prog_name=os.environ.get("BINDERHUB_DOCTOR_PROG", "binderhub-doctor"),
+                 standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("binderhub-doctor: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line, with no value that could be a secret
+        if debug_enabled():
+            raise
+        click.echo(f"binderhub-doctor: internal error ({type(exc).__name__}); "
+                   "rerun with BINDERHUB_DOCTOR_DEBUG=1 for details and please report it", err=True)
+        sys.exit(EXIT_USAGE)

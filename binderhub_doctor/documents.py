@@ -1,0 +1,490 @@
+"""Load one values file into plain data that remembers where every key and value came from.
+
+Scalars are read the way Helm reads them (go-yaml v2 through sigs.k8s.io/yaml), not the way
+PyYAML's defaults do: ``40e9`` is a number, ``0o17`` is 15, ``2026-01-01`` stays a string and
+``y``/``n``/``on``/``off`` are booleans, even as keys (which then become the strings "true" and
+"false"). Anything that would stop Helm, or that Helm accepts silently but surely did not mean
+(duplicate keys), is recorded as a :class:`Problem` instead of raising.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # libyaml is much faster; the pure-Python parser gives the same nodes and marks.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+PathKey = tuple  # a values path: ("config", "BinderHub", "image_prefix") or ("list", 0)
+
+MAX_NODES = 250_000  # expanded values; an alias bomb stops here instead of eating memory
+MAX_DEPTH = 400  # nesting; deeper documents are refused before Python's recursion limit
+MAX_BYTES = 64 * 1024 * 1024
+
+GIT_CRYPT_MAGIC = b"\x00GITCRYPT\x00"
+
+_TRUE = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"}
+_FALSE = {"n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_SPECIAL_FLOATS = {
+    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
+    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
+    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+}
+_YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_GO_INT = re.compile(
+    r"^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$"
+)
+_TIMESTAMP = re.compile(
+    r"^\d{4}-\d{1,2}-\d{1,2}"
+    r"(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::?\d{2})?))?)?$"
+)
+_FLOAT_EXACT_LIMIT = 2**53  # Helm keeps every number as a float64
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_PLAIN = "!binderhub-doctor/plain"  # an untagged plain scalar: Helm's resolution rules apply
+_QUOTED = "!binderhub-doctor/quoted"  # an untagged quoted or block scalar: always a string
+_KNOWN_TAGS = {
+    _STR_TAG, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:binary", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge",
+}
+
+
+@dataclass(frozen=True)
+class Position:
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Problem:
+    """Something wrong with the file itself, before any rule runs."""
+
+    rule: str
+    message: str
+    position: Position | None
+    path: PathKey | None = None
+    hint: str | None = None
+    severity: str = "error"
+
+
+@dataclass
+class Document:
+    file: str
+    data: dict = field(default_factory=dict)
+    value_positions: dict[PathKey, Position] = field(default_factory=dict)
+    key_positions: dict[PathKey, Position] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    skipped: str | None = None  # why the file was not read, e.g. "encrypted (git-crypt)"
+
+    def position(self, path: PathKey) -> Position | None:
+        """Where a finding about ``path`` should point: the key for collections, else the value."""
+        value_pos = self.value_positions.get(path)
+        key_pos = self.key_positions.get(path)
+        return key_pos if key_pos is not None else value_pos
+
+
+class _HelmLoader(_Loader):
+    """Leaves untagged scalars unresolved, so that Helm's rules, not YAML 1.1's, decide."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN
+        if kind is yaml.ScalarNode and implicit[1]:
+            return _QUOTED
+        return super().resolve(kind, value, implicit)
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark=None, hint: str | None = None):
+        super().__init__(message)
+        self.mark = mark
+        self.hint = hint
+
+
+def load_document(path: str | Path, display_name: str | None = None) -> Document:
+    """Read ``path``; every failure becomes a Problem on the returned Document, never an exception
+    (except OSError for files that cannot be opened, which the caller reports as unusable input)."""
+    name = display_name or str(path)
+    path = Path(path)
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    doc = Document(file=name)
+    if raw.startswith(GIT_CRYPT_MAGIC):
+        doc.skipped = "encrypted (git-crypt)"
+        return doc
+    if len(raw) > MAX_BYTES:
+        doc.problems.append(Problem(
+            "file-unreadable", f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; not a values file",
+            Position(name, 1, 1), hint="Pass only Helm values files."))
+        return doc
+    text = _decode(raw, doc)
+    if text is None:
+        return doc
+    doc.lines = text.splitlines()
+    return parse_text(text, doc)
+
+
+def parse_text(text: str, doc: Document) -> Document:
+    name = doc.file
+    if not doc.lines:
+        doc.lines = text.splitlines()
+    try:
+        root = _compose_first(text, doc)
+    except yaml.MarkedYAMLError as exc:
+        doc.problems.append(_syntax_problem(exc, doc))
+        return doc
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        pos = getattr(exc, "position", None)
+        line, col = _line_col(text, pos) if pos is not None else (1, 1)
+        doc.problems.append(Problem(
+            "yaml-syntax", f"YAML cannot read this file: {_first_line(exc)}", Position(name, line, col),
+            hint="Remove control characters (such as NUL bytes) and save the file as UTF-8."))
+        return doc
+    except RecursionError:
+        doc.problems.append(Problem(
+            "yaml-syntax", "the YAML is nested too deeply to read", Position(name, 1, 1),
+            hint="A values file never needs hundreds of nested levels; check for a generated or corrupted file."))
+        return doc
+    if root is None:
+        return doc  # an empty file (or only comments) is an empty set of values, as for Helm
+    builder = _Builder(doc)
+    try:
+        data = builder.build(root, ())
+    except _Refused as exc:
+        doc.problems.append(Problem(
+            "yaml-syntax", str(exc), _mark_position(name, exc.mark), hint=exc.hint))
+        return doc
+    if data is None:
+        return doc
+    if not isinstance(data, dict):
+        doc.problems.append(Problem(
+            "values-not-a-mapping",
+            f"the file's top level is a {_kind(data)}, but Helm values must be a mapping of keys",
+            _mark_position(name, root.start_mark),
+            hint="Start the file with top-level keys such as `config:` or `registry:`."))
+        return doc
+    doc.data = data
+    return doc
+
+
+def _decode(raw: bytes, doc: Document) -> str | None:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        doc.problems.append(Problem(
+            "file-encoding",
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; Helm cannot read this file",
+            Position(doc.file, line, column),
+            hint="Save the file as UTF-8. If it is encrypted (git-crypt, sops), lint the decrypted copy."))
+        return None
+
+
+def _compose_first(text: str, doc: Document):
+    """Compose the first YAML document as Helm does; later documents are ignored by Helm."""
+    loader = _HelmLoader(text)
+    try:
+        if loader.check_node():
+            root = loader.get_node()
+        else:
+            return None
+        # Helm reads only the first document: the rest are parsed (so errors there still show)
+        # but ignored, which is worth a warning.
+        if loader.check_node():
+            extra = loader.get_node()
+            doc.problems.append(Problem(
+                "multiple-documents",
+                "this file has more than one YAML document (`---`); Helm reads only the first and ignores the rest",
+                _mark_position(doc.file, extra.start_mark), severity="warning",
+                hint="Put all values in one document, or split them into separate values files."))
+        return root
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    """Turns composed YAML nodes into Helm's view of the data, recording positions."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.count = 0
+        self.active: set[int] = set()
+
+    def build(self, node, path: PathKey, depth: int = 0):
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Refused(
+                f"the file expands to more than {MAX_NODES:,} values (anchors and aliases multiplied out)",
+                node.start_mark, hint="This looks like an alias bomb; Helm would run out of memory on it.")
+        if depth > MAX_DEPTH:
+            raise _Refused("the YAML is nested too deeply", node.start_mark,
+                           hint="A values file never needs hundreds of nested levels.")
+        self.doc.value_positions.setdefault(path, _mark_position(self.doc.file, node.start_mark))
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if id(node) in self.active:
+            raise _Refused("an alias refers to the node that contains it (a recursive structure)",
+                           node.start_mark, hint="Helm cannot expand recursive anchors; remove the alias.")
+        self.active.add(id(node))
+        try:
+            self._check_tag(node)
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            return self._mapping(node, path, depth)
+        finally:
+            self.active.discard(id(node))
+
+    def _check_tag(self, node) -> None:
+        tag = node.tag or ""
+        if tag in _KNOWN_TAGS or tag in (_PLAIN, _QUOTED, "!"):
+            return
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        self.doc.problems.append(Problem(
+            "yaml-tag", f"the YAML tag {shown} is ignored by Helm; the value is read as plain text",
+            _mark_position(self.doc.file, node.start_mark), severity="warning",
+            hint="Remove the tag; Helm values carry no types beyond strings, numbers, booleans, lists and maps."))
+
+    def _mapping(self, node, path: PathKey, depth: int) -> dict:
+        result: dict = {}
+        seen: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or (
+                key_node.tag == _PLAIN and key_node.value == "<<"
+            ):
+                self._merge_into(result, value_node, path, depth)
+                continue
+            key = self._key(key_node)
+            if key in seen:
+                first = seen[key]
+                self.doc.problems.append(Problem(
+                    "duplicate-key",
+                    f"key `{key}` appears twice in this mapping (first at line {first.line + 1}); "
+                    "Helm silently keeps only this last one and drops everything under the first",
+                    _mark_position(self.doc.file, key_node.start_mark), path=path + (key,),
+                    hint="Merge the two blocks into one, or delete the one you do not want."))
+                self._forget(path + (key,))
+            seen[key] = key_node.start_mark
+            self.doc.key_positions[path + (key,)] = _mark_position(self.doc.file, key_node.start_mark)
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+    def _merge_into(self, result: dict, value_node, path: PathKey, depth: int) -> None:
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        # go-yaml v2 applies a list of merged maps last-to-first, so earlier ones win.
+        for source in reversed(sources):
+            merged = self.build(source, path, depth + 1)
+            if not isinstance(merged, dict):
+                raise _Refused("a merge key (`<<`) must refer to a mapping", source.start_mark)
+            result.update(merged)
+
+    def _forget(self, path: PathKey) -> None:
+        size = len(path)
+        for table in (self.doc.value_positions, self.doc.key_positions):
+            for stale in [p for p in table if p[:size] == path]:
+                del table[stale]
+
+    def _key(self, node) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise _Refused("a mapping key must be a plain value, not a list or mapping", node.start_mark,
+                           hint="Helm values keys are strings; quote the key.")
+        return key_string(self._scalar(node))
+
+    def _scalar(self, node):
+        tag = node.tag
+        if tag == _PLAIN:
+            return resolve_plain(node.value)
+        if tag in (_STR_TAG, _QUOTED, "!", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:timestamp"):
+            return node.value
+        if tag in _KNOWN_TAGS:  # !!int, !!float, !!bool, !!null: the text decides, as in go-yaml
+            return resolve_plain(node.value)
+        self._check_tag(node)
+        return node.value
+
+
+def resolve_plain(text: str):
+    """The value go-yaml v2 gives a plain (unquoted) scalar, as Helm then stores it."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if text in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[text]
+    first = text[0]
+    if first == ".":
+        try:
+            return float(text) if _YAML_STYLE_FLOAT.match(text) else text
+        except ValueError:
+            return text
+    if first not in "+-0123456789":
+        return text
+    if _TIMESTAMP.match(text):
+        return text  # a timestamp decoded into an interface{} stays the original string
+    plain = text.replace("_", "")
+    if _GO_INT.match(plain):
+        value = _go_int(plain)
+        if value is not None:
+            return _as_helm_number(value)
+    if _YAML_STYLE_FLOAT.match(plain):
+        return float(plain)
+    return text
+
+
+def _go_int(plain: str) -> int | None:
+    sign = -1 if plain.startswith("-") else 1
+    digits = plain.lstrip("+-")
+    lowered = digits.lower()
+    try:
+        if lowered.startswith("0x"):
+            value = int(digits[2:], 16)
+        elif lowered.startswith("0o"):
+            value = int(digits[2:], 8)
+        elif lowered.startswith("0b"):
+            value = int(digits[2:], 2)
+        elif len(digits) > 1 and digits.startswith("0"):
+            value = int(digits[1:], 8)
+        else:
+            value = int(digits, 10)
+    except ValueError:
+        return None
+    value *= sign
+    if not -(2**63) <= value < 2**64:  # neither int64 nor uint64: go-yaml leaves it to the float rule
+        return None
+    return value
+
+
+def _as_helm_number(value: int):
+    return value if abs(value) <= _FLOAT_EXACT_LIMIT else float(value)
+
+
+def key_string(value) -> str:
+    """How sigs.k8s.io/yaml turns a non-string key into the string key Helm sees."""
+    if isinstance(value, str):
+        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        if value == int(value) and abs(value) < 1e21:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, doc: Document) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    position = _mark_position(doc.file, mark)
+    problem = exc.problem or "invalid YAML"
+    message = f"YAML syntax error: {problem}"
+    if exc.context:
+        message += f" ({exc.context})"
+    hint = "Fix the YAML syntax; Helm refuses the whole file."
+    line_text = doc.lines[position.line - 1] if position and 0 < position.line <= len(doc.lines) else ""
+    tab_line = _first_tab_indent(doc.lines, position.line if position else 1)
+    if "\t" in problem or "'\\t'" in problem or tab_line is not None:
+        line_no = tab_line or position.line
+        position = Position(doc.file, line_no, 1)
+        message = "a tab character is used for indentation; YAML allows only spaces"
+        hint = "Replace the tab with spaces, using the same indentation as the lines around it."
+    else:
+        block = _early_block_end(doc.lines, position.line if position else 0)
+        if block is not None:
+            header, bad_line, indent = block
+            position = Position(doc.file, bad_line, 1)
+            message = (f"line {bad_line} is indented less than the first line of the block scalar "
+                       f"started at line {header} (`{doc.lines[header - 1].strip()}`), which ends the block early")
+            hint = (f"Indent every line of the pasted value by at least {indent} spaces, "
+                    "as deep as its first line.")
+        elif line_text.strip().startswith(("{", '"')):
+            hint = ("A JSON key file must be pasted as a block scalar: write `password: |` "
+                    "and indent the JSON below it.")
+    return Problem("yaml-syntax", message, position, hint=hint)
+
+
+_BLOCK_HEADER = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
+
+
+def _first_tab_indent(lines: list[str], error_line: int) -> int | None:
+    for number in range(max(1, error_line - 2), min(len(lines), error_line) + 1):
+        text = lines[number - 1]
+        stripped = text.lstrip(" ")
+        if stripped.startswith("\t") and stripped.strip():
+            return number
+    return None
+
+
+def _early_block_end(lines: list[str], error_line: int):
+    """(header line, first under-indented line, required indent) when a block scalar ended early."""
+    for header in range(min(error_line, len(lines)) - 1, 0, -1):
+        text = lines[header - 1]
+        if not _BLOCK_HEADER.search(text):
+            continue
+        header_indent = _indent(text)
+        content = [n for n in range(header + 1, error_line + 1) if n <= len(lines) and lines[n - 1].strip()]
+        if not content:
+            return None
+        block_indent = _indent(lines[content[0] - 1])
+        for number in content[1:]:
+            indent = _indent(lines[number - 1])
+            if header_indent < indent < block_indent:
+                return header, number, block_indent
+        return None
+    return None
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _mark_position(file: str, mark) -> Position | None:
+    if mark is None:
+        return None
+    return Position(file, mark.line + 1, mark.column + 1)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _kind(value) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string"

@@ -1,0 +1,114 @@
+"""Runs the rules over loaded values and turns what they find into Findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import chart_versions, checks
+from .checks.base import Context, Hit, conditions_hold
+from .config import Config
+from .findings import Finding
+from .ruleset import Rule
+from .suppressions import Suppressions
+from .values import Values
+
+# Problems that leave a file unread: rules about missing values would only add noise then.
+FATAL_PROBLEMS = {"yaml-syntax", "file-encoding", "values-not-a-mapping", "file-unreadable"}
+UNUSED_SUPPRESSION = "unused-suppression"
+
+
+class InternalError(Exception):
+    """A check crashed: a bug in binderhub-doctor, never the user's fault."""
+
+    def __init__(self, rule: Rule, original: BaseException):
+        super().__init__(f"rule {rule.id} ({rule.name}) failed with {type(original).__name__}")
+        self.rule = rule
+        self.original = original
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding]
+    files: list[str]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    values_key: str | None = None
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def lint(values: Values, rules: list[Rule], config: Config | None = None,
+         chart_version: str | None = None, raise_errors: bool = False) -> LintResult:
+    config = config or Config()
+    version_text = chart_version or config.chart_version or chart_versions.NEWEST
+    context = Context(chart_version=version_text, chart_key=chart_versions.parse(version_text))
+    context.options["incomplete"] = any(
+        p.rule in FATAL_PROBLEMS for d in values.documents for p in d.problems) or any(
+        d.skipped for d in values.documents)
+    suppressions = Suppressions.scan(values.documents)
+    by_problem = {r.check.get("problem"): r for r in rules if r.check["kind"] == checks.DOCUMENT_KIND}
+    findings: list[Finding] = []
+
+    def emit(rule: Rule, hit: Hit):
+        if not config.enabled(rule):
+            return
+        position = hit.position or (values.origin(hit.path) if hit.path is not None else None)
+        severity = config.severity.get(rule.id) or config.severity.get(rule.name) or hit.severity or rule.severity
+        scrub = values.redactor.scrub
+        finding = Finding(
+            rule=rule.id, name=rule.name, severity=severity,
+            file=position.file if position else None,
+            line=position.line if position else None,
+            column=position.column if position else None,
+            path=values.display_path(hit.path) if hit.path is not None else None,
+            message=scrub(hit.message), fix=scrub(hit.fix or rule.fix), url=rule.url,
+        )
+        if config.ignored_in_file(rule, finding.file) or suppressions.suppresses(finding, rule):
+            return
+        findings.append(finding)
+
+    for doc in values.documents:
+        for problem in doc.problems:
+            rule = by_problem.get(problem.rule) or by_problem["yaml-syntax"]
+            path = problem.path[len(values.prefix):] if problem.path and problem.path[:len(values.prefix)] == values.prefix else None
+            emit(rule, Hit(path, problem.message, severity=problem.severity, position=problem.position,
+                           fix=problem.hint))
+
+    for rule in rules:
+        if rule.check["kind"] == checks.DOCUMENT_KIND or not config.enabled(rule):
+            continue
+        if not chart_versions.applies(rule.charts, context.chart_key):
+            continue
+        if not conditions_hold(values, rule.when):
+            continue
+        try:
+            for hit in checks.resolve(rule.check)(values, rule.check, context) or ():
+                emit(rule, hit)
+        except Exception as exc:  # a bug in a check must not hide the other findings
+            if raise_errors:
+                raise InternalError(rule, exc) from exc
+            emit(rule, Hit(None, f"internal error: this rule crashed ({type(exc).__name__}); "
+                                 "please report it", severity="error",
+                           fix="Rerun with BINDERHUB_DOCTOR_DEBUG=1 for details, or --ignore this rule for now."))
+
+    unused_rule = next((r for r in rules if r.name == UNUSED_SUPPRESSION), None)
+    if unused_rule is not None and config.enabled(unused_rule):
+        known = {r.id for r in rules} | {r.name for r in rules}
+        for item in suppressions.unused():
+            what = "is not a rule" if item.rule not in known else "suppresses nothing here"
+            emit(unused_rule, Hit(None, f"suppression of `{item.rule}` {what}; remove the comment",
+                                  position=_position(item)))
+
+    unique = {(f.rule, f.file, f.line, f.column, f.path, f.message): f for f in findings}
+    return LintResult(
+        findings=sorted(unique.values(), key=Finding.sort_key),
+        files=[d.file for d in values.documents],
+        skipped=[(d.file, d.skipped) for d in values.documents if d.skipped],
+        values_key=".".join(values.prefix) or None,
+    )
+
+
+def _position(item):
+    from .documents import Position
+
+    return Position(item.file, item.line, 1)

@@ -1,0 +1,117 @@
+"""From command-line arguments to loaded values: which files, in which order, which is secret.
+
+Unusable input raises InputError with one line that names the file and says what to do; the
+CLI prints it and exits 2.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from pathlib import Path
+
+from .config import Config, ConfigError, find_config, load_config
+from .documents import load_document
+from .values import Values, build_values, is_secret_filename
+
+DEFAULT_FILES = ("secret.yaml", "config.yaml")
+_VALUES_PATTERNS = ("*secret*.yaml", "*secret*.yml", "config*.yaml", "config*.yml", "values*.yaml", "values*.yml")
+
+
+class InputError(Exception):
+    pass
+
+
+def value_files(arguments: list[str], cwd: Path | None = None) -> list[Path]:
+    """Files in Helm's `-f` order. No arguments: secret.yaml and config.yaml here. A folder: its
+    values files, secret files first (as `-f secret.yaml -f config.yaml`)."""
+    cwd = cwd or Path.cwd()
+    if not arguments:
+        found = [cwd / name for name in DEFAULT_FILES if (cwd / name).exists()]
+        if not found:
+            raise InputError(
+                f"no values files given and no secret.yaml or config.yaml in {cwd}; "
+                "pass the files to lint, e.g. `binderhub-doctor lint secret.yaml config.yaml`")
+        return found
+    files: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            files.extend(_folder_files(path))
+        else:
+            files.append(path)
+    return files
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    secret = [n for n in names if is_secret_filename(n) and n.endswith((".yaml", ".yml"))]
+    rest = [n for n in names if n not in secret and any(fnmatch.fnmatch(n, p) for p in _VALUES_PATTERNS)]
+    if not secret and not rest:
+        raise InputError(
+            f"{folder}: no values files in this folder (looked for secret*.yaml, config*.yaml, values*.yaml); "
+            "name the files to lint instead")
+    return [folder / n for n in secret + rest]
+
+
+def check_readable(path: Path) -> None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; check the file's permissions") from None
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            raise InputError(f"{path}: symbolic link loop; point the link at a real file") from None
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: is a folder with no values files")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: not a regular file (a pipe or device?); pass a values file")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"{path}: permission denied; check the file's permissions")
+
+
+def load_config_for(explicit: str | None, cwd: Path | None = None) -> Config:
+    try:
+        if explicit:
+            path = Path(explicit)
+            if not path.is_file():
+                raise InputError(f"{path}: config file not found")
+            return load_config(path)
+        return load_config(find_config(cwd or Path.cwd()))
+    except ConfigError as exc:
+        raise InputError(str(exc)) from None
+
+
+def load(files: list[Path], config: Config, secret_files: list[str] = (),
+         values_key: str | None = None) -> Values:
+    documents = []
+    for path in files:
+        check_readable(path)
+        try:
+            documents.append(load_document(path, display_name=_display(path)))
+        except PermissionError:
+            raise InputError(f"{path}: permission denied; check the file's permissions") from None
+        except IsADirectoryError:
+            raise InputError(f"{path}: is a folder") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    explicit_secret = [*secret_files, *map(str, config.secret_files)]
+    for secret in explicit_secret:
+        if not any(os.path.realpath(secret) == os.path.realpath(d.file) for d in documents):
+            raise InputError(f"{secret}: --secret-file names a file that is not among the values files")
+    key = values_key if values_key is not None else config.values_key
+    return build_values(
+        documents,
+        secret_files=explicit_secret or None,
+        values_key=key or None,
+        auto_values_key=values_key is None and config.values_key is None,
+    )
+
+
+def _display(path: Path) -> str:
+    text = str(path)
+    return text[2:] if text.startswith("./") else text

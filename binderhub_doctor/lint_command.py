@@ -1,0 +1,82 @@
+"""`lint`: files -> values -> rules -> findings -> report, and the exit code."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import chart_versions, reporters
+from .engine import lint
+from .findings import at_least
+from .inputs import InputError, load, load_config_for, value_files
+from .ruleset import RuleFileError, load_rules
+
+
+@dataclass
+class LintOptions:
+    files: list[str] = field(default_factory=list)
+    fmt: str = "text"
+    output: str | None = None
+    strict: bool = False
+    secret_files: list[str] = field(default_factory=list)
+    values_key: str | None = None
+    chart_version: str | None = None
+    rule_dirs: list[str] = field(default_factory=list)
+    config_file: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    colour: bool = False
+    quiet: bool = False
+
+
+def lint_files(options: LintOptions):
+    """The lint itself, for `lint`, `doctor` and `install`: returns (result, rules, values)."""
+    config = load_config_for(options.config_file)
+    config.select = options.select or config.select
+    config.ignore = [*config.ignore, *options.ignore]
+    version = options.chart_version or config.chart_version or chart_versions.NEWEST
+    chart_versions.parse(version)
+    rules = load_rules([*config.rule_dirs, *options.rule_dirs])
+    values = load(value_files(options.files), config, options.secret_files, options.values_key)
+    result = lint(values, rules, config, chart_version=version)
+    return result, rules, values
+
+
+def run_lint(options: LintOptions, usage_error) -> int:
+    try:
+        result, rules, values = lint_files(options)
+    except (InputError, RuleFileError, chart_versions.ChartVersionError) as exc:
+        raise usage_error(str(exc)) from None
+    report = reporters.render(options.fmt, result, rules, {
+        "colour": options.colour, "show_fixes": not options.quiet,
+        "chart_version": options.chart_version or chart_versions.NEWEST,
+    })
+    report = values.redactor.scrub(report)
+    if options.output:
+        write_atomically(Path(options.output), report)
+    else:
+        print(report, end="")
+    threshold = "warning" if options.strict else "error"
+    return 1 if any(at_least(f.severity, threshold) for f in result.findings) else 0
+
+
+def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
+    """Temporary file in the same folder, fsync, rename: readers see the old or the new file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists():
+        mode = mode if mode is not None else path.stat().st_mode & 0o7777
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise

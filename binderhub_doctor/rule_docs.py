@@ -1,0 +1,64 @@
+"""A rule's documentation, for `explain` and for docs/rules.md (generated, never hand-edited)."""
+
+from __future__ import annotations
+
+import yaml
+
+
+def example_files(example: dict) -> dict[str, str]:
+    """An example as {file name: YAML text}: plain values go to config.yaml."""
+    if set(example) == {"files"}:
+        files = example["files"]
+    else:
+        files = {"config.yaml": example}
+    return {name: body if isinstance(body, str) else _dump(body) for name, body in files.items()}
+
+
+def _dump(values) -> str:
+    return yaml.safe_dump(values, sort_keys=False, default_flow_style=False, allow_unicode=True)
+
+
+def explain_text(rule) -> str:
+    lines = [f"{rule.id} {rule.name} ({rule.severity})", "", rule.summary.strip(), "",
+             "Why: " + rule.why.strip(), "", "Fix: " + rule.fix.strip()]
+    if rule.charts:
+        note = rule.charts.get("note") or ", ".join(f"{k} {v}" for k, v in rule.charts.items())
+        lines += ["", f"Chart versions: {note}"]
+    for kind, title in (("fail", "Reported"), ("pass", "Not reported")):
+        for example in rule.examples.get(kind, []):
+            lines += ["", f"{title}:"]
+            for name, text in example_files(example).items():
+                lines.append(f"  # {name}")
+                lines += ["  " + line for line in text.rstrip("\n").splitlines()]
+    lines += ["", f"Docs: {rule.url}"]
+    return "\n".join(lines)
+
+
+def markdown(rules) -> str:
+    out = ["# binderhub-doctor rules", "",
+           "Generated from `rules/*.yaml` by `python -m binderhub_doctor.rule_docs`; do not edit by hand.", "",
+           "| id | name | severity | summary |", "| --- | --- | --- | --- |"]
+    for rule in rules:
+        out.append(f"| [{rule.id}](#{rule.id.lower()}-{rule.name}) | {rule.name} | {rule.severity} | {rule.summary} |")
+    for rule in rules:
+        out += ["", f"## {rule.id} {rule.name}", "", f"Severity: **{rule.severity}**. Topic: {rule.topic}.", "",
+                rule.summary.strip(), "", f"**Why.** {rule.why.strip()}", "", f"**Fix.** {rule.fix.strip()}"]
+        if rule.charts and rule.charts.get("note"):
+            out += ["", f"**Chart versions.** {rule.charts['note']}"]
+        for kind, title in (("fail", "Reported"), ("pass", "Not reported")):
+            for example in rule.examples.get(kind, []):
+                out += ["", f"{title}:", ""]
+                for name, text in example_files(example).items():
+                    out += ["```yaml", f"# {name}", text.rstrip("\n"), "```"]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    from .ruleset import load_rules
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/rules.md")
+    target.write_text(markdown(load_rules()), encoding="utf-8")
+    print(f"wrote {target}")

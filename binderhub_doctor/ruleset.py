@@ -1,0 +1,142 @@
+"""Rule files: `rules/*.yaml` shipped with the tool, plus any `--rules DIR` an organisation adds.
+
+The shipped files are validated against `data/rule-schema.json` by the test suite; extra rule
+folders are validated when they are loaded (that needs jsonschema, imported only then).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from . import checks
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader
+
+DOCS_BASE = "https://github.com/binderhub-doctor/binderhub-doctor/blob/main/docs/rules.md"
+
+
+class RuleFileError(Exception):
+    """A rule file that cannot be used; the message names the file and the field."""
+
+
+@dataclass
+class Rule:
+    id: str
+    name: str
+    severity: str
+    summary: str
+    why: str
+    fix: str
+    check: dict
+    docs: str | None = None
+    charts: dict | None = None
+    when: list = field(default_factory=list)
+    examples: dict = field(default_factory=dict)
+    source: str = ""
+    topic: str = ""
+
+    @property
+    def url(self) -> str:
+        return self.docs or f"{DOCS_BASE}#{self.id.lower()}-{self.name}"
+
+    def summary_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "severity": self.severity, "summary": self.summary,
+                "topic": self.topic, "url": self.url}
+
+
+def builtin_rules_dir() -> Path:
+    """`rules/` of a checkout, or the copy installed as package data."""
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("binderhub_doctor") / "rules"))
+
+
+def load_rules(extra_dirs: list[str | Path] = ()) -> list[Rule]:
+    rules: list[Rule] = []
+    for path in sorted(builtin_rules_dir().glob("*.yaml")):
+        rules.extend(_rules_from_file(path, validate=False))
+    for folder in extra_dirs:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise RuleFileError(f"{folder}: rule folder not found (given with --rules or in the config file)")
+        files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+        if not files:
+            raise RuleFileError(f"{folder}: no rule files (*.yaml) in this folder")
+        for path in files:
+            rules.extend(_rules_from_file(path, validate=True))
+    _check_unique(rules)
+    return rules
+
+
+def _rules_from_file(path: Path, validate: bool) -> list[Rule]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleFileError(f"{path}: cannot read rule file: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise RuleFileError(f"{path}{where}: rule file is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if validate:
+        validate_rule_file(data, path)
+    rules = []
+    for item in data.get("rules", []):
+        check = item["check"]
+        if check["kind"] not in checks.kind_names():
+            raise RuleFileError(f"{path}: rule {item['id']}: unknown check kind `{check['kind']}`")
+        if check["kind"] == "builtin":
+            try:
+                checks.builtin_check(check["function"])
+            except (ImportError, AttributeError, KeyError, ValueError):
+                raise RuleFileError(
+                    f"{path}: rule {item['id']}: check.function `{check.get('function')}` is not a builtin check"
+                ) from None
+        rules.append(Rule(
+            id=item["id"], name=item["name"], severity=item["severity"], summary=item["summary"],
+            why=item["why"], fix=item["fix"], check=check, docs=item.get("docs"),
+            charts=item.get("charts"), when=item.get("when", []), examples=item.get("examples", {}),
+            source=str(path), topic=data.get("topic", path.stem),
+        ))
+    return rules
+
+
+def rule_schema() -> dict:
+    return json.loads((Path(__file__).parent / "data" / "rule-schema.json").read_text())
+
+
+def validate_rule_file(data, path: Path) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(rule_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise RuleFileError(f"{path}: field {where}: {error.message}")
+
+
+def _check_unique(rules: list[Rule]) -> None:
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        for key in (rule.id, rule.name):
+            if key in seen:
+                raise RuleFileError(
+                    f"{rule.source}: rule {rule.id} reuses `{key}`, already used by {seen[key].id} in {seen[key].source}")
+            seen[key] = rule
+
+
+def find_rule(rules: list[Rule], key: str) -> Rule | None:
+    key = key.strip()
+    for rule in rules:
+        if key.upper() == rule.id or key.lower() == rule.name:
+            return rule
+    return None
