@@ -43,7 +43,41 @@ def split_list(values: tuple[str, ...]) -> list[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# Commands that live in their own modules, imported only when used: `lint` must not pay for
+# requests or docker, which the network commands need.
+LAZY_COMMANDS = {
+    "check-registry": "binderhub_doctor.commands.check_registry:command",
+    "check-github": "binderhub_doctor.commands.check_providers:check_github",
+    "check-gitlab": "binderhub_doctor.commands.check_providers:check_gitlab",
+    "doctor": "binderhub_doctor.commands.doctor:command",
+    "install": "binderhub_doctor.commands.helm_release:install",
+    "upgrade": "binderhub_doctor.commands.helm_release:upgrade",
+    "connect": "binderhub_doctor.commands.connect:command",
+    "init": "binderhub_doctor.commands.init:command",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        available = [name for name, target in LAZY_COMMANDS.items() if _module_exists(target)]
+        return sorted([*super().list_commands(ctx), *available])
+
+    def get_command(self, ctx, name):
+        if name in LAZY_COMMANDS and _module_exists(LAZY_COMMANDS[name]):
+            import importlib
+
+            module_name, _, attribute = LAZY_COMMANDS[name].partition(":")
+            return getattr(importlib.import_module(module_name), attribute)
+        return super().get_command(ctx, name)
+
+
+def _module_exists(target: str) -> bool:
+    module_name = target.partition(":")[0]
+    relative = module_name.split(".")[1:]
+    return (Path(__file__).parent.joinpath(*relative).with_suffix(".py")).is_file()
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="binderhub-doctor")
 def cli():
     """Catch BinderHub misconfigurations before you deploy.

@@ -1,0 +1,1 @@
+"""Commands beyond `lint`, each in its own module so that lint never imports what they need."""

@@ -1,0 +1,1 @@
+"""Network probes: the registry, GitHub, GitLab. Nothing here is imported by `lint`."""

@@ -1,0 +1,77 @@
+"""What every probe reports: named steps with ✓ / ! / ✗, timings, and the settings it derived.
+
+Probes build a ProbeReport; commands render it as text or JSON. Every string leaving here goes
+through the values' Redactor, so a probe cannot print a secret by mistake.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
+MARKS = {OK: "✓", WARN: "!", FAIL: "✗", SKIP: "-"}
+
+
+@dataclass
+class Step:
+    name: str
+    status: str  # ok | warn | fail | skip
+    seconds: float = 0.0
+    detail: str = ""
+    hint: str | None = None  # on failure: the likely cause and the fix
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (OK, WARN, SKIP)
+
+
+@dataclass
+class ProbeReport:
+    title: str  # e.g. "registry", "github"
+    steps: list[Step] = field(default_factory=list)
+    derived: dict = field(default_factory=dict)  # settings the probe worked out (secrets redacted)
+
+    @property
+    def ok(self) -> bool:
+        return all(step.ok for step in self.steps)
+
+    @property
+    def status(self) -> str:
+        if any(s.status == FAIL for s in self.steps):
+            return FAIL
+        if any(s.status == WARN for s in self.steps):
+            return WARN
+        return OK
+
+    def as_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "ok": self.ok,
+            "status": self.status,
+            "derived": self.derived,
+            "steps": [
+                {"name": s.name, "ok": s.ok, "status": s.status, "seconds": round(s.seconds, 3),
+                 "detail": s.detail, "hint": s.hint}
+                for s in self.steps
+            ],
+        }
+
+    def as_text(self) -> str:
+        lines = []
+        for key, value in self.derived.items():
+            lines.append(f"  {key}: {value}")
+        for step in self.steps:
+            timing = f" ({step.seconds * 1000:.0f} ms)" if step.seconds else ""
+            lines.append(f"{MARKS[step.status]} {step.name}{timing}: {step.detail}".rstrip(": "))
+            if step.hint and step.status in (FAIL, WARN):
+                lines.append(f"    fix: {step.hint}")
+        return "\n".join(lines)
+
+
+def render(report: ProbeReport, fmt: str, redactor) -> str:
+    if fmt == "json":
+        text = json.dumps({"version": 1, **report.as_dict()}, indent=2, ensure_ascii=False)
+    else:
+        text = report.as_text()
+    return redactor.scrub(text) + "\n"
