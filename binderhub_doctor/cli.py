@@ -13,17 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class UsageProblem(click.ClickException):
-    """Unusable input: one clear line on stderr, exit 2."""
-
-    exit_code = EXIT_USAGE
-
-    def show(self, file=None) -> None:
-        click.echo(f"binderhub-doctor: error: {self.format_message()}", err=True)
+from .errors import EXIT_USAGE, UsageProblem
 
 
 def debug_enabled() -> bool:

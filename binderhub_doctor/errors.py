@@ -1,0 +1,16 @@
+"""Errors every command shares."""
+
+from __future__ import annotations
+
+import click
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageProblem(click.ClickException):
+    """Unusable input or invocation: one clear line on stderr, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None) -> None:
+        click.echo(f"binderhub-doctor: error: {self.format_message()}", err=True)
