@@ -1,0 +1,112 @@
+"""Test helpers: repo paths, the real helm binaries, an isolated helm env, the CLI.
+
+The helm binaries are put in place by ``scripts/setup-test-env`` (``scripts/test``
+runs it). Tests that need them fail loudly when they are missing instead of
+skipping, so a broken set-up can't pass as a green run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED = REPO_ROOT.parent / "shared"
+TOOLS = REPO_ROOT / ".tools"
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+
+CLI_TIMEOUT = 120  # seconds
+
+# Environment variables that would make helm or kubectl look outside the test's
+# own folders; isolated_helm_env() drops them.
+_LEAKY_ENV = (
+    "HELM_PLUGINS",
+    "HELM_REGISTRY_CONFIG",
+    "HELM_REPOSITORY_CACHE",
+    "HELM_REPOSITORY_CONFIG",
+    "HELM_CONTENT_CACHE",
+    "HELM_KUBECONTEXT",
+    "HELM_KUBEAPISERVER",
+    "HELM_KUBETOKEN",
+    "HELM_KUBECAFILE",
+    "HELM_KUBEASUSER",
+    "HELM_KUBEASGROUPS",
+    "HELM_KUBEINSECURE_SKIP_TLS_VERIFY",
+    "HELM_KUBETLS_SERVER_NAME",
+    "HELM_NAMESPACE",
+    "HELM_DRIVER",
+    "HELM_DEBUG",
+    "HELM_PLUGIN_DIR",
+    "HELM_PLUGIN_NAME",
+    "HELM_BIN",
+)
+
+
+def helm_binary(major: int) -> Path:
+    """Path of the real helm binary of the given major version (3 or 4)."""
+    if major not in (3, 4):
+        raise ValueError(f"helm major version must be 3 or 4, not {major!r}")
+    path = TOOLS / f"helm{major}" / "helm"
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        raise RuntimeError(
+            f"helm {major} binary not found at {path}; "
+            "run scripts/setup-test-env (or scripts/test, which runs it) first"
+        )
+    return path
+
+
+def isolated_helm_env(tmp_path: Path) -> dict[str, str]:
+    """A copy of os.environ in which helm only sees folders under ``tmp_path``.
+
+    HELM_CONFIG_HOME / HELM_CACHE_HOME / HELM_DATA_HOME are fresh folders under
+    tmp_path, and KUBECONFIG names a file in tmp_path that does not exist, so no
+    real cluster or user configuration can be reached.
+    """
+    tmp_path = Path(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in _LEAKY_ENV}
+    homes = {
+        "HELM_CONFIG_HOME": tmp_path / "helm-config",
+        "HELM_CACHE_HOME": tmp_path / "helm-cache",
+        "HELM_DATA_HOME": tmp_path / "helm-data",
+    }
+    for name, folder in homes.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        env[name] = str(folder)
+    env["KUBECONFIG"] = str(tmp_path / "no-such-kubeconfig")
+    return env
+
+
+def cli_path() -> Path:
+    """The installed ``binderhub-doctor`` script next to the running Python."""
+    return Path(sys.executable).parent / "binderhub-doctor"
+
+
+def run_cli(
+    *args: str | os.PathLike[str],
+    env: dict[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    input: str | None = None,  # noqa: A002 - mirrors subprocess.run
+) -> subprocess.CompletedProcess[str]:
+    """Run ``binderhub-doctor *args`` as a real subprocess; never raises on rc != 0.
+
+    ``env`` replaces the environment when given (build it from os.environ or
+    isolated_helm_env()). Output is captured as text. stdin is ``input`` or empty.
+    """
+    exe = cli_path()
+    if not exe.exists():
+        raise RuntimeError(
+            f"{exe} not found; the package is not installed in this Python's "
+            "environment; run ./install.sh --test (or scripts/test)"
+        )
+    return subprocess.run(
+        [str(exe), *map(str, args)],
+        env=env,
+        cwd=cwd,
+        input=input if input is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+        check=False,
+    )
