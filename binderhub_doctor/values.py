@@ -166,6 +166,9 @@ def _merge_into(target: dict, source: dict, path: PathKey, index: int, owners: d
         current = target.get(key)
         if isinstance(value, dict) and isinstance(current, dict):
             target[key] = dict(current)  # never mutate an earlier document's data
+            previous = _owner(owners, here)
+            for child in current:  # what only the earlier file set stays the earlier file's
+                owners.setdefault(here + (child,), previous)
             owners[here] = index
             _merge_into(target[key], value, here, index, owners)
         else:
@@ -173,6 +176,13 @@ def _merge_into(target: dict, source: dict, path: PathKey, index: int, owners: d
                 del owners[stale]
             target[key] = value
             owners[here] = index
+
+
+def _owner(owners: dict, path: PathKey) -> int | None:
+    for size in range(len(path), -1, -1):
+        if path[:size] in owners:
+            return owners[path[:size]]
+    return None
 
 
 def detect_values_key(merged: dict) -> str | None:

@@ -1,0 +1,59 @@
+"""Every rule's own examples are run: a `fail` example must produce that rule's finding, a
+`pass` example must not (the way yamllint tests its rule docstrings)."""
+
+from __future__ import annotations
+
+import pytest
+
+from binderhub_doctor.engine import lint
+from binderhub_doctor.rule_docs import example_files
+from binderhub_doctor.ruleset import load_rules, rule_schema
+from binderhub_doctor.values import load_values
+
+RULES = load_rules()
+CASES = [
+    pytest.param(rule, kind, index, example, id=f"{rule.id}-{rule.name}-{kind}{index}")
+    for rule in RULES
+    for kind in ("fail", "pass")
+    for index, example in enumerate(rule.examples.get(kind, []))
+]
+
+
+def lint_example(tmp_path, example):
+    files = []
+    # secret files first, as `-f secret.yaml -f config.yaml`
+    for name, text in sorted(example_files(example).items(), key=lambda item: "secret" not in item[0]):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    return lint(load_values(files), RULES)
+
+
+@pytest.mark.parametrize("rule, kind, index, example", CASES)
+def test_rule_example(tmp_path, rule, kind, index, example):
+    result = lint_example(tmp_path, example)
+    own = [f for f in result.findings if f.rule == rule.id]
+    crashed = [f for f in result.findings if "internal error" in f.message]
+    assert not crashed, crashed
+    if kind == "fail":
+        assert own, f"{rule.id} did not report its failing example; findings: {result.findings}"
+    else:
+        assert not own, f"{rule.id} reported its passing example: {own}"
+
+
+def test_every_rule_with_a_check_has_a_failing_example():
+    exempt = {"unused-suppression", "file-encoding", "yaml-tag", "file-unreadable"}  # need bytes or comments
+    missing = [r.id for r in RULES if not r.examples.get("fail") and r.name not in exempt]
+    assert not missing, f"rules without a failing example: {missing}"
+
+
+def test_rule_files_match_the_meta_schema():
+    import jsonschema
+
+    from binderhub_doctor.ruleset import builtin_rules_dir
+    import yaml
+
+    validator = jsonschema.Draft202012Validator(rule_schema())
+    for path in sorted(builtin_rules_dir().glob("*.yaml")):
+        errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
+        assert not errors, f"{path.name}: {errors[0].message}"
