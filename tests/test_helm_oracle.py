@@ -96,6 +96,16 @@ def flatten(value, path: tuple = ()) -> dict[tuple, tuple]:
     return {path: (type(value).__name__, repr(value))}
 
 
+def differences(ours_flat: dict, helm_flat: dict) -> dict:
+    """Only the leaves that differ, as {path: {"ours": .., "helm": ..}}."""
+    missing = ("missing", None)
+    return {
+        path: {"ours": ours_flat.get(path, missing), "helm": helm_flat.get(path, missing)}
+        for path in sorted(set(ours_flat) | set(helm_flat), key=repr)
+        if ours_flat.get(path, missing) != helm_flat.get(path, missing)
+    }
+
+
 def ours() -> dict:
     from binderhub_doctor.values import load_values
 
@@ -105,7 +115,9 @@ def ours() -> dict:
 @pytest.mark.parametrize("major", HELM_MAJORS, ids=lambda m: f"helm{m}")
 def test_loader_matches_helm(major: int, tmp_path: Path) -> None:
     helm_values = json.loads(helm_template_output(major, VALUE_FILES, tmp_path))
-    assert flatten(ours()) == flatten(helm_values)
+    diff = differences(flatten(ours()), flatten(helm_values))
+    report = "\n".join(f"  {path}: ours={d['ours']} helm={d['helm']}" for path, d in diff.items())
+    assert not diff, f"load_values() differs from helm {major} at {len(diff)} leaves:\n{report}"
 
 
 @pytest.mark.parametrize("major", HELM_MAJORS, ids=lambda m: f"helm{m}")
@@ -130,4 +142,7 @@ def test_flatten_keeps_kinds_apart() -> None:
     assert flatten({"a": {}}) != flatten({"a": []})
     assert flatten({"a": [1, 2]}) != flatten({"a": [2, 1]})
     assert flatten({"a.b": 1}) != flatten({"a": {"b": 1}})
+    assert differences({("a",): ("number", 1.0)}, {}) == {
+        ("a",): {"ours": ("number", 1.0), "helm": ("missing", None)}
+    }
     assert flatten({"big": 12345678901234567890}) == flatten(json.loads('{"big":12345678901234567000}'))
