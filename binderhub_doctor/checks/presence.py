@@ -19,15 +19,9 @@ def required(values, spec, context):
         present = values.has(path)
         severity = spec.get("present_severity") if present else spec.get("missing_severity", "warning")
         message = spec.get("message", "{path} is not set")
-        yield Hit(path if present else _nearest(values, path), render(message, values, path, path=text),
-                  severity=severity)
+        yield Hit(path, render(message, values, path), severity=severity)
 
 
 def forbidden(values, spec, context):
     for path in paths_of(values, spec):
         yield Hit(path, render(spec.get("message", "{path} must not be set"), values, path))
-
-
-def _nearest(values, path: tuple) -> tuple:
-    """The path itself, so findings name what is missing even though it has no line."""
-    return path
