@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,7 +216,8 @@ def _compose_first(text: str, doc: Document):
             extra = loader.get_node()
             doc.problems.append(Problem(
                 "multiple-documents",
-                "this file has more than one YAML document (`---`); Helm reads only the first and ignores the rest",
+                "this file has more than one YAML document (`---`): Helm 3 reads only the first, Helm 4 merges "
+                "them all, so the two install different values (binderhub-doctor reads the first)",
                 _mark_position(doc.file, extra.start_mark), severity="warning",
                 hint="Put all values in one document, or split them into separate values files."))
         return root
@@ -242,7 +244,14 @@ class _Builder:
                            hint="A values file never needs hundreds of nested levels.")
         self.doc.value_positions.setdefault(path, _mark_position(self.doc.file, node.start_mark))
         if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
+            value = self._scalar(node)
+            if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
+                self.doc.problems.append(Problem(
+                    "yaml-syntax", f"`{node.value}` is read as an infinite or not-a-number value, which Helm "
+                    "cannot store (it fails with `json: unsupported value`)",
+                    _mark_position(self.doc.file, node.start_mark), path=path,
+                    hint=f"Quote it if you mean the text: \"{node.value}\"."))
+            return value
         if id(node) in self.active:
             raise _Refused("an alias refers to the node that contains it (a recursive structure)",
                            node.start_mark, hint="Helm cannot expand recursive anchors; remove the alias.")
@@ -308,7 +317,13 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode):
             raise _Refused("a mapping key must be a plain value, not a list or mapping", node.start_mark,
                            hint="Helm values keys are strings; quote the key.")
-        return key_string(self._scalar(node))
+        value = self._scalar(node)
+        if value is None:
+            self.doc.problems.append(Problem(
+                "yaml-syntax", "a mapping key is empty or null (`~:`), which Helm refuses "
+                "(`unsupported map key`)", _mark_position(self.doc.file, node.start_mark),
+                hint="Give the key a name, or quote it."))
+        return key_string(value)
 
     def _scalar(self, node):
         tag = node.tag
@@ -334,10 +349,10 @@ def resolve_plain(text: str):
         return _SPECIAL_FLOATS[text]
     first = text[0]
     if first == ".":
-        try:
-            return float(text) if _YAML_STYLE_FLOAT.match(text) else text
-        except ValueError:
+        if not _YAML_STYLE_FLOAT.match(text):
             return text
+        number = float(text)
+        return text if math.isinf(number) else number
     if first not in "+-0123456789":
         return text
     if _TIMESTAMP.match(text):
@@ -348,7 +363,8 @@ def resolve_plain(text: str):
         if value is not None:
             return _as_helm_number(value)
     if _YAML_STYLE_FLOAT.match(plain):
-        return float(plain)
+        number = float(plain)
+        return text if math.isinf(number) else number  # Go's ParseFloat fails on overflow
     return text
 
 
@@ -390,14 +406,35 @@ def key_string(value) -> str:
     if value is None:
         return "null"
     if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        if value == int(value) and abs(value) < 1e21:
-            return str(int(value))
-        return repr(value)
+        return go_float32_key(value)
     return str(value)
+
+
+def go_float32_key(value: float) -> str:
+    """Go's strconv.FormatFloat(v, 'g', -1, 32), which sigs.k8s.io/yaml uses for float keys."""
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    single = struct.unpack("f", struct.pack("f", value))[0]
+    if single == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    for digits in range(1, 10):  # the shortest decimal that reads back as the same float32
+        text = f"{single:.{digits - 1}e}"
+        if struct.unpack("f", struct.pack("f", float(text)))[0] == single:
+            break
+    mantissa, exponent = text.split("e")
+    exponent = int(exponent)
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    if exponent < -4 or exponent >= 6:  # Go's %g switch for the shortest form
+        return f"{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    sign = "-" if mantissa.startswith("-") else ""
+    digits_only = mantissa.lstrip("-").replace(".", "")
+    if exponent >= 0:
+        whole = digits_only[: exponent + 1].ljust(exponent + 1, "0")
+        fraction = digits_only[exponent + 1:]
+        return sign + whole + (f".{fraction}" if fraction else "")
+    return sign + "0." + "0" * (-exponent - 1) + digits_only
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, doc: Document) -> Problem:
