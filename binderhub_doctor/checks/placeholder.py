@@ -35,9 +35,14 @@ def check(values, spec, context):
         found = find(value)
         if found is None:
             continue
-        shown = found if not _secret(values, path) else "a placeholder"
-        message = spec.get("message", "{path} still holds the placeholder `{placeholder}` from the guide")
-        yield Hit(path, render(message, values, path, placeholder=shown))
+        if _secret(values, path):
+            message = "{path} still holds placeholder text instead of the real credential"
+        else:
+            message = spec.get("message", "{path} still holds the placeholder `{placeholder}`")
+        unused = path[:1] == ("registry",) and values.get(("config", "BinderHub", "use_registry")) is False
+        if unused:
+            message += "; it is unused while use_registry is false"
+        yield Hit(path, render(message, values, path, placeholder=found), severity="warning" if unused else None)
 
 
 def _inside(path: tuple, prefixes: set) -> bool:
