@@ -129,9 +129,13 @@ def registry_match(values, spec, context):
     if isinstance(registry_url, str) and registry_url and not find_placeholder(registry_url):
         registry_host = url_host(registry_url)
         if not _same_registry(prefix_host, registry_host):
+            # Without the secret file, registry.url may still be overridden there: only a warning.
+            settled = values.has_secret_file()
             yield Hit(PREFIX, f"image_prefix pushes to `{prefix_host}`, but registry.url (the registry the "
                               f"credentials are for) is `{registry_host}`; pushes are denied or images are "
-                              "looked up in the wrong registry, so every launch rebuilds",
+                              "looked up in the wrong registry, so every launch rebuilds"
+                              + ("" if settled else " (unless the secret file, not linted here, sets registry.url)"),
+                      severity=None if settled else "warning",
                       fix="Make image_prefix start with the registry's host, or point registry.url at the "
                           "prefix's registry (e.g. https://eu.gcr.io for eu.gcr.io/<project>/…).")
             return
