@@ -54,9 +54,12 @@ class Rule:
 
 def builtin_rules_dir() -> Path:
     """`rules/` of a checkout, or the copy installed as package data."""
-    checkout = Path(__file__).resolve().parent.parent / "rules"
-    if checkout.is_dir():
-        return checkout
+    installed = Path(__file__).resolve().parent / "rules"
+    if installed.is_dir():
+        return installed
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "rules").is_dir():
+        return checkout / "rules"
     return Path(str(resources.files("binderhub_doctor") / "rules"))
 
 
