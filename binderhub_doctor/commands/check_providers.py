@@ -1,0 +1,118 @@
+"""`check-github` and `check-gitlab`: probe the repository providers' credentials from the values.
+
+Exit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem
+from ..inputs import InputError, load, load_config_for, value_files
+from ..probes.provider_api import Transport
+from ..probes.report import FAIL, MARKS, OK, WARN, ProbeReport, render
+
+DEFAULT_TIMEOUT = 10.0
+
+
+def provider_options(function):
+    """The options both commands share, in the order `--help` shows them."""
+    decorators = [
+        click.argument("files", nargs=-1, type=click.Path()),
+        click.option("--secret-file", "secret_files", multiple=True, type=click.Path(),
+                     help="The file that holds secrets (default: files named *secret*.yaml)."),
+        click.option("--values-key", help="The BinderHub values sit under this key of a meta-chart (e.g. binderhub)."),
+        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                     help="Output format."),
+        click.option("--timeout", type=click.FloatRange(min=0.1, max=300), default=DEFAULT_TIMEOUT,
+                     show_default=True, help="Seconds to wait for each answer."),
+        click.option("--insecure-http", is_flag=True,
+                     help="Allow plain http, for a test server on a loopback address only."),
+        click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False),
+                     help="Trust this CA certificate file (a GitHub Enterprise / GitLab with a private CA)."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def load_values(files, secret_files, values_key):
+    """Values as `helm -f` would merge them; unusable input exits 2 with one line."""
+    try:
+        return load(value_files(list(files)), load_config_for(None), list(secret_files), values_key)
+    except InputError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def run_probe(values, probe, **options) -> ProbeReport:
+    """Runs a probe; a usage problem it raises is scrubbed of secrets before it is shown."""
+    try:
+        return probe(values, **options)
+    except UsageProblem as exc:
+        raise UsageProblem(values.redactor.scrub(exc.format_message())) from None
+
+
+def summary_line(report: ProbeReport, name: str) -> str:
+    failed = sum(1 for s in report.steps if s.status == FAIL)
+    warned = sum(1 for s in report.steps if s.status == WARN)
+    if failed:
+        return f"{MARKS[FAIL]} {name}: {failed} check{'s' if failed != 1 else ''} failed"
+    if warned:
+        return f"{MARKS[WARN]} {name}: usable, {warned} warning{'s' if warned != 1 else ''}"
+    return f"{MARKS[OK]} {name}: all checks passed"
+
+
+def emit(report: ProbeReport, fmt: str, values, heading: str, name: str) -> None:
+    if fmt == "json":
+        click.echo(render(report, "json", values.redactor), nl=False)
+    else:
+        text = f"{heading}\n{report.as_text()}\n{summary_line(report, name)}\n"
+        click.echo(values.redactor.scrub(text), nl=False)
+    sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
+@click.command("check-github")
+@provider_options
+@click.option("--repo", "repos", multiple=True, metavar="OWNER/NAME",
+              help="Also check the credentials can read this repository and its default branch (repeatable).")
+def check_github(files, secret_files, values_key, fmt, timeout, insecure_http, ca_bundle, repos):
+    """Check config.GitHubRepoProvider against the GitHub API.
+
+    Asks GET {api_base_path}/rate_limit (free of charge) with and without the credentials:
+    limit, remaining, reset; the token's scopes and expiry; with --repo, whether BinderHub can
+    resolve that repository's default branch. Without a token the probe runs anonymously and
+    warns: GitHub then allows 60 requests an hour.
+    """
+    from ..probes import github
+
+    values = load_values(files, secret_files, values_key)
+    report = run_probe(values, github.probe, repos=repos,
+                       transport=Transport(timeout, insecure_http, ca_bundle))
+    emit(report, fmt, values, _heading("GitHub", report), "GitHub")
+
+
+@click.command("check-gitlab")
+@provider_options
+@click.option("--repo", "repos", multiple=True, metavar="GROUP/PROJECT",
+              help="Also check the token can read this project and its default branch (repeatable).")
+def check_gitlab(files, secret_files, values_key, fmt, timeout, insecure_http, ca_bundle, repos):
+    """Check config.GitLabRepoProvider against the GitLab API.
+
+    Reads the token's own record (GET /api/v4/personal_access_tokens/self): scopes (the guide
+    asks for api and read_repository), expiry, revoked or inactive. Group and project tokens
+    cannot be inspected that way and are reported as such. With --repo, makes BinderHub's call
+    (repository/commits) for that project's default branch.
+    """
+    from ..probes import gitlab
+
+    values = load_values(files, secret_files, values_key)
+    report = run_probe(values, gitlab.probe, repos=repos,
+                       transport=Transport(timeout, insecure_http, ca_bundle))
+    emit(report, fmt, values, _heading("GitLab", report), "GitLab")
+
+
+def _heading(name: str, report: ProbeReport) -> str:
+    section = "GitHubRepoProvider" if name == "GitHub" else "GitLabRepoProvider"
+    return f"{name}: config.{section}"

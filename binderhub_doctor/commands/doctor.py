@@ -1,0 +1,257 @@
+"""`doctor`: one report for a deployment. Lint first, then probe whatever the values configure:
+the registry, GitHub, GitLab. Each section gets ✓ / ! / ✗ and the report ends with a summary.
+
+Exit codes: 0 no section failed (warnings allowed), 1 a section failed, 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+
+import click
+
+from ..engine import FATAL_PROBLEMS
+from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem
+from ..probes.report import FAIL, MARKS, OK, SKIP, WARN, ProbeReport
+from .check_providers import DEFAULT_TIMEOUT
+
+
+@dataclass
+class Section:
+    name: str  # lint | registry | github | gitlab
+    title: str
+    status: str  # ok | warn | fail | skip
+    summary: str
+    report: ProbeReport | None = None
+    findings: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = {"name": self.name, "title": self.title, "status": self.status, "summary": self.summary}
+        if self.name == "lint":
+            data["findings"] = [f.as_dict() for f in self.findings]
+        elif self.report is not None:
+            data["report"] = self.report.as_dict()
+        return data
+
+
+@dataclass
+class DoctorOptions:
+    files: list
+    secret_files: list
+    values_key: str | None
+    chart_version: str | None
+    config_file: str | None
+    offline: bool
+    timeout: float
+    insecure_http: bool
+    ca_bundle: str | None
+    github_repos: list
+    gitlab_repos: list
+
+
+@click.command("doctor")
+@click.argument("files", nargs=-1, type=click.Path())
+@click.option("--secret-file", "secret_files", multiple=True, type=click.Path(),
+              help="The file that holds secrets (default: files named *secret*.yaml).")
+@click.option("--values-key", help="The BinderHub values sit under this key of a meta-chart (e.g. binderhub).")
+@click.option("--chart-version", help="BinderHub chart version the values are for (default: the newest known).")
+@click.option("--config", "config_file", type=click.Path(), help="Config file (default: .binderhub-doctor.yaml found upwards).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--offline", is_flag=True, help="Only lint; contact nothing.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=300), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds to wait for each answer.")
+@click.option("--insecure-http", is_flag=True, help="Allow plain http to GitHub/GitLab test servers on loopback.")
+@click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False), help="Trust this CA certificate file.")
+@click.option("--github-repo", "github_repos", multiple=True, metavar="OWNER/NAME",
+              help="Also check BinderHub can read this GitHub repository (repeatable).")
+@click.option("--gitlab-repo", "gitlab_repos", multiple=True, metavar="GROUP/PROJECT",
+              help="Also check BinderHub can read this GitLab project (repeatable).")
+def command(files, secret_files, values_key, chart_version, config_file, fmt, offline, timeout,
+            insecure_http, ca_bundle, github_repos, gitlab_repos):
+    """One report for a deployment: lint, then the registry, GitHub and GitLab checks.
+
+    Each section shows ✓ (fine), ! (works, with warnings), ✗ (fails) or - (not configured /
+    not run); the exit code is 1 when any section fails. --offline runs only the lint.
+    """
+    options = DoctorOptions(list(files), list(secret_files), values_key, chart_version, config_file, offline,
+                            timeout, insecure_http, ca_bundle, list(github_repos), list(gitlab_repos))
+    sections, values = run_doctor(options)
+    text = render_json(sections, values) if fmt == "json" else render_text(sections, values)
+    click.echo(values.redactor.scrub(text), nl=False)
+    sys.exit(EXIT_FINDINGS if any(s.status == FAIL for s in sections) else EXIT_OK)
+
+
+def run_doctor(options: DoctorOptions):
+    from ..chart_versions import ChartVersionError
+    from ..inputs import InputError
+    from ..lint_command import LintOptions, lint_files
+    from ..ruleset import RuleFileError
+
+    try:
+        result, _rules, values = lint_files(LintOptions(
+            files=options.files, secret_files=options.secret_files, values_key=options.values_key,
+            chart_version=options.chart_version, config_file=options.config_file))
+    except (InputError, RuleFileError, ChartVersionError) as exc:
+        raise UsageProblem(str(exc)) from None
+    # Bad --github-repo / --gitlab-repo values are usage errors: refuse them before any request.
+    from ..probes import github, gitlab
+
+    github_repos = github.check_repo_names(options.github_repos)
+    gitlab_repos = gitlab.check_project_names(options.gitlab_repos)
+
+    sections = [lint_section(result)]
+    broken = any(p.rule in FATAL_PROBLEMS for d in values.documents for p in d.problems) or \
+        any(getattr(d, "skipped", False) for d in values.documents)
+    probes = (("registry", "Registry"), ("github", "GitHub"), ("gitlab", "GitLab"))
+    if options.offline:
+        sections += [Section(name, title, SKIP, "not run (--offline)") for name, title in probes]
+        return sections, values
+    if broken:
+        why = "not run: the values files did not load cleanly (see Lint), so the settings are incomplete"
+        sections += [Section(name, title, SKIP, why) for name, title in probes]
+        return sections, values
+    from ..probes.provider_api import Transport
+
+    transport = Transport(options.timeout, options.insecure_http, options.ca_bundle)
+    sections.append(registry_section(values, options))
+    sections.append(github_section(values, github_repos, transport))
+    sections.append(gitlab_section(values, gitlab_repos, transport))
+    return sections, values
+
+
+# --- the sections -----------------------------------------------------------------------------
+
+def lint_section(result) -> Section:
+    errors, warnings = result.count("error"), result.count("warning")
+    files = len(result.files)
+    scope = f"{files} file{'s' if files != 1 else ''}"
+    if not result.findings:
+        return Section("lint", "Lint", OK, f"no problems in {scope}")
+    counts = [(errors, "error"), (warnings, "warning"), (result.count("info"), "info")]
+    text = ", ".join(f"{n} {word}{'s' if n != 1 and word != 'info' else ''}" for n, word in counts if n)
+    status = FAIL if errors else (WARN if warnings else OK)
+    return Section("lint", "Lint", status, f"{text} in {scope}", findings=list(result.findings))
+
+
+def probe_section(name: str, title: str, report: ProbeReport) -> Section:
+    failed = sum(1 for s in report.steps if s.status == FAIL)
+    warned = sum(1 for s in report.steps if s.status == WARN)
+    if failed:
+        summary = f"{failed} check{'s' if failed != 1 else ''} failed"
+    elif warned:
+        summary = f"usable, {warned} warning{'s' if warned != 1 else ''}"
+    elif report.steps and all(s.status == SKIP for s in report.steps):
+        return Section(name, title, SKIP, report.steps[0].detail, report)
+    else:
+        summary = "all checks passed"
+    return Section(name, title, report.status, summary, report)
+
+
+def failed_section(name: str, title: str, problem: UsageProblem) -> Section:
+    """A setting the probe refuses to use (e.g. a token over plain http) fails that section only."""
+    return Section(name, title, FAIL, problem.format_message())
+
+
+def registry_report(values, options: DoctorOptions) -> ProbeReport | None:
+    """The single integration point with the registry probe (probes/registry.py): derive what
+    BinderHub would use from the values and run the probe. None: BinderHub uses no registry."""
+    from ..probes.registry import RegistryProbeOptions, probe_registry
+    from ..registry_settings import derive
+    from .check_registry import push_credential_notes
+
+    settings = derive(values)
+    if not settings.use_registry:
+        return None
+    probe_options = RegistryProbeOptions(timeout=options.timeout, ca_bundle=options.ca_bundle)
+    return probe_registry(settings, probe_options, values.redactor, extra_notes=push_credential_notes(settings))
+
+
+def registry_section(values, options: DoctorOptions) -> Section:
+    try:
+        report = registry_report(values, options)
+    except UsageProblem as problem:
+        return failed_section("registry", "Registry", problem)
+    if report is None:
+        return Section("registry", "Registry", SKIP,
+                       "config.BinderHub.use_registry is false: BinderHub keeps images on the node; nothing to probe")
+    return probe_section("registry", "Registry", report)
+
+
+def github_section(values, repos, transport) -> Section:
+    from ..probes import github
+
+    providers = values.get(("config", "BinderHub", "repo_providers"))
+    if isinstance(providers, dict) and providers and "gh" not in providers:
+        return Section("github", "GitHub", SKIP, "config.BinderHub.repo_providers has no `gh`: GitHub is not offered")
+    try:
+        # The anonymous budget is per IP of the cluster, not of this machine: not worth spending.
+        report = github.probe(values, repos=repos, transport=transport, probe_anonymous=False)
+    except UsageProblem as problem:
+        return failed_section("github", "GitHub", problem)
+    return probe_section("github", "GitHub", report)
+
+
+def gitlab_section(values, repos, transport) -> Section:
+    from ..probes import gitlab
+
+    if not isinstance(values.get(gitlab.SECTION), dict) and not repos:
+        return Section("gitlab", "GitLab", SKIP,
+                       "config.GitLabRepoProvider is not set: BinderHub reaches public gitlab.com projects only")
+    try:
+        report = gitlab.probe(values, repos=repos, transport=transport)
+    except UsageProblem as problem:
+        return failed_section("gitlab", "GitLab", problem)
+    return probe_section("gitlab", "GitLab", report)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+def overall(sections) -> dict:
+    counts = {status: sum(1 for s in sections if s.status == status) for status in (OK, WARN, FAIL, SKIP)}
+    return {"passed": counts[OK], "warnings": counts[WARN], "failed": counts[FAIL], "skipped": counts[SKIP]}
+
+
+def render_text(sections, values) -> str:
+    files = ", ".join(d.file for d in values.documents)
+    lines = [f"binderhub-doctor: {files}", ""]
+    for section in sections:
+        lines.append(f"[{MARKS[section.status]}] {section.title}: {section.summary}")
+        if section.name == "lint":
+            for finding in section.findings:
+                where = finding.file or "(values)"
+                if finding.line is not None:
+                    where += f":{finding.line}:{finding.column or 1}"
+                lines.append(f"    {where}: {finding.severity} {finding.rule} {finding.message} [{finding.name}]")
+                if finding.fix and finding.severity != "info":
+                    lines.append(f"        fix: {finding.fix}")
+        elif section.report is not None and section.status != SKIP:
+            lines.extend("    " + line for line in section.report.as_text().splitlines())
+    counts = overall(sections)
+    lines.append("")
+    if counts["failed"] or counts["warnings"]:
+        parts = [f"{counts['failed']} failed"] if counts["failed"] else []
+        if counts["warnings"]:
+            parts.append(f"{counts['warnings']} with warnings")
+        issues = counts["failed"] + counts["warnings"]
+        mark = MARKS[FAIL] if counts["failed"] else MARKS[WARN]
+        lines.append(f"{mark} Doctor found issues in {issues} section{'s' if issues != 1 else ''}: "
+                     f"{', '.join(parts)}.")
+    else:
+        lines.append(f"{MARKS[OK]} No issues found.")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(sections, values) -> str:
+    counts = overall(sections)
+    status = FAIL if counts["failed"] else (WARN if counts["warnings"] else OK)
+    document = {
+        "version": 1,
+        "ok": not counts["failed"],
+        "status": status,
+        "files": [d.file for d in values.documents],
+        "sections": [s.as_dict() for s in sections],
+        "summary": counts,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
