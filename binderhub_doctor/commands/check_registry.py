@@ -1,0 +1,135 @@
+"""`check-registry`: prove the registry credentials in the values work, for pull and push.
+
+Loads the values like `lint` does, derives what BinderHub would use (registry_settings), checks
+with the docker SDK that build pods would find push credentials for image_prefix's registry,
+then runs the registry probe. Exit 0: every step passed; 1: a check failed; 2: unusable input.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem
+from ..registry_settings import ERROR, RegistrySettings, SettingsNote, derive
+
+_FATAL_PROBLEMS = {"yaml-syntax", "file-encoding", "file-unreadable", "values-not-a-mapping"}
+_DOCKER_HUB_HOSTS = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
+
+
+@click.command("check-registry")
+@click.argument("files", nargs=-1, type=click.Path())
+@click.option("--secret-file", "secret_files", multiple=True, type=click.Path(),
+              help="The file that holds secrets (default: files named *secret*.yaml or under secrets/).")
+@click.option("--values-key", help="Read the BinderHub values under this key of a meta-chart (e.g. binderhub).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=10.0, show_default=True,
+              metavar="SECONDS",
+              help="Connect and read timeout of each request; the whole check stops after 5 × this.")
+@click.option("--ca-bundle", type=click.Path(), metavar="FILE",
+              help="PEM file of CA certificates to trust for the registry (default: the system's trust store).")
+@click.option("--insecure-registry", "insecure_hosts", multiple=True, metavar="HOST",
+              help="Allow plain http to HOST or HOST:PORT (loopback is always allowed). Repeatable.")
+@click.option("--allow-realm-host", "realm_hosts", multiple=True, metavar="HOST",
+              help="Send credentials to this token realm host even though it is on another site "
+                   "than the registry. Repeatable.")
+@click.option("--skip-push", is_flag=True, help="Do not check push permission (read-only credentials).")
+def command(files, secret_files, values_key, fmt, timeout, ca_bundle, insecure_hosts, realm_hosts, skip_push):
+    """Check the registry credentials in the values: connect, authenticate, pull and push.
+
+    FILES are merged in order, as `helm -f A -f B` merges them (default: secret.yaml and
+    config.yaml here). Nothing is pushed: the push check starts an empty upload and cancels it.
+    """
+    from ..probes.registry import RegistryProbeOptions, probe_registry
+    from ..probes.report import render
+
+    values = _load_values(files, secret_files, values_key)
+    settings = derive(values)
+    if not settings.use_registry:
+        raise UsageProblem("config.BinderHub.use_registry is false: BinderHub uses no registry, so there is "
+                           "nothing to check")
+    if ca_bundle:
+        _check_ca_bundle(ca_bundle)
+    options = RegistryProbeOptions(
+        timeout=timeout, ca_bundle=ca_bundle, insecure_hosts=tuple(insecure_hosts),
+        allowed_realm_hosts=tuple(realm_hosts), skip_push=skip_push)
+    report = probe_registry(settings, options, values.redactor, extra_notes=push_credential_notes(settings))
+    output = render(report, fmt, values.redactor)
+    if fmt == "text":
+        shown = ", ".join(doc.file for doc in values.documents)
+        output = values.redactor.scrub(f"Registry settings BinderHub would use (from {shown}):\n") + output
+    click.echo(output, nl=False)
+    sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
+def _load_values(files, secret_files, values_key):
+    from ..inputs import InputError, load, load_config_for, value_files
+
+    try:
+        values = load(value_files(list(files)), load_config_for(None), list(secret_files), values_key)
+    except InputError as exc:
+        raise UsageProblem(str(exc)) from None
+    for document in values.documents:
+        if document.skipped:
+            raise UsageProblem(f"{document.file}: {document.skipped}; pass the decrypted file")
+        for problem in document.problems:
+            if problem.rule in _FATAL_PROBLEMS:
+                where = f"{problem.position.file}:{problem.position.line}" if problem.position else document.file
+                hint = f"; {problem.hint}" if problem.hint else ""
+                raise UsageProblem(values.redactor.scrub(f"{where}: {problem.message}{hint}"))
+    return values
+
+
+def _check_ca_bundle(path: str) -> None:
+    if not os.path.isfile(path):
+        raise UsageProblem(f"{path}: --ca-bundle file not found")
+    if not os.access(path, os.R_OK):
+        raise UsageProblem(f"{path}: --ca-bundle file is not readable; check its permissions")
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)
+    if b"-----BEGIN CERTIFICATE-----" not in head:
+        raise UsageProblem(f"{path}: --ca-bundle must be a PEM file of CA certificates (no BEGIN CERTIFICATE found)")
+
+
+def push_credential_notes(settings: RegistrySettings) -> list[SettingsNote]:
+    """What docker (in the build pods) makes of image_prefix and the config.json the chart writes.
+
+    repo2docker pushes through docker-py, which finds credentials with exactly these helpers; so
+    a config.json key that docker does not match to image_prefix's registry means unauthenticated
+    pushes, and a DockerRegistry.url on another registry means BinderHub looks in the wrong place.
+    """
+    import docker.auth
+    import docker.errors
+
+    if not settings.image_prefix or not settings.repository:
+        return []
+    image = settings.probe_image.rpartition(":")[0]
+    try:
+        index_name, _remote = docker.auth.resolve_repository_name(image)
+    except docker.errors.InvalidRepository:
+        return [SettingsNote(ERROR, f"image_prefix {settings.image_prefix!r} does not make a valid image name",
+                             "use <registry host>/<project>/<prefix>-", ("config", "BinderHub", "image_prefix"))]
+    notes: list[SettingsNote] = []
+    try:
+        auths = docker.auth.parse_auth(settings.docker_config.get("auths", {}), raise_on_error=True)
+    except (docker.errors.InvalidConfigFile, ValueError):
+        auths = {}
+    if docker.auth.resolve_authconfig({"auths": auths}, registry=index_name) is None:
+        keys = ", ".join(settings.auths_keys) or "none"
+        notes.append(SettingsNote(
+            ERROR, f"build pods push to {index_name}, but the docker config.json the chart writes has credentials "
+            f"only for {keys}; pushes would be anonymous and fail",
+            f"set registry.url to the registry in image_prefix (https://{index_name})"
+            if index_name != docker.auth.INDEX_NAME else "leave registry.url unset for Docker Hub",
+            ("registry", "url")))
+    checked = docker.auth.resolve_index_name(settings.host) if settings.host else ""
+    same = checked == index_name or (index_name == docker.auth.INDEX_NAME and checked in _DOCKER_HUB_HOSTS)
+    if checked and not same:
+        notes.append(SettingsNote(
+            ERROR, f"BinderHub looks images up on {checked} but build pods push them to {index_name}: every launch "
+            "would rebuild", f"make DockerRegistry.url / registry.url name {index_name}, or change image_prefix",
+            ("config", "BinderHub", "image_prefix")))
+    return notes
