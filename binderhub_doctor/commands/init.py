@@ -1,0 +1,302 @@
+"""`init`: a starting secret.yaml and config.yaml for one registry kind, as the install guide
+describes them, with new random tokens and `<...>` placeholders only where the user must fill in
+something we cannot know (credentials, project ids). The secret file is created with mode 0600
+from its first byte; nothing is overwritten without --force.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .. import helm
+from ..errors import UsageProblem
+
+SECRET_FILE = "secret.yaml"
+CONFIG_FILE = "config.yaml"
+SECRET_MODE = 0o600
+
+_JSON_KEY_HELP = """\
+  # The JSON key file of a Google Cloud service account that may push images (IAM & Admin >
+  # Service Accounts > Keys > Add key > JSON). Replace the placeholder line with the whole
+  # file, every line indented like it, right under `password: |` (the `|` keeps it one string).
+  password: |
+    <paste the JSON key file of the service account here>
+"""
+
+
+@dataclass(frozen=True)
+class RegistryKind:
+    title: str
+    secret: str  # the `registry:` block of secret.yaml
+    config: str  # the `config:` block of config.yaml
+
+
+KINDS: dict[str, RegistryKind] = {
+    "gcr": RegistryKind(
+        title="Google Container Registry (gcr.io)",
+        secret="""\
+registry:
+  # gcr.io exactly: the chart then logs in with the user name _json_key by itself.
+  url: https://gcr.io
+""" + _JSON_KEY_HELP,
+        config="""\
+config:
+  BinderHub:
+    use_registry: true
+    # Images are named <image_prefix><repository>:<ref>. <google-project-id> is the
+    # project_id field of the JSON key in secret.yaml (the project ID, not its display name).
+    image_prefix: gcr.io/<google-project-id>/binder-
+""",
+    ),
+    "artifact-registry": RegistryKind(
+        title="Google Artifact Registry (*-docker.pkg.dev)",
+        secret="""\
+registry:
+  # The docker host of your repository's region (Artifact Registry > Repositories), e.g.
+  # https://us-central1-docker.pkg.dev
+  url: https://<region>-docker.pkg.dev
+  # A service account key logs in with the user name _json_key.
+  username: _json_key
+""" + _JSON_KEY_HELP,
+        config="""\
+config:
+  BinderHub:
+    use_registry: true
+    # <region>, <google-project-id> (the key's project_id) and <repository> (the name of the
+    # docker repository you created), e.g. us-central1-docker.pkg.dev/my-project/binder/binder-
+    image_prefix: <region>-docker.pkg.dev/<google-project-id>/<repository>/binder-
+  DockerRegistry:
+    # BinderHub derives these only for gcr.io and Docker Hub: the registry and its token endpoint.
+    url: https://<region>-docker.pkg.dev
+    token_url: https://<region>-docker.pkg.dev/v2/token
+""",
+    ),
+    "dockerhub": RegistryKind(
+        title="Docker Hub",
+        secret="""\
+registry:
+  # No url: the chart's default is Docker Hub (https://index.docker.io/v1/).
+  # Your Docker ID; to push to an organization, an account that is a member of it.
+  username: <docker-id>
+  # Its password, or better a personal access token with Read & Write access
+  # (Docker Hub > Account settings > Personal access tokens).
+  password: <password>
+""",
+        config="""\
+config:
+  BinderHub:
+    use_registry: true
+    # Your Docker ID or organization, then a prefix for the image names (ending in `-`).
+    image_prefix: <docker-id-or-organization>/binder-
+""",
+    ),
+    "acr": RegistryKind(
+        title="Azure Container Registry",
+        secret="""\
+registry:
+  # The login server of your Azure Container Registry: https://<acr-name>.azurecr.io
+  url: https://<acr-name>.azurecr.io
+  # A service principal with the AcrPush role on the registry: its application (client) ID
+  # and its password (`az ad sp create-for-rbac ... --role AcrPush` prints both).
+  username: <service-principal-id>
+  password: <service-principal-password>
+""",
+        config="""\
+config:
+  BinderHub:
+    use_registry: true
+    # <acr-name> as in secret.yaml. `binder/` is the extra project level BinderHub expects
+    # between host and prefix (jupyterhub/binderhub#800); without it older charts rebuild
+    # every image on every launch.
+    image_prefix: <acr-name>.azurecr.io/binder/binder-
+  DockerRegistry:
+    # Where ACR issues tokens; both <acr-name> are your registry's name.
+    token_url: https://<acr-name>.azurecr.io/oauth2/token?service=<acr-name>.azurecr.io
+""",
+    ),
+    "custom": RegistryKind(
+        title="another registry (Harbor, GitLab, a self-hosted registry, ...)",
+        secret="""\
+registry:
+  # The registry's address, as `docker login` uses it, e.g. https://registry.example.org
+  url: https://<registry-host>
+  # An account that may push and pull images.
+  username: <username>
+  password: <password>
+""",
+        config="""\
+config:
+  BinderHub:
+    use_registry: true
+    # <registry-host> as in secret.yaml, then a project (Harbor project, GitLab group/project)
+    # and a prefix for the image names.
+    image_prefix: <registry-host>/<project>/binder-
+  DockerRegistry:
+    # Where the registry issues tokens: the realm of the `WWW-Authenticate` header that
+    # `curl -si https://<registry-host>/v2/` returns, with ?service=<its service>, e.g.
+    # https://registry.example.org/service/token?service=harbor-registry for Harbor.
+    # A registry with plain htpasswd logins has no token endpoint: write token_url: ""
+    # (an empty string; `None` would be read as the text "None").
+    token_url: <token-url>
+""",
+    ),
+}
+
+
+def secret_text(kind: str, api_token: str, proxy_token: str) -> str:
+    return f"""\
+# secret.yaml: the credentials of your BinderHub. Keep this file out of git (or encrypt it,
+# e.g. with git-crypt or sops). Created by `{helm.program_name()} init --registry {kind}`:
+# fill in every <...> placeholder, then check it with `{helm.program_name()} lint`.
+jupyterhub:
+  hub:
+    services:
+      binder:
+        # The token BinderHub and JupyterHub share: 32 random bytes in hex, new for this file
+        # (what `openssl rand -hex 32` makes). Keep it secret; recent charts generate one if
+        # this line is removed.
+        apiToken: "{api_token}"
+  proxy:
+    # The token of JupyterHub's proxy, made the same way.
+    secretToken: "{proxy_token}"
+{KINDS[kind].secret}"""
+
+
+def config_text(kind: str) -> str:
+    prog = helm.program_name()
+    return f"""\
+# config.yaml: the settings of your BinderHub that are not secret (safe to commit).
+# Registry: {KINDS[kind].title}. Fill in every <...> placeholder, then run `{prog} lint`.
+{KINDS[kind].config}\
+    # hub_url (where users reach JupyterHub) is set by `{prog} connect NAME` after the first
+    # install, once the proxy-public service has an external IP.
+"""
+
+
+def placeholders(path: Path, text: str) -> list[tuple[int, str, str]]:
+    """(line, values path, placeholder) of every placeholder left in ``text``."""
+    from ..checks.placeholder import find
+    from ..documents import Document, parse_text
+    from ..values import format_path
+
+    document = parse_text(text, Document(file=str(path), lines=text.splitlines()))
+    found = []
+
+    def walk(node, trail):
+        if isinstance(node, dict):
+            for key, item in node.items():
+                walk(item, trail + (key,))
+        elif isinstance(node, str):
+            hit = find(node)
+            if hit:
+                position = document.value_positions.get(trail) or document.key_positions.get(trail)
+                line = position.line if position else 0
+                # a block scalar starts on the line after `password: |`
+                if node.startswith("<") and text.splitlines()[line - 1].rstrip().endswith("|"):
+                    line += 1
+                found.append((line, format_path(trail), hit))
+
+    walk(document.data, ())
+    return sorted(found)
+
+
+def create_file(path: Path, text: str, mode: int, overwrite: bool) -> None:
+    """Write ``text`` to ``path`` atomically with ``mode`` from the first byte (mkstemp makes the
+    temporary file 0600); without ``overwrite``, never replace a file, even one created meanwhile."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        if overwrite:
+            os.replace(temp, path)
+            return
+        try:
+            os.link(temp, path)  # fails with EEXIST instead of replacing
+        except OSError as exc:
+            if exc.errno == errno.EEXIST:
+                raise
+            if path.exists():  # no hard links on this filesystem: check, then rename
+                raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+            os.replace(temp, path)
+            return
+        os.unlink(temp)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@click.command("init")
+@click.option("--registry", "kind", type=click.Choice(list(KINDS)),
+              help="Where BinderHub pushes images (asked when not given on a terminal).")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Folder to create secret.yaml and config.yaml in.")
+@click.option("--force", is_flag=True, help="Replace existing files (new tokens included).")
+def command(kind, folder, force):
+    """Create a starting secret.yaml and config.yaml for your registry.
+
+    The secret file gets two new random tokens (32 bytes, hex) and mode 0600; both files say in
+    comments where each value comes from, and hold `<...>` placeholders only where you must fill
+    something in. `lint` lists the placeholders left; once they are filled in, it passes.
+    """
+    if kind is None:
+        if not sys.stdin.isatty():
+            raise UsageProblem(f"no --registry given and no terminal to ask on; pass --registry "
+                               f"{'|'.join(KINDS)}")
+        for name, entry in KINDS.items():
+            click.echo(f"  {name:<18} {entry.title}", err=True)
+        kind = click.prompt("Registry", type=click.Choice(list(KINDS)), err=True)
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageProblem(f"{target}: cannot create the folder: {exc.strerror or exc}") from None
+    secret_path, config_path = target / SECRET_FILE, target / CONFIG_FILE
+    existing = [p for p in (secret_path, config_path) if p.exists() or p.is_symlink()]
+    if existing and not force:
+        names = " and ".join(str(p) for p in existing)
+        raise UsageProblem(f"{names} already exist{'s' if len(existing) == 1 else ''}; refusing to overwrite "
+                           "(pass --force to replace, which also makes new tokens)")
+    api_token, proxy_token = secrets.token_hex(32), secrets.token_hex(32)
+    while proxy_token == api_token:  # astronomically unlikely, but the two must differ
+        proxy_token = secrets.token_hex(32)
+    files = [(secret_path, secret_text(kind, api_token, proxy_token), SECRET_MODE),
+             (config_path, config_text(kind), _default_mode())]
+    for path, text, mode in files:
+        try:
+            create_file(path, text, mode, overwrite=force)
+        except FileExistsError:
+            raise UsageProblem(f"{path} appeared while writing; refusing to overwrite it (pass --force)") from None
+        except OSError as exc:
+            raise UsageProblem(f"{path}: cannot write: {exc.strerror or exc}") from None
+    prog = helm.program_name()
+    click.echo(f"created {secret_path} (mode 0600, two new random tokens) and {config_path} "
+               f"for {KINDS[kind].title}")
+    left = [(path, *item) for path, text, _ in files for item in placeholders(path, text)]
+    if left:
+        click.echo("fill in these placeholders:")
+        for path, line, values_path, placeholder in left:
+            shown = placeholder if not placeholder.startswith("<paste") else "the JSON key file"
+            click.echo(f"  {path}:{line}: {values_path}: {shown}")
+    click.echo("then:")
+    if str(target) != ".":
+        click.echo(f"  cd {target}")
+    click.echo(f"  {prog} lint")
+    click.echo(f"  {prog} install binder -n binder --version <chart version>")
+    click.echo(f"  {prog} connect binder -n binder --version <chart version>")
