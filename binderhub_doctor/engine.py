@@ -52,7 +52,11 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
     def emit(rule: Rule, hit: Hit):
         if not config.enabled(rule):
             return
+        if context.options["incomplete"] and hit.path is not None and not values.has(hit.path):
+            return  # a file could not be read: what looks missing may well be in it
         position = hit.position or (values.origin(hit.path) if hit.path is not None else None)
+        if position is None and hit.path is not None:
+            position = default_position(values)
         severity = config.severity.get(rule.id) or config.severity.get(rule.name) or hit.severity or rule.severity
         scrub = values.redactor.scrub
         finding = Finding(
@@ -106,6 +110,17 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
         skipped=[(d.file, d.skipped) for d in values.documents if d.skipped],
         values_key=".".join(values.prefix) or None,
     )
+
+
+def default_position(values: Values):
+    """Where a finding about a missing value points: the top of the last file (usually
+    config.yaml, where such settings belong), so every finding has a place in CI annotations."""
+    from .documents import Position
+
+    for doc in reversed(values.documents):
+        if not doc.skipped:
+            return Position(doc.file, 1, 1)
+    return None
 
 
 def _position(item):

@@ -28,7 +28,7 @@ def value_files(arguments: list[str], cwd: Path | None = None) -> list[Path]:
     values files, secret files first (as `-f secret.yaml -f config.yaml`)."""
     cwd = cwd or Path.cwd()
     if not arguments:
-        found = [cwd / name for name in DEFAULT_FILES if (cwd / name).exists()]
+        found = [Path(name) for name in DEFAULT_FILES if (cwd / name).exists()]
         if not found:
             raise InputError(
                 f"no values files given and no secret.yaml or config.yaml in {cwd}; "
