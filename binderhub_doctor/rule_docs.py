@@ -30,6 +30,8 @@ def explain_text(rule) -> str:
             for name, text in example_files(example).items():
                 lines.append(f"  # {name}")
                 lines += ["  " + line for line in text.rstrip("\n").splitlines()]
+    if rule.docs:
+        lines += ["", f"Reference: {rule.docs}"]
     lines += ["", f"Docs: {rule.url}"]
     return "\n".join(lines)
 
@@ -45,6 +47,8 @@ def markdown(rules) -> str:
                 rule.summary.strip(), "", f"**Why.** {rule.why.strip()}", "", f"**Fix.** {rule.fix.strip()}"]
         if rule.charts and rule.charts.get("note"):
             out += ["", f"**Chart versions.** {rule.charts['note']}"]
+        if rule.docs:
+            out += ["", f"**Reference.** <{rule.docs}>"]
         for kind, title in (("fail", "Reported"), ("pass", "Not reported")):
             for example in rule.examples.get(kind, []):
                 out += ["", f"{title}:", ""]

@@ -45,7 +45,8 @@ class Rule:
 
     @property
     def url(self) -> str:
-        return self.docs or f"{DOCS_BASE}#{self.id.lower()}-{self.name}"
+        """This rule's section of docs/rules.md, which links on to `docs` (the upstream reference)."""
+        return f"{DOCS_BASE}#{self.id.lower()}-{self.name}"
 
     def summary_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "severity": self.severity, "summary": self.summary,
