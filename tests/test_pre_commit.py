@@ -183,3 +183,31 @@ def test_registry_probe_hook_stays_out_of_the_default_stage(tmp_path, hook_repo,
     assert hook_status(done.stdout, "binderhub-doctor lint") == "Passed"
     assert "id: binderhub-doctor-check-registry" in done.stdout  # try-repo's config offered it
     assert not re.search(r"^binderhub-doctor check-registry\.", done.stdout, re.MULTILINE), done.stdout
+
+
+def test_registry_probe_hook_runs_in_the_manual_stage_on_the_files_together(tmp_path, hook_repo, env):
+    port = closed_loopback_port()
+    password = "canary-Pw-7f3a9c1e5b"
+    secret = (f"registry:\n  url: https://127.0.0.1:{port}\n  username: binder\n"
+              f"  password: {password}\n").encode()
+    config = (f"config:\n  BinderHub:\n    use_registry: true\n"
+              f"    image_prefix: 127.0.0.1:{port}/binder/binder-prod-\n").encode()
+    repo = values_repo(tmp_path, env, {"secret.yaml": secret, "config.yaml": config})
+
+    done = try_repo(repo, hook_repo, env, "binderhub-doctor-check-registry", "--hook-stage", "manual",
+                    "--files", "secret.yaml", "config.yaml")
+
+    assert done.returncode == 1, done.stdout + done.stderr  # nothing listens on the port
+    assert hook_status(done.stdout, "binderhub-doctor check-registry") == "Failed"
+    # One probe over the merged values: the url from secret.yaml and the prefix from config.yaml.
+    assert f"https://127.0.0.1:{port}" in done.stdout
+    assert "binder/binder-prod-" in done.stdout
+    assert password not in done.stdout + done.stderr
+
+
+def closed_loopback_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
