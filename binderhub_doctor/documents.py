@@ -492,8 +492,14 @@ def _early_block_end(lines: list[str], error_line: int):
         block_indent = _indent(lines[content[0] - 1])
         for number in content[1:]:
             indent = _indent(lines[number - 1])
-            if header_indent < indent < block_indent:
+            if indent >= block_indent:
+                continue
+            # This line ends the block. It is the mistake when it still sits inside the value's
+            # indentation, or when it is pasted text (JSON) right before the error.
+            pasted = lines[number - 1].lstrip().startswith(('"', "{", "}", "-----"))
+            if header_indent < indent or (pasted and error_line - number <= 2):
                 return header, number, block_indent
+            return None
         return None
     return None
 
