@@ -227,7 +227,9 @@ def render_text(sections, values) -> str:
                 if finding.fix and finding.severity != "info":
                     lines.append(f"        fix: {finding.fix}")
         elif section.report is not None and section.status != SKIP:
-            lines.extend("    " + line for line in section.report.as_text().splitlines())
+            # Only the steps: the derived settings are in check-<name> and in the JSON report.
+            steps_only = ProbeReport(section.report.title, section.report.steps)
+            lines.extend("    " + line for line in steps_only.as_text().splitlines())
     counts = overall(sections)
     lines.append("")
     if counts["failed"] or counts["warnings"]:

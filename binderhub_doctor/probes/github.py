@@ -103,7 +103,7 @@ def _where(values, path) -> str:
 def check_repo_names(repos) -> list[str]:
     names = [r.strip().removesuffix(".git") for r in repos]
     for name in names:
-        if not REPO_PATTERN.match(name):
+        if any(part in (".", "..") for part in name.split("/")) or not REPO_PATTERN.match(name):
             raise UsageProblem(f"--repo `{name}`: expected owner/name, e.g. --repo jupyterhub/binderhub")
     return names
 

@@ -88,7 +88,7 @@ def _where(values, path) -> str:
 def check_project_names(repos) -> list[str]:
     names = [r.strip().strip("/").removesuffix(".git") for r in repos]
     for name in names:
-        if not PROJECT_PATTERN.match(name):
+        if any(part in (".", "..") for part in name.split("/")) or not PROJECT_PATTERN.match(name):
             raise UsageProblem(f"--repo `{name}`: expected a GitLab project path, e.g. --repo group/project "
                                "or group/subgroup/project")
     return names

@@ -61,19 +61,37 @@ class Reply:
 def require_allowed_url(url: str, insecure_http: bool, setting: str) -> None:
     """Tokens travel over https only; plain http is for a test server on this machine, and only
     when the user asked for it with --insecure-http."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise UsageProblem(f"{setting}: `{_as_written(url)}` is not a usable URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageProblem(f"{setting}: `{safe_url(url)}` is not an http(s) URL; set it to e.g. "
+        raise UsageProblem(f"{setting}: `{_as_written(url)}` is not an http(s) URL; set it to e.g. "
                            "https://api.github.com")
+    if parts.username is not None or parts.password is not None:
+        raise UsageProblem(f"{setting}: the URL has credentials in it (user:password@); remove them, the "
+                           "token settings carry the credentials")
     if parts.scheme == "http":
         if not is_loopback(parts.hostname):
             raise UsageProblem(
-                f"{setting}: `{safe_url(url)}` uses plain http to {parts.hostname}; refusing to send a token "
-                "unencrypted; use https (--insecure-http only allows loopback test servers)")
+                f"{setting}: `{_as_written(url)}` uses plain http to another machine; refusing to send a "
+                "token unencrypted; use https (--insecure-http only allows loopback test servers)")
         if not insecure_http:
             raise UsageProblem(
-                f"{setting}: `{safe_url(url)}` uses plain http; pass --insecure-http to allow it for this "
+                f"{setting}: `{_as_written(url)}` uses plain http; pass --insecure-http to allow it for this "
                 "loopback address")
+
+
+def _as_written(url: str) -> str:
+    """The URL as the user wrote it (so the redactor recognises any secret in it), without its
+    query, fragment or user:password@."""
+    text = url.split("#", 1)[0].split("?", 1)[0]
+    scheme, sep, rest = text.partition("://")
+    if sep:
+        netloc, slash, path = rest.partition("/")
+        text = f"{scheme}://{netloc.rpartition('@')[2]}{slash}{path}"
+    return text
 
 
 def require_insecure_http_is_loopback(host: str, insecure_http: bool, setting: str) -> None:

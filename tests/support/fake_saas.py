@@ -118,7 +118,9 @@ def _gitlab_tokens() -> dict[str, GitLabToken]:
 class Seen:
     method: str
     path: str
+    query: str
     headers: dict  # lower-case names
+    host: str  # the Host header: 127.0.0.1:<port> or localhost:<port>
 
 
 class FakeSaaS:
@@ -185,8 +187,9 @@ def _make_handler(fake: FakeSaaS):
 
         def do_GET(self):  # noqa: N802 - http.server's naming
             headers = {k.lower(): v for k, v in self.headers.items()}
-            path = urlsplit(self.path).path
-            fake.record(Seen("GET", path, headers))
+            parts = urlsplit(self.path)
+            path = parts.path
+            fake.record(Seen("GET", path, parts.query, headers, headers.get("host", "")))
             if path.startswith("/api/v3/"):
                 status, reply_headers, body = _github(fake, path[len("/api/v3"):], headers)
             elif path.startswith("/api/v4/"):
