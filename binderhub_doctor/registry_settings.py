@@ -166,6 +166,13 @@ def derive(values) -> RegistrySettings:
         notes.append(SettingsNote(
             ERROR, f"DockerRegistry.url {url!r} has no scheme; BinderHub cannot parse its host and fails",
             "write it as https://<host>", ("config", "DockerRegistry", "url")))
+    elif urlsplit(url).path not in ("", "/"):
+        shown = url.rstrip("/")
+        notes.append(SettingsNote(
+            ERROR if hostname == "index.docker.io" else WARNING,
+            f"DockerRegistry.url {url!r} has a path; BinderHub sends its requests to {shown}/v2/…",
+            "for Docker Hub leave registry.url unset (or write https://index.docker.io/v1/ with the slash); "
+            "otherwise use the registry's root URL", ("registry", "url")))
 
     if "auth_config_url" in configured:
         auth_config_url = configured["auth_config_url"]
@@ -217,11 +224,15 @@ def derive(values) -> RegistrySettings:
         not_found_401 = url.endswith(".docker.io")
         sources["not_found_401"] = "derived from DockerRegistry.url"
 
-    if class_name not in ("DockerRegistry",):
+    if class_name != "DockerRegistry":
+        how = {
+            "FakeRegistry": "it never looks images up, so every launch builds",
+            "GoogleArtifactRegistry": "it gets tokens from the GCE metadata server, not with these credentials",
+            "ExternalRegistryHelper": "it creates repositories and push tokens through the registry helper service",
+        }.get(class_name, "it may talk to the registry its own way")
         notes.append(SettingsNote(
-            WARNING, f"config.BinderHub.registry_class is {registry_class}; it gets tokens its own way, "
-            "so the checks here use the configured credentials and may not match what BinderHub does",
-            None, ("config", "BinderHub", "registry_class")))
+            WARNING, f"config.BinderHub.registry_class is {registry_class}: {how}; the checks here use the "
+            "configured credentials", None, ("config", "BinderHub", "registry_class")))
 
     # --- builder.py: image_prefix -> repository
     image_prefix = binderhub.get("image_prefix", "")

@@ -237,7 +237,9 @@ class _Probe:
 
     def settings_steps(self) -> str | None:
         """One step per problem in the derivation; returns why probing is pointless, if it is."""
-        notes = [n for n in (*self.settings.notes, *self.extra_notes) if n.level in (ERROR, WARNING)]
+        # The token url step judges token_url against the registry's real challenge instead.
+        notes = [n for n in (*self.settings.notes, *self.extra_notes) if n.level in (ERROR, WARNING)
+                 and not (n.level == WARNING and n.path[-1:] == ("token_url",))]
         for note in notes:
             self.add("settings", FAIL if note.level == ERROR else WARN, None, note.message, note.fix)
         if not notes:
@@ -485,6 +487,9 @@ class _Probe:
             self.add("push", OK, started, f"push allowed to {repo}: {self._cancel(http, urljoin(url, location))}")
         elif response.status in (401, 403):
             pulled = "can pull but " if self.pull_ok else ""
+            challenge = pick_challenge(response.headers.get("WWW-Authenticate", ""))
+            if challenge and challenge.params.get("error") == "insufficient_scope":
+                codes += " (the token lacks push: insufficient_scope)"
             self.add("push", FAIL, started,
                      f"the credentials {pulled}cannot push to {repo} (HTTP {response.status}){codes}; every build "
                      "will fail at the push",

@@ -1,0 +1,455 @@
+"""`binderhub-doctor check-registry` end to end: the real CLI against the real docker-registry
+(distribution 2.8, Debian package) on 127.0.0.1, with htpasswd Basic auth, with token auth
+behind a PyJWT token server, with TLS from a throw-away CA, and against misbehaving servers."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+
+import pytest
+
+from support.registry_server import (
+    REGISTRY_SERVICE, HttpServer, TokenServer, closed_port, docker_registry, htpasswd_file, make_ca,
+    make_server_cert, make_signing_cert, silent_port,
+)
+from support.tools import run_cli
+
+USER = "alice"
+BASIC_PASSWORD = f"Basic-canary-{uuid.uuid4().hex[:12]}"
+TOKEN_PASSWORD = f"Token-canary-{uuid.uuid4().hex[:12]}"
+PRIVATE_KEY_LINE = f"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC{uuid.uuid4().hex}"
+GCP_KEY = json.dumps({
+    "type": "service_account",
+    "project_id": "canary-project",
+    "private_key_id": f"keyid{uuid.uuid4().hex}",
+    "private_key": f"-----BEGIN PRIVATE KEY-----\n{PRIVATE_KEY_LINE}\n-----END PRIVATE KEY-----\n",
+    "client_email": "binder@canary-project.iam.gserviceaccount.com",
+}, indent=2)
+REPOSITORY = "binder/prefix-binderhub-doctor-check"
+
+
+# --------------------------------------------------------------------------- servers (module-wide)
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("registries")
+
+
+@pytest.fixture(scope="module")
+def signing(folder):
+    return make_signing_cert(folder / "signing")
+
+
+@pytest.fixture(scope="module")
+def basic_registry(folder):
+    htpasswd = htpasswd_file(folder / "htpasswd", USER, BASIC_PASSWORD)
+    with docker_registry(folder / "basic", htpasswd=htpasswd) as registry:
+        yield registry
+
+
+@pytest.fixture(scope="module")
+def tls_registry(folder):
+    ca = make_ca(folder / "tls")
+    cert = make_server_cert(folder / "tls", ca)
+    htpasswd = htpasswd_file(folder / "htpasswd-tls", USER, BASIC_PASSWORD)
+    with docker_registry(folder / "tls-registry", htpasswd=htpasswd, tls=cert) as registry:
+        registry.ca = ca[0]
+        yield registry
+
+
+def _token_setup(folder, signing, name, **token_options):
+    token = TokenServer(signing, **token_options)
+    token.__enter__()
+    try:
+        registry_context = docker_registry(folder / name, token=token)
+        registry = registry_context.__enter__()
+    except BaseException:
+        token.__exit__(None, None, None)
+        raise
+    return token, registry, registry_context
+
+
+@pytest.fixture(scope="module")
+def token_registry(folder, signing):
+    token, registry, context = _token_setup(folder, signing, "token-all", username=USER, password=TOKEN_PASSWORD)
+    yield token, registry
+    context.__exit__(None, None, None)
+    token.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def pull_only_registry(folder, signing):
+    token, registry, context = _token_setup(folder, signing, "token-pull", username=USER, password=TOKEN_PASSWORD,
+                                            grant="pull")
+    yield token, registry
+    context.__exit__(None, None, None)
+    token.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def foreign_realm_registry(folder, signing):
+    """The registry is 127.0.0.1, its realm is advertised as `localhost`: another host."""
+    token, registry, context = _token_setup(folder, signing, "token-foreign", username=USER,
+                                            password=TOKEN_PASSWORD, realm_host="localhost")
+    yield token, registry
+    context.__exit__(None, None, None)
+    token.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def gcr_key_registry(folder, signing):
+    """A token registry whose credentials are `_json_key` and a Google JSON key."""
+    token, registry, context = _token_setup(folder, signing, "token-gcr", username="_json_key", password=GCP_KEY)
+    yield token, registry
+    context.__exit__(None, None, None)
+    token.__exit__(None, None, None)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def write_values(tmp_path, url, *, username=USER, password=BASIC_PASSWORD, image_prefix=None,
+                 docker_registry=None, use_registry=True):
+    host = url.split("://", 1)[-1]
+    image_prefix = image_prefix if image_prefix is not None else f"{host}/binder/prefix-"
+    secret = tmp_path / "secret.yaml"
+    config = tmp_path / "config.yaml"
+    secret.write_text("registry:\n"
+                      f"  url: {json.dumps(url)}\n"
+                      f"  username: {json.dumps(username)}\n"
+                      f"  password: {json.dumps(password)}\n")
+    text = ("config:\n  BinderHub:\n"
+            f"    use_registry: {'true' if use_registry else 'false'}\n"
+            f"    image_prefix: {json.dumps(image_prefix)}\n")
+    if docker_registry:
+        text += "  DockerRegistry:\n" + "".join(f"    {k}: {json.dumps(v)}\n" for k, v in docker_registry.items())
+    config.write_text(text)
+    return [secret, config]
+
+
+def check(tmp_path, files, *options, fmt="json"):
+    started = time.monotonic()
+    result = run_cli("check-registry", *files, "--format", fmt, *options, cwd=tmp_path)
+    result.seconds = time.monotonic() - started
+    if fmt == "json":
+        assert result.stdout, result.stderr
+        result.report = json.loads(result.stdout)
+        result.steps = {}
+        for step in result.report["steps"]:
+            result.steps.setdefault(step["name"], step)
+    return result
+
+
+def statuses(result) -> dict:
+    return {name: step["status"] for name, step in result.steps.items()}
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def secret_forms(username: str, password: str) -> list[str]:
+    forms = [password, b64(password), b64(password).rstrip("="), b64(f"{username}:{password}").rstrip("="),
+             json.dumps(password)[1:-1]]
+    if password == GCP_KEY:
+        key = json.loads(GCP_KEY)
+        forms += [PRIVATE_KEY_LINE, key["private_key_id"], key["private_key"], json.dumps(key["private_key"])[1:-1]]
+    return forms
+
+
+def assert_no_secrets(result, forms, tokens=()):
+    output = result.stdout + result.stderr
+    for form in [*forms, *tokens]:
+        assert form not in output, f"a secret leaked into the output: {form[:6]}…"
+        for line in form.splitlines():
+            if len(line) >= 12:
+                assert line not in output
+
+
+# --------------------------------------------------------------------------- Basic auth
+
+def test_basic_everything_good(tmp_path, basic_registry):
+    result = check(tmp_path, write_values(tmp_path, basic_registry.url))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert statuses(result) == {"settings": "ok", "connect": "ok", "challenge": "ok", "token url": "skip",
+                                "authenticate": "ok", "pull": "ok", "push": "ok"}
+    assert result.steps["challenge"]["detail"] == "Basic authentication"
+    assert "404" in result.steps["pull"]["detail"]
+    assert "started and cancelled" in result.steps["push"]["detail"]
+    derived = result.report["derived"]
+    assert derived["DockerRegistry.url"] == basic_registry.url
+    assert derived["repository"] == REPOSITORY
+    assert derived["password"] == f"…({len(BASIC_PASSWORD)} chars)"
+    for step in result.report["steps"]:
+        assert set(step) >= {"name", "ok", "seconds", "detail"} and step["ok"] is True
+    assert result.stderr == ""
+
+
+def test_basic_text_format(tmp_path, basic_registry):
+    result = check(tmp_path, write_values(tmp_path, basic_registry.url), fmt="text")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Registry settings BinderHub would use (from ")
+    assert f"  DockerRegistry.url: {basic_registry.url}" in lines
+    assert any(line.startswith("✓ authenticate (") and "'alice' accepted" in line for line in lines)
+    assert any(line.startswith("✓ push (") for line in lines)
+
+
+def test_basic_wrong_password_fails_at_authentication(tmp_path, basic_registry):
+    result = check(tmp_path, write_values(tmp_path, basic_registry.url, password="not-the-password"))
+    assert result.returncode == 1
+    assert statuses(result) == {"settings": "ok", "connect": "ok", "challenge": "ok", "token url": "skip",
+                                "authenticate": "fail", "pull": "skip", "push": "skip"}
+    step = result.steps["authenticate"]
+    assert "rejected username 'alice'" in step["detail"] and "registry.password" in step["hint"]
+
+
+def test_basic_wrong_password_text_names_the_fix(tmp_path, basic_registry):
+    result = check(tmp_path, write_values(tmp_path, basic_registry.url, password="not-the-password"), fmt="text")
+    assert result.returncode == 1
+    assert "✗ authenticate" in result.stdout and "    fix: check the credentials" in result.stdout
+    assert "- pull: not run: authentication failed" in result.stdout
+
+
+# --------------------------------------------------------------------------- token auth
+
+def test_token_everything_good(tmp_path, token_registry):
+    token, registry = token_registry
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD))
+    assert result.returncode == 0, result.stdout
+    assert statuses(result) == {"settings": "ok", "connect": "ok", "challenge": "ok", "token url": "ok",
+                                "authenticate": "ok", "pull": "ok", "push": "ok"}
+    assert result.steps["challenge"]["detail"] == f"Bearer realm={token.realm} service={REGISTRY_SERVICE}"
+    assert f"grants pull,push on {REPOSITORY}" in result.steps["authenticate"]["detail"]
+    scopes = [s.path for s in token.seen if s.path.startswith("/token")]
+    assert any("scope=repository%3Abinder%2Fprefix-binderhub-doctor-check%3Apull%2Cpush" in p for p in scopes)
+
+
+def test_token_wrong_password(tmp_path, token_registry):
+    _token, registry = token_registry
+    result = check(tmp_path, write_values(tmp_path, registry.url, password="wrong"))
+    assert result.returncode == 1
+    assert result.steps["authenticate"]["status"] == "fail"
+    assert "token server rejected username 'alice'" in result.steps["authenticate"]["detail"]
+
+
+def test_token_pull_only_fails_push_and_passes_pull(tmp_path, pull_only_registry):
+    _token, registry = pull_only_registry
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD))
+    assert result.returncode == 1
+    assert statuses(result)["pull"] == "ok" and statuses(result)["push"] == "fail"
+    assert f"grants pull on {REPOSITORY}" in result.steps["authenticate"]["detail"]
+    push = result.steps["push"]
+    assert "can pull but cannot push" in push["detail"] and "--skip-push" in push["hint"]
+
+
+def test_token_pull_only_with_skip_push_passes(tmp_path, pull_only_registry):
+    _token, registry = pull_only_registry
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), "--skip-push")
+    assert result.returncode == 0
+    assert result.steps["push"]["status"] == "skip" and result.steps["push"]["detail"] == "skipped (--skip-push)"
+
+
+def test_token_url_pointing_at_another_realm(tmp_path, token_registry):
+    token, registry = token_registry
+    wrong = token.realm.replace("/token", "/elsewhere") + f"?service={REGISTRY_SERVICE}"
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD,
+                                          docker_registry={"token_url": wrong}))
+    assert result.returncode == 1
+    step = result.steps["token url"]
+    assert step["status"] == "fail"
+    assert "points at" in step["detail"] and token.realm in step["detail"]
+    assert step["hint"] == f"set config.DockerRegistry.token_url to {token.realm}?service={REGISTRY_SERVICE}"
+    # Credentials went to the advertised realm only, never to the configured token_url.
+    assert not [s for s in token.seen if s.path.startswith("/elsewhere")]
+    assert statuses(result)["authenticate"] == "ok" and statuses(result)["push"] == "ok"
+
+
+def test_token_url_without_service(tmp_path, token_registry):
+    token, registry = token_registry
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD,
+                                          docker_registry={"token_url": token.realm}))
+    assert result.returncode == 1
+    step = result.steps["token url"]
+    assert "service=container_registry" in step["detail"] and REGISTRY_SERVICE in step["detail"]
+
+
+def test_realm_on_another_host_gets_no_credentials(tmp_path, foreign_realm_registry):
+    token, registry = foreign_realm_registry
+    files = write_values(tmp_path, registry.url, password=TOKEN_PASSWORD)
+    result = check(tmp_path, files)
+    assert result.returncode == 1
+    step = result.steps["authenticate"]
+    assert step["status"] == "fail" and "credentials were not sent there" in step["detail"]
+    assert step["hint"].endswith("--allow-realm-host localhost")
+    assert token.seen == []
+    allowed = check(tmp_path, files, "--allow-realm-host", "localhost")
+    assert allowed.returncode == 0, allowed.stdout
+    assert token.seen and all(s.headers.get("Host", "").startswith("localhost:") for s in token.seen)
+
+
+# --------------------------------------------------------------------------- network trouble
+
+def test_registry_down_is_connection_refused_well_under_the_timeout(tmp_path):
+    port = closed_port()
+    result = check(tmp_path, write_values(tmp_path, f"http://127.0.0.1:{port}"), "--timeout", "10")
+    assert result.returncode == 1
+    step = result.steps["connect"]
+    assert step["detail"].startswith(f"connection refused by 127.0.0.1:{port}")
+    assert "start the registry" in step["hint"]
+    assert result.seconds < 5  # CLI start-up included; the timeout is 10 s
+    assert statuses(result)["authenticate"] == "skip"
+
+
+def test_server_that_never_answers_respects_the_timeout(tmp_path):
+    with silent_port() as port:
+        result = check(tmp_path, write_values(tmp_path, f"http://127.0.0.1:{port}"), "--timeout", "1.5")
+    assert result.returncode == 1
+    assert "sent no answer within 1.5 s" in result.steps["connect"]["detail"]
+    assert 1.5 <= result.seconds < 6
+    assert statuses(result)["pull"] == "skip"
+
+
+def test_redirect_to_another_host_gets_no_credentials(tmp_path):
+    with HttpServer(lambda r: (401, {"WWW-Authenticate": 'Basic realm="elsewhere"'}, b"")) as other:
+        def front(request):
+            if "Authorization" in request.headers:
+                return 307, {"Location": other.url("/v2/", host="localhost")}, b""
+            return 401, {"WWW-Authenticate": 'Basic realm="front"'}, b""
+
+        with HttpServer(front) as registry:
+            result = check(tmp_path, write_values(tmp_path, registry.url()))
+    assert result.returncode == 1
+    step = result.steps["authenticate"]
+    assert f"redirected to http://localhost:{other.port}/v2/" in step["detail"]
+    assert "credentials were not sent there" in step["detail"]
+    assert other.seen and all("Authorization" not in s.headers for s in other.seen)
+    assert any("Authorization" in s.headers for s in registry.seen)
+
+
+def test_plain_http_to_a_remote_registry_is_refused_without_connecting(tmp_path):
+    result = check(tmp_path, write_values(tmp_path, "http://registry.example.com"))
+    assert result.returncode == 1
+    step = result.steps["connect"]
+    assert step["detail"].startswith("refusing plain http to registry.example.com:80")
+    assert "--insecure-registry" in step["hint"]
+
+
+# --------------------------------------------------------------------------- TLS
+
+def test_tls_with_ca_bundle(tmp_path, tls_registry):
+    files = write_values(tmp_path, tls_registry.url)
+    result = check(tmp_path, files, "--ca-bundle", str(tls_registry.ca))
+    assert result.returncode == 0, result.stdout
+    assert "TLS verified" in result.steps["connect"]["detail"]
+    untrusted = check(tmp_path, files)
+    assert untrusted.returncode == 1
+    assert "could not be verified" in untrusted.steps["connect"]["detail"]
+    assert "--ca-bundle" in untrusted.steps["connect"]["hint"]
+
+
+# --------------------------------------------------------------------------- settings found offline
+
+def test_image_prefix_on_another_registry_is_reported(tmp_path, basic_registry):
+    other = closed_port()
+    files = write_values(tmp_path, basic_registry.url, image_prefix=f"127.0.0.1:{other}/binder/prefix-")
+    result = check(tmp_path, files)
+    assert result.returncode == 1
+    settings = [s for s in result.report["steps"] if s["name"] == "settings"]
+    assert [s["status"] for s in settings] == ["fail", "fail"]
+    assert f"build pods push to 127.0.0.1:{other}" in settings[0]["detail"]
+    assert "every launch would rebuild" in settings[1]["detail"]
+    assert statuses(result)["push"] == "ok"  # the registry BinderHub checks is still probed
+
+
+def test_json_key_with_token_username_on_a_non_gcr_url(tmp_path, gcr_key_registry):
+    token, registry = gcr_key_registry
+    result = check(tmp_path, write_values(tmp_path, registry.url, username="", password=GCP_KEY))
+    assert result.returncode == 1
+    assert "_json_key" in result.steps["settings"]["detail"]
+    assert result.steps["settings"]["hint"] == "set registry.username: _json_key"
+    assert result.report["derived"]["username"] == "<token>"
+
+
+# --------------------------------------------------------------------------- unusable input
+
+def test_unusable_input_exits_2(tmp_path, basic_registry):
+    missing = run_cli("check-registry", tmp_path / "nope.yaml", cwd=tmp_path)
+    assert missing.returncode == 2 and "nope.yaml: file not found" in missing.stderr
+    files = write_values(tmp_path, basic_registry.url, use_registry=False)
+    off = run_cli("check-registry", *files, cwd=tmp_path)
+    assert off.returncode == 2 and "use_registry is false" in off.stderr
+    files = write_values(tmp_path, basic_registry.url)
+    bad_ca = run_cli("check-registry", *files, "--ca-bundle", files[1], cwd=tmp_path)
+    assert bad_ca.returncode == 2 and "must be a PEM file" in bad_ca.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(f"registry:\n  password: {BASIC_PASSWORD}\n  url: [unclosed\n")
+    syntax = run_cli("check-registry", broken, cwd=tmp_path)
+    assert syntax.returncode == 2 and "Traceback" not in syntax.stderr
+    assert len(syntax.stderr.strip().splitlines()) == 1 and BASIC_PASSWORD not in syntax.stderr
+    for result in (missing, off, bad_ca, syntax):
+        assert result.stdout == ""
+
+
+# --------------------------------------------------------------------------- canaries
+
+SCENARIOS = ["basic-ok", "basic-wrong-user", "token-ok", "token-pull-only", "token-url-mismatch",
+             "foreign-realm", "gcr-key-ok", "gcr-key-wrong-user", "refused", "silent", "redirect", "tls-untrusted"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_no_secret_in_any_output(tmp_path, scenario, fmt, request):
+    """Every scenario, success or failure, both formats: no password, key, Basic pair or token."""
+    options: list[str] = []
+    username, password, tokens = USER, BASIC_PASSWORD, []
+    if scenario.startswith("basic"):
+        registry = request.getfixturevalue("basic_registry")
+        url = registry.url
+        if scenario == "basic-wrong-user":
+            username = "mallory"
+    elif scenario in ("token-ok", "token-url-mismatch"):
+        token, registry = request.getfixturevalue("token_registry")
+        url, password, tokens = registry.url, TOKEN_PASSWORD, token.issued
+    elif scenario == "token-pull-only":
+        token, registry = request.getfixturevalue("pull_only_registry")
+        url, password, tokens = registry.url, TOKEN_PASSWORD, token.issued
+    elif scenario == "foreign-realm":
+        token, registry = request.getfixturevalue("foreign_realm_registry")
+        url, password, tokens = registry.url, TOKEN_PASSWORD, token.issued
+    elif scenario.startswith("gcr-key"):
+        token, registry = request.getfixturevalue("gcr_key_registry")
+        url, password, tokens = registry.url, GCP_KEY, token.issued
+        username = "_json_key" if scenario == "gcr-key-ok" else "someone"
+    elif scenario == "tls-untrusted":
+        url = request.getfixturevalue("tls_registry").url
+    elif scenario == "refused":
+        url = f"http://127.0.0.1:{closed_port()}"
+    else:
+        url = None
+    docker_registry_traits = {"token_url": "http://127.0.0.1:1/wrong"} if scenario == "token-url-mismatch" else None
+
+    def run(registry_url):
+        files = write_values(tmp_path, registry_url, username=username, password=password,
+                             docker_registry=docker_registry_traits)
+        return check(tmp_path, files, "--timeout", "1", *options, fmt=fmt)
+
+    if scenario == "silent":
+        with silent_port() as port:
+            result = run(f"http://127.0.0.1:{port}")
+    elif scenario == "redirect":
+        with HttpServer(lambda r: (401, {"WWW-Authenticate": 'Basic realm="x"'}, b"")) as other:
+            with HttpServer(lambda r: (307, {"Location": other.url("/v2/", host="localhost")}, b"")
+                            if "Authorization" in r.headers
+                            else (401, {"WWW-Authenticate": 'Basic realm="x"'}, b"")) as front:
+                result = run(front.url())
+    else:
+        result = run(url)
+
+    expected_ok = scenario in ("basic-ok", "token-ok", "gcr-key-ok")
+    assert result.returncode == (0 if expected_ok else 1), result.stdout + result.stderr
+    assert_no_secrets(result, secret_forms(username, password), tokens)
+    if fmt == "json":
+        json.loads(result.stdout)
