@@ -90,6 +90,21 @@ def pull_only_registry(folder, signing):
 
 
 @pytest.fixture(scope="module")
+def no_access_registry(folder, signing):
+    token, registry, context = _token_setup(folder, signing, "token-none", username=USER, password=TOKEN_PASSWORD,
+                                            grant="none")
+    yield token, registry
+    context.__exit__(None, None, None)
+    token.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def anonymous_registry(folder):
+    with docker_registry(folder / "anonymous") as registry:
+        yield registry
+
+
+@pytest.fixture(scope="module")
 def foreign_realm_registry(folder, signing):
     """The registry is 127.0.0.1, its realm is advertised as `localhost`: another host."""
     token, registry, context = _token_setup(folder, signing, "token-foreign", username=USER,
@@ -250,6 +265,33 @@ def test_token_pull_only_with_skip_push_passes(tmp_path, pull_only_registry):
     result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), "--skip-push")
     assert result.returncode == 0
     assert result.steps["push"]["status"] == "skip" and result.steps["push"]["detail"] == "skipped (--skip-push)"
+
+
+def test_no_pull_access_means_rebuild_on_every_launch(tmp_path, no_access_registry):
+    _token, registry = no_access_registry
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD))
+    assert result.returncode == 1
+    assert f"grants nothing on {REPOSITORY}" in result.steps["authenticate"]["detail"]
+    pull = result.steps["pull"]
+    assert pull["status"] == "fail"
+    assert "answers 401 instead of 404" in pull["detail"] and "rebuild on every launch" in pull["detail"]
+    assert result.steps["push"]["status"] == "fail"
+
+
+def test_not_found_401_turns_the_pull_401_into_a_warning(tmp_path, no_access_registry):
+    _token, registry = no_access_registry
+    files = write_values(tmp_path, registry.url, password=TOKEN_PASSWORD, docker_registry={"not_found_401": True})
+    result = check(tmp_path, files, "--skip-push")
+    assert result.returncode == 0
+    assert result.steps["pull"]["status"] == "warn" and "not_found_401 is true" in result.steps["pull"]["detail"]
+
+
+def test_anonymous_registry(tmp_path, anonymous_registry):
+    result = check(tmp_path, write_values(tmp_path, anonymous_registry.url))
+    assert result.returncode == 0, result.stdout
+    assert "anonymous access" in result.steps["challenge"]["detail"]
+    assert result.steps["authenticate"]["detail"].startswith("not needed")
+    assert statuses(result)["pull"] == "ok" and statuses(result)["push"] == "ok"
 
 
 def test_token_url_pointing_at_another_realm(tmp_path, token_registry):

@@ -205,7 +205,8 @@ def closed_port() -> int:
 class TokenServer:
     """A Docker token server (distribution's token auth) for one user.
 
-    grant: "all" grants every action asked for; "pull" grants at most pull. Issued tokens are
+    grant: "all" grants every action asked for; "pull" grants at most pull; "none" grants nothing
+    (the token is still valid, as for an account without access to the repository). Issued tokens are
     kept in `issued`, every request in `seen`.
     """
 
@@ -253,7 +254,7 @@ class TokenServer:
             kind, _, rest = scope.partition(":")
             name, _, actions = rest.rpartition(":")
             wanted = [a for a in actions.split(",") if a]
-            granted = [a for a in wanted if self.grant == "all" or a == "pull"]
+            granted = [a for a in wanted if self.grant == "all" or (self.grant == "pull" and a == "pull")]
             access.append({"type": kind, "name": name, "actions": granted})
         now = int(time.time())
         claims = {"iss": TOKEN_ISSUER, "sub": self.username, "aud": service, "exp": now + 300, "nbf": now - 10,
