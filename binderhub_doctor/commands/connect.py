@@ -292,8 +292,8 @@ def command(name, values_files, chart_version, devel, namespace, allow_default_n
         sys.exit(0)
     click.echo(message, err=True)
     if no_upgrade:
-        click.echo(f"next: deploy it with `{prog} upgrade {name} -n {ns} "
-                   f"{'--version ' + chart_version if chart_version else '--devel'}`", err=True)
+        version_flag = "--devel" if devel and not chart_version else f"--version {chart_version or '<chart version>'}"
+        click.echo(f"next: deploy it with `{prog} upgrade {name} -n {ns} {version_flag}`", err=True)
         sys.exit(0)
     release = Release(name=name, namespace=ns, values_files=files, version=chart_version, devel=devel,
                       lint=not no_lint, add_repo=add_repo, repo_url=repo_url)

@@ -74,9 +74,10 @@ config:
     # docker repository you created), e.g. us-central1-docker.pkg.dev/my-project/binder/binder-
     image_prefix: <region>-docker.pkg.dev/<google-project-id>/<repository>/binder-
   DockerRegistry:
-    # BinderHub derives these only for gcr.io and Docker Hub: the registry and its token endpoint.
+    # BinderHub derives these only for gcr.io and Docker Hub: the registry, and its token
+    # endpoint with the service name the registry announces (its host).
     url: https://<region>-docker.pkg.dev
-    token_url: https://<region>-docker.pkg.dev/v2/token
+    token_url: https://<region>-docker.pkg.dev/v2/token?service=<region>-docker.pkg.dev
 """,
     ),
     "dockerhub": RegistryKind(
