@@ -1,0 +1,940 @@
+"""BinderHub's traitlets configuration: the catalogue in data/traits.yaml, and the rules over
+`config.<Class>.<trait>` (unknown classes and traits, types, deprecations, nesting, a few values).
+
+How values reach BinderHub decides what is an error. The chart renders `config:` with Helm's
+`toYaml` (a float64 with a whole value, such as `40e9` or `5.0`, arrives as an int) and
+`binderhub_config.py` runs `c[section].update(sub_cfg)` for every key. traitlets then ignores
+unknown classes silently, only logs unknown traits, and raises TraitError for a wrong type, which
+stops BinderHub at start-up (CrashLoopBackOff).
+"""
+
+from __future__ import annotations
+
+import binascii
+import ipaddress
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+from ...paths import closest
+from ..base import Hit
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeLoader as _Loader
+
+DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "traits.yaml"
+CONFIG = ("config",)
+APP = "BinderHub"
+NEWEST = math.inf  # a chart version without a build number: assume the newest
+
+
+# --- the catalogue -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """A BinderHub pull request that added, moved or removed configuration."""
+
+    name: str
+    n: int  # commit count of the merge: the N of chart 1.0.0-0.dev.git.N
+    pr: int | None
+    date: str
+    what: str
+
+    def describe(self) -> str:
+        where = f"binderhub PR #{self.pr}" if self.pr else "binderhub"
+        return f"{where} ({self.date})"
+
+    def first_chart(self, counts: dict) -> str:
+        if self.n >= 2796:  # 2022-10-13: charts switched to 1.0.0-0.dev.git.N
+            return f"1.0.0-0.dev.git.{self.n}"
+        return f"0.2.0-n{self.n - counts['tag_0_2_0']:03d}"
+
+
+@dataclass(frozen=True)
+class Trait:
+    name: str
+    owner: str  # the class that declares it
+    spec: dict = field(hash=False, compare=False)
+
+    @property
+    def type(self) -> str:
+        return self.spec["type"]
+
+    @property
+    def allow_none(self) -> bool:
+        # ByteSpecification allows None on the class itself, whatever the declaration says
+        return bool(self.spec.get("allow_none")) or self.type == "ByteSpecification"
+
+
+class Catalog:
+    def __init__(self, data: dict):
+        self.counts = data["commit_counts"]
+        self.changes = {name: Change(name, c["n"], c.get("pr"), str(c["date"]), c.get("what", ""))
+                        for name, c in data["changes"].items()}
+        self.classes: dict[str, dict] = data["classes"]
+        self.chart_defaults: dict = data.get("chart_defaults") or {}
+        self.chart_only: dict = data.get("chart_only") or {}
+        self.jupyterhub_classes = frozenset(data.get("jupyterhub_classes") or ())
+        self._resolved: dict = {}
+
+    # classes
+    def known(self, name) -> bool:
+        return isinstance(name, str) and name in self.classes
+
+    def since(self, name: str) -> Change | None:
+        change = self.classes[name].get("since")
+        return self.changes[change] if change else None
+
+    def exists(self, name, build: float) -> bool:
+        if not self.known(name):
+            return False
+        change = self.since(name)
+        return change is None or change.n <= build
+
+    def lineage(self, name: str) -> list[str]:
+        """The class and its ancestors, most specific first."""
+        chain = []
+        while name and name in self.classes and name not in chain:
+            chain.append(name)
+            name = self.classes[name].get("parent")
+        return chain
+
+    def is_subclass(self, name: str, base: str) -> bool:
+        return base in self.lineage(name)
+
+    def subclasses(self, base: str) -> list[str]:
+        return [name for name in self.classes if self.is_subclass(name, base)]
+
+    def configurable(self, name: str) -> bool:
+        return all(self.classes[c].get("configurable", True) for c in self.lineage(name))
+
+    def parented(self, name: str) -> bool:
+        return bool(self.classes[name].get("parented"))
+
+    def class_names(self, build: float) -> list[str]:
+        return [name for name in self.classes if self.exists(name, build)]
+
+    # traits
+    def traits(self, name: str) -> dict[str, Trait]:
+        """Every configurable trait of a class, inherited ones included, at any chart version."""
+        if name not in self._resolved:
+            found: dict[str, Trait] = {}
+            for cls in reversed(self.lineage(name)):
+                body = self.classes[cls]
+                for hidden in body.get("hidden") or ():
+                    found.pop(hidden, None)
+                for trait, spec in (body.get("traits") or {}).items():
+                    found[trait] = Trait(trait, cls, spec)
+            self._resolved[name] = found
+        return self._resolved[name]
+
+    def trait_since(self, trait: Trait) -> Change | None:
+        """When a trait became configurable: its own `since`, or its declaring class's."""
+        change = trait.spec.get("since")
+        return self.changes[change] if change else self.since(trait.owner)
+
+    def trait_exists(self, trait: Trait, build: float) -> bool:
+        change = self.trait_since(trait)
+        return change is None or change.n <= build
+
+    def traits_at(self, name: str, build: float) -> dict[str, Trait]:
+        return {t: trait for t, trait in self.traits(name).items() if self.trait_exists(trait, build)}
+
+    def gone(self, name: str, trait: str):
+        for cls in self.lineage(name):
+            entry = (self.classes[cls].get("gone") or {}).get(trait)
+            if entry:
+                return entry
+        return None
+
+    def hint(self, name: str, trait: str) -> str | None:
+        for cls in self.lineage(name):
+            text = (self.classes[cls].get("hints") or {}).get(trait)
+            if text:
+                return text
+        return None
+
+    def owners_of(self, trait: str, build: float, exclude: str | None = None) -> list[str]:
+        """Classes that declare a trait of this name themselves (most general first)."""
+        owners = []
+        for name in self.classes:
+            if name == exclude:
+                continue
+            declared = (self.classes[name].get("traits") or {}).get(trait)
+            if declared is not None and self.exists(name, build) \
+                    and self.trait_exists(Trait(trait, name, declared), build):
+                owners.append(name)
+        return owners
+
+    def change(self, name: str | None) -> Change | None:
+        return self.changes.get(name) if name else None
+
+    def build_number(self, chart_key: tuple) -> float:
+        """The binderhub commit count a chart version was built from (see data/traits.yaml)."""
+        if not chart_key:
+            return NEWEST
+        major, minor, patch, number = chart_key
+        if (major, minor, patch) >= (1, 0, 0):
+            return number or NEWEST
+        if (major, minor) == (0, 2):
+            # 0.2.0-n<K>: K commits after the tag; 0.2.0-<sha>: before it, taken as the tag itself
+            return self.counts["tag_0_2_0"] + number
+        return self.counts["tag_0_1_0"]
+
+
+@lru_cache(maxsize=None)
+def catalog() -> Catalog:
+    with open(DATA_FILE, encoding="utf-8") as handle:
+        return Catalog(yaml.load(handle, Loader=_Loader))
+
+
+# --- walking config: ------------------------------------------------------------------------------
+
+@dataclass
+class Section:
+    """One `config.<Class>` mapping (or `config.BinderHub.<Class>`, which traitlets also reads)."""
+
+    path: tuple
+    cls: str
+    body: dict
+    nested: bool = False
+
+
+def _build(context) -> float:
+    return catalog().build_number(getattr(context, "chart_key", ()) or ())
+
+
+def _config(values) -> dict:
+    config = values.get(CONFIG)
+    return config if isinstance(config, dict) else {}
+
+
+def _app_sections(cat: Catalog) -> set[str]:
+    """Sections the app reads its own config from: nesting under these reaches its children."""
+    return set(cat.lineage(APP))
+
+
+def sections(values, build: float) -> list[Section]:
+    """Class sections traitlets reads: known, existing at this chart version, configurable, plus
+    the ones nested under BinderHub for classes BinderHub creates with itself as parent."""
+    cat = catalog()
+    found: list[Section] = []
+    for name, body in _config(values).items():
+        if not isinstance(body, dict) or not cat.exists(name, build):
+            continue
+        found.append(Section(CONFIG + (name,), name, body))
+        if name in _app_sections(cat):
+            for inner, inner_body in body.items():
+                if isinstance(inner_body, dict) and cat.exists(inner, build) and cat.parented(inner):
+                    found.append(Section(CONFIG + (name, inner), inner, inner_body, nested=True))
+    return found
+
+
+def custom_classes(values) -> set[str]:
+    """Class names the deployment brings itself: defined in extraConfig, or named by a `*_class`
+    setting (`registry_class: mypackage.MyRegistry`). Their traits are not ours to know."""
+    names: set[str] = set()
+    extra = values.get(("extraConfig",))
+    if isinstance(extra, dict):
+        for snippet in extra.values():
+            if isinstance(snippet, str):
+                names.update(re.findall(r"^\s*class\s+([A-Za-z_]\w*)", snippet, re.M))
+                names.update(re.findall(r"\bc\.([A-Z]\w*)\.", snippet))
+    for body in _config(values).values():
+        if isinstance(body, dict):
+            for value in body.values():
+                if isinstance(value, str) and re.fullmatch(r"[A-Za-z_][\w.]*\.[A-Z]\w*", value):
+                    names.add(value.rsplit(".", 1)[1])
+    return names
+
+
+def _describe_since(cat: Catalog, change: Change) -> str:
+    return f"{change.describe()}, first in chart {change.first_chart(cat.counts)}"
+
+
+def _chart_note(context) -> str:
+    version = getattr(context, "chart_version", None)
+    return f"chart {version}" if version else "this chart version"
+
+
+# --- BHD301 unknown class -------------------------------------------------------------------------
+
+def unknown_class(values, spec, context):
+    cat = catalog()
+    build = _build(context)
+    custom = custom_classes(values)
+    for name, body in _config(values).items():
+        if not isinstance(name, str) or cat.exists(name, build) or name in custom:
+            continue
+        path = CONFIG + (name,)
+        shown = values.display_path(path)
+        if cat.known(name):
+            change = cat.since(name)
+            yield Hit(path, f"{shown}: {name} was added in {_describe_since(cat, change)}; "
+                            f"{_chart_note(context)} does not have it, so BinderHub ignores these settings",
+                      fix="Upgrade the chart, or configure what this chart version offers instead.")
+        elif name in cat.jupyterhub_classes:
+            yield Hit(path, f"{shown}: {name} is a JupyterHub class; BinderHub never reads it from here",
+                      fix=f"Move it to `jupyterhub.hub.config.{name}`.")
+        elif not name[:1].isupper() or name.startswith("_"):
+            owners = cat.owners_of(name, build)
+            if owners:
+                target = APP if APP in owners else owners[0]
+                yield Hit(path, f"{shown}: `{name}` is a setting of {target}, not a class, so it has no effect here",
+                          fix=f"Move it one level down, to `config.{target}.{name}`.")
+            else:
+                guess = closest(name, cat.class_names(build))
+                yield Hit(path, f"{shown}: `{name}` is not a class name (class names start with a capital "
+                                f"letter), so BinderHub ignores it" + (f"; did you mean `{guess}`?" if guess else ""),
+                          fix="Put settings under their class, e.g. `config.BinderHub.hub_url`.")
+        else:
+            guess = closest(name, cat.class_names(build))
+            hint = f"; did you mean `{guess}`?" if guess else ""
+            yield Hit(path, f"{shown}: BinderHub has no class `{name}`{hint} traitlets ignores unknown classes "
+                            "without any message, so these settings have no effect",
+                      fix=(f"Rename it to `{guess}`." if guess else "Check the class name against BinderHub's documentation.")
+                      + " If extraConfig defines this class, add `# binderhub-doctor: disable=BHD301` on the line.")
+
+
+# --- BHD302 unknown trait -------------------------------------------------------------------------
+
+def unknown_trait(values, spec, context):
+    cat = catalog()
+    build = _build(context)
+    for section in sections(values, build):
+        known = cat.traits_at(section.cls, build)
+        chart_only = cat.chart_only.get(section.cls) or {}
+        for key in section.body:
+            if not isinstance(key, str) or key in known or key in chart_only:
+                continue
+            if key[:1].isupper() and not key.startswith("_"):
+                continue  # a nested class section: BHD307
+            path = section.path + (key,)
+            yield _unknown_trait_hit(values, cat, build, section, key, path, context)
+
+
+def _unknown_trait_hit(values, cat: Catalog, build: float, section: Section, key: str, path: tuple, context) -> Hit:
+    cls = section.cls
+    shown = values.display_path(path)
+    prefix = f"{shown}: {cls} has no setting `{key}`"
+    tail = "; BinderHub only logs \"Config option not recognized\" and ignores it"
+    if not cat.configurable(cls):
+        note = cat.classes[cls].get("note") or "it reads no configuration"
+        return Hit(path, f"{shown}: {cls} is not configurable ({note}), so `{key}` has no effect",
+                   fix="Remove it.")
+    gone = cat.gone(cls, key)
+    if gone:
+        change = cat.change(gone.get("change"))
+        when = f" in {change.describe()}" if change else ""
+        return Hit(path, f"{prefix}: it was removed{when}; its replacement is `{gone['use']}`{tail}",
+                   fix=f"Use `config.{gone['use']}` instead.")
+    hint = cat.hint(cls, key)
+    if hint:
+        return Hit(path, f"{prefix} that can be configured: {hint}{tail}", fix="Remove it.")
+    declared = cat.traits(cls).get(key)
+    if declared is not None:  # exists, but only in newer charts
+        change = cat.trait_since(declared)
+        return Hit(path, f"{shown}: `{key}` was added to {cls} in {_describe_since(cat, change)}; "
+                         f"{_chart_note(context)} ignores it",
+                   fix="Upgrade the chart, or remove the setting.")
+    names = list(cat.traits_at(cls, build))
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
+    guess = snake if snake in names else closest(key, names)
+    if guess:
+        return Hit(path, f"{prefix}; did you mean `{guess}`?{tail}", fix=f"Rename it to `{guess}`.")
+    owners = [o for o in cat.owners_of(key, build, exclude=cls) if not cat.is_subclass(cls, o)]
+    if owners:
+        owner = owners[0]
+        return Hit(path, f"{prefix}: `{key}` is a setting of {owner}{tail}",
+                   fix=f"Move it to `config.{owner}.{key}`.")
+    return Hit(path, f"{prefix}{tail}", fix="Remove it, or correct its name.")
+
+
+# --- BHD303 wrong type ----------------------------------------------------------------------------
+
+_BOOL_WORDS = {"true", "false", "yes", "no", "on", "off", "y", "n"}
+_BYTE_SUFFIXES = "KMGT"
+
+
+@dataclass
+class TypeProblem:
+    message: str
+    fix: str
+    severity: str | None = None
+
+
+def trait_type_problem(trait: Trait, value, cat: Catalog | None = None) -> TypeProblem | None:
+    """What traitlets would say about ``value`` (as BinderHub receives it from Helm), or None."""
+    cat = cat or catalog()
+    kind = trait.type
+    if trait.spec.get("yaml") is False:
+        return TypeProblem(f"{trait.owner}.{trait.name} needs Python objects that YAML cannot express: "
+                           f"{trait.spec.get('note', '')}".rstrip(": "),
+                           f"Remove it here and set `c.{trait.owner}.{trait.name}` in extraConfig.")
+    if value is None:
+        if trait.allow_none or kind == "Any":
+            return None
+        return TypeProblem(
+            "is empty (null), which this setting does not accept: BinderHub stops at start-up with a TraitError",
+            'Remove the line to keep the default, or give a value' + (' (`""` for an empty string).'
+                                                                       if kind in ("Unicode", "Union") else "."))
+    if kind == "Union":
+        members = [m for m in trait.spec.get("of", []) if m not in ("Bytes", "Callable")] or ["Unicode"]
+        return _check_simple(members[0], trait, value, cat)
+    return _check_simple(kind, trait, value, cat)
+
+
+def _check_simple(kind: str, trait: Trait, value, cat: Catalog) -> TypeProblem | None:
+    crash = "BinderHub stops at start-up with a TraitError"
+    if kind == "Any":
+        return None
+    if kind == "Unicode":
+        if isinstance(value, str):
+            return _check_text(trait, value)
+        if isinstance(value, bool):
+            return TypeProblem(f"is the boolean {_yaml(value)}, not text (YAML reads an unquoted true/false/yes/no/on/off "
+                               f"as a boolean): {crash}", "Quote the value.")
+        if isinstance(value, (int, float)):
+            return TypeProblem(f"is the number {_yaml(value)}, not text: {crash}",
+                               "Quote the value, e.g. `\"1234\"`.")
+        return TypeProblem(f"is {_kind(value)}, but must be a string: {crash}", "Write a single string.")
+    if kind == "Bool":
+        if isinstance(value, bool) or (_whole(value) and int(value) in (0, 1)):
+            return None
+        if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+            meant = "true" if value.strip().lower() in ("true", "yes", "on", "y") else "false"
+            return TypeProblem(f"is the string \"{value}\", not a boolean: {crash}",
+                               f"Remove the quotes: `{trait.name}: {meant}`.")
+        return TypeProblem(f"is {_kind(value)}, but must be true or false: {crash}", "Write true or false.")
+    if kind in ("Integer", "Float"):
+        if isinstance(value, bool):
+            return TypeProblem(f"is the boolean {_yaml(value)}, not a number; traitlets reads it as "
+                               f"{int(value)}", "Write a number.", severity="warning")
+        if isinstance(value, int) or (kind == "Float" and isinstance(value, float)):
+            return None
+        if isinstance(value, float):
+            if _whole(value):
+                return None  # Helm renders a whole float64 (40e9, 5.0) as an integer
+            return TypeProblem(f"is {_yaml(value)}, but must be a whole number: {crash}", "Write a whole number.")
+        if isinstance(value, str) and _is_number(value):
+            return TypeProblem(f"is the string \"{value}\", not a number: {crash}",
+                               f"Remove the quotes: `{trait.name}: {value.strip()}`.")
+        return TypeProblem(f"is {_kind(value)}, but must be a number: {crash}", "Write a number.")
+    if kind == "Dict":
+        if isinstance(value, dict):
+            return None
+        return TypeProblem(f"is {_kind(value)}, but must be a mapping: {crash}", "Write a mapping (`key: value` lines), or `{}`.")
+    if kind in ("List", "Set"):
+        if isinstance(value, str):
+            return None  # traitlets wraps a lone string into a one-item list
+        if not isinstance(value, list):
+            return TypeProblem(f"is {_kind(value)}, but must be a list: {crash}", "Write a YAML list (`- item` lines), or `[]`.")
+        if trait.spec.get("items") == "Unicode":
+            for index, item in enumerate(value):
+                if not isinstance(item, str):
+                    return TypeProblem(f"item [{index}] is {_kind(item)}, but every item must be a string: {crash}",
+                                       "Quote the item.")
+        return None
+    if kind == "Enum":
+        allowed = trait.spec.get("values", [])
+        if value in allowed:  # Python equality, as traitlets compares (false == 0)
+            return None
+        upper = value.upper() if isinstance(value, str) else None
+        if upper in allowed:
+            return TypeProblem(f"is \"{value}\", but names must be upper case: {crash}",
+                               f"Write `{trait.name}: {upper}`.")
+        shown = ", ".join(str(a) for a in allowed)
+        return TypeProblem(f"is {_yaml(value)}, but must be one of {shown}: {crash}", f"Use one of {shown}.")
+    if kind == "ByteSpecification":
+        if isinstance(value, bool):
+            return TypeProblem(f"is the boolean {_yaml(value)}, not a size; BinderHub reads it as {int(value)} byte(s)",
+                               "Write a size such as 2G, or a number of bytes.", severity="warning")
+        if isinstance(value, (int, float)):
+            return None
+        if isinstance(value, str):
+            text = value
+            if text and text[-1] in _BYTE_SUFFIXES and _is_number(text[:-1]):
+                return None
+            hint = ""
+            if re.fullmatch(r"\s*[\d.]+\s*[KMGT]i\s*", text):
+                hint = f" (write `{text.strip()[:-1]}` : BinderHub's K/M/G/T already count in 1024s)"
+            return TypeProblem(f"is \"{value}\", not a size BinderHub understands{hint}: {crash}",
+                               "Write a number with one of the suffixes K, M, G, T (e.g. 2G), or a number of bytes.")
+        return TypeProblem(f"is {_kind(value)}, not a size: {crash}", "Write a size such as 2G.")
+    if kind == "Type":
+        return _check_class_path(trait, value, cat)
+    if kind == "Callable":
+        return TypeProblem(f"must be a Python function, which YAML cannot give: {crash}",
+                           f"Remove it here and set it in extraConfig, e.g. `c.{trait.owner}.{trait.name} = my_function`.")
+    return None
+
+
+def _check_text(trait: Trait, value: str) -> TypeProblem | None:
+    rule = trait.spec.get("matches")
+    if rule and value and not re.search(rule["regex"], value, re.I):
+        return TypeProblem(f"is \"{value}\": {rule['message']}", rule["fix"])
+    return None
+
+
+def _check_class_path(trait: Trait, value, cat: Catalog) -> TypeProblem | None:
+    crash = "BinderHub stops at start-up with a TraitError"
+    klass = trait.spec.get("klass")
+    if not isinstance(value, str):
+        return TypeProblem(f"is {_kind(value)}, but must be an import path such as `binderhub.registry.DockerRegistry`: {crash}",
+                           "Write the class's full import path as a string.")
+    parts = value.strip().split(".")
+    if len(parts) < 2 or not all(p.isidentifier() for p in parts):
+        guess = cat.classes.get(value.strip()) and cat.classes[value.strip()].get("module")
+        fix = f"Write `{guess}.{value.strip()}`." if guess else "Write the full import path, module and class."
+        return TypeProblem(f"is \"{value}\", which is not an importable `module.Class` path: {crash}", fix)
+    if parts[0] != "binderhub":
+        return None  # the deployment's own class; cannot be checked offline
+    name = parts[-1]
+    if not cat.known(name) or not (cat.classes[name].get("module") or "").startswith("binderhub"):
+        candidates = [c for c in cat.classes if (cat.classes[c].get("module") or "").startswith("binderhub")
+                      and (not klass or cat.is_subclass(c, klass))]
+        guess = closest(name, candidates)
+        return TypeProblem(f"names `{name}`, which is not a BinderHub class" + (f" (did you mean `{guess}`?)" if guess else "")
+                           + ": the import fails and BinderHub stops at start-up",
+                           f"Write `{cat.classes[guess]['module']}.{guess}`." if guess else "Check the class name.",
+                           severity="warning")
+    if klass and not cat.is_subclass(name, klass):
+        return TypeProblem(f"names {name}, which is not a kind of {klass}: {crash}",
+                           f"Choose a subclass of {klass}.")
+    module = ".".join(parts[:-1])
+    expected = cat.classes[name].get("module")
+    if module not in (expected, "binderhub.app", "binderhub"):
+        return TypeProblem(f"names module `{module}`, but {name} lives in `{expected}`: the import fails and "
+                           "BinderHub stops at start-up", f"Write `{expected}.{name}`.", severity="warning")
+    return None
+
+
+def _whole(value) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or \
+        (isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 1e21)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return bool(text.strip())
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _yaml(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and _whole(value):
+        return str(int(value))
+    return str(value)
+
+
+def _deleted_by_helm(cat: Catalog, section: Section, key: str) -> bool:
+    """A null for a key the chart's values.yaml sets makes Helm delete the key."""
+    if section.nested:
+        return False
+    defaults = cat.chart_defaults.get(section.cls)
+    return isinstance(defaults, dict) and key in defaults
+
+
+def wrong_type(values, spec, context):
+    cat = catalog()
+    build = _build(context)
+    for section in sections(values, build):
+        known = cat.traits_at(section.cls, build)
+        for key, value in section.body.items():
+            trait = known.get(key)
+            if trait is None:
+                continue
+            if value is None and _deleted_by_helm(cat, section, key):
+                continue
+            problem = trait_type_problem(trait, value, cat)
+            if problem is None:
+                continue
+            path = section.path + (key,)
+            yield Hit(path, f"{values.display_path(path)} ({trait.type if trait.type != 'Union' else 'Unicode'}) "
+                            f"{problem.message}", severity=problem.severity, fix=problem.fix)
+
+
+# --- BHD304 config section not a mapping ----------------------------------------------------------
+
+def section_not_mapping(values, spec, context):
+    cat = catalog()
+    for name, body in _config(values).items():
+        if isinstance(body, dict) or not isinstance(name, str):
+            continue
+        if body is None and name in cat.chart_defaults:
+            continue  # Helm deletes a chart default the user sets to null
+        failure = _update_failure(name, body)
+        if failure is None:
+            continue
+        path = CONFIG + (name,)
+        shown = values.display_path(path)
+        what = "empty (null)" if body is None else _kind(body)
+        fix = (f"Remove the line, or write `{name}: {{}}`." if body is None or name[:1].isupper()
+               else f"Put it under its class, e.g. `config.BinderHub.{name}`.")
+        yield Hit(path, f"{shown} is {what}, not a mapping of settings: the chart runs "
+                        f"`c[\"{name}\"].update(...)` with it and BinderHub stops at start-up ({failure})", fix=fix)
+
+
+def _update_failure(name: str, body) -> str | None:
+    """What `c[name].update(body)` raises in binderhub_config.py, or None. traitlets makes a
+    capitalised key a Config section (a dict) and any other key a lazy value whose update() takes
+    a dict or, failing that, fills a set."""
+    if name.startswith("_"):
+        return "KeyError"  # traitlets' Config refuses private keys
+    try:
+        if name[:1].isupper():
+            {}.update(body)
+        elif not isinstance(body, dict):
+            set().update(body)
+    except (TypeError, ValueError) as exc:
+        return type(exc).__name__
+    return None
+
+
+# --- BHD305 deprecated / BHD306 removed -----------------------------------------------------------
+
+def _setting(values, cat: Catalog, target: str):
+    """Where `Class.trait` is set: [(path, exact_section)], exact when it is the class itself at
+    the top level (the section BinderHub's deprecation shim overwrites)."""
+    cls, _, trait = target.partition(".")
+    config = _config(values)
+    found = []
+    for name in cat.subclasses(cls):
+        for path in (CONFIG + (name, trait), CONFIG + (APP, name, trait)):
+            if values.has(path):
+                found.append((path, name == cls and len(path) == 3))
+    return found
+
+
+def deprecated(values, spec, context):
+    cat = catalog()
+    build = _build(context)
+    for section in sections(values, build):
+        known = cat.traits_at(section.cls, build)
+        for key, value in section.body.items():
+            trait = known.get(key)
+            info = trait.spec.get("deprecated") if trait else None
+            if not info:
+                continue
+            change = cat.changes[info["change"]]
+            if change.n > build:
+                continue
+            defaults = cat.chart_defaults.get(section.cls) if not section.nested else None
+            if isinstance(defaults, dict) and key in defaults and defaults[key] == value:
+                continue  # the chart's own default: nothing the user wrote
+            if value is None and _deleted_by_helm(cat, section, key):
+                continue
+            path = section.path + (key,)
+            yield _deprecation_hit(values, cat, build, section, trait, info, change, path)
+
+
+def _deprecation_hit(values, cat, build, section, trait, info, change, path) -> Hit:
+    shown = values.display_path(path)
+    use = info.get("use")
+    message = f"{shown} is deprecated since {change.describe()}"
+    if use:
+        message += f"; its new home is `config.{use}`"
+        chained = _deprecation_of(cat, use)
+        if chained:
+            message += f" (itself deprecated: use `config.{chained}`)" if chained != "-" else " (itself deprecated)"
+        message += ". BinderHub still copies the value over at start-up and logs a deprecation warning"
+    else:
+        message += " and has no replacement"
+    fix = info.get("fix") or (f"Move the value to `config.{use}`." if use else "Remove it.")
+    if use:
+        others = _setting(values, cat, use)
+        if others:
+            other_values = [values.get(p) for p, _ in others]
+            if all(v == values.get(path) for v in other_values):
+                message += f"; `{use}` is set to the same value, so this line is redundant"
+                fix = "Remove the deprecated line."
+            else:
+                old_wins = info.get("wins") == "old" and all(exact for _, exact in others)
+                where = ", ".join(values.display_path(p) for p, _ in others)
+                message += (f"; {where} is set to a different value, and BinderHub's copy of this old value "
+                            f"replaces it at start-up" if old_wins else
+                            f"; {where} is set to a different value and wins, so this line has no effect")
+                fix = f"Keep only `config.{use}` with the value you want."
+    return Hit(path, message, fix=fix)
+
+
+def _deprecation_of(cat: Catalog, target: str) -> str | None:
+    cls, _, name = target.partition(".")
+    trait = cat.traits(cls).get(name) if cat.known(cls) else None
+    info = trait.spec.get("deprecated") if trait else None
+    if not info:
+        return None
+    return info.get("use") or "-"
+
+
+def removed(values, spec, context):
+    cat = catalog()
+    build = _build(context)
+    for section in sections(values, build):
+        known = cat.traits_at(section.cls, build)
+        for key, value in section.body.items():
+            trait = known.get(key)
+            info = trait.spec.get("removed") if trait else None
+            if not info:
+                continue
+            change = cat.changes[info["change"]]
+            if change.n > build:
+                continue
+            path = section.path + (key,)
+            shown = values.display_path(path)
+            fix = f"Remove it; load the analytics script with `config.{info['use']}` instead."
+            if value in info.get("raises_unless", []):
+                yield Hit(path, f"{shown} was removed in {change.describe()}; this value does nothing",
+                          severity="warning", fix=fix)
+            else:
+                yield Hit(path, f"{shown} was removed in {change.describe()}: BinderHub now stops at start-up "
+                                f"with \"ValueError: Setting {section.cls}.{key} is no longer supported\"",
+                          fix=fix)
+
+
+# --- BHD307 class nested in another class ---------------------------------------------------------
+
+def nested_class(values, spec, context):
+    cat = catalog()
+    build = _build(context)
+    app_sections = _app_sections(cat)
+    for outer, body in _config(values).items():
+        if not isinstance(body, dict) or not cat.exists(outer, build):
+            continue
+        for inner, inner_body in body.items():
+            if not isinstance(inner, str) or not inner[:1].isupper() or inner.startswith("_"):
+                continue
+            path = CONFIG + (outer, inner)
+            shown = values.display_path(path)
+            known = cat.exists(inner, build)
+            if known and outer in app_sections and cat.parented(inner):
+                yield Hit(path, f"{shown} works, because BinderHub creates its {inner} with itself as parent; "
+                                f"the usual place is config.{inner} (settings here win over config.{inner})",
+                          severity="info", fix=f"Move it to `config.{inner}` so that every setting of {inner} is in one place.")
+            elif known:
+                why = ("BinderHub creates repository providers without a parent (binderhub #1642)"
+                       if cat.is_subclass(inner, "RepoProvider") else f"{outer} is not the parent of {inner}")
+                yield Hit(path, f"{shown} is ignored: traitlets reads `{outer}.{inner}` only for a {inner} created with "
+                                f"a {outer} as parent, and {why}",
+                          fix=f"Move it to `config.{inner}`.")
+            else:
+                names = list(cat.traits_at(outer, build))
+                guess = closest(inner, names) or closest(inner, cat.class_names(build))
+                yield Hit(path, f"{shown} is ignored: traitlets treats a key that starts with a capital letter as a "
+                                "class section, and there is no such class here"
+                                + (f"; did you mean `{guess}`?" if guess else ""),
+                          fix=f"Rename it to `{guess}`." if guess else "Remove it, or move it to its class under config.")
+
+
+# --- BHD308 / BHD309 build_token_secret -----------------------------------------------------------
+
+TOKEN_SECRET = CONFIG + (APP, "build_token_secret")
+TOKEN_ENV = "BINDERHUB_BUILD_TOKEN_SECRET"
+
+
+def _extra_env_value(values):
+    """(path, value) of BINDERHUB_BUILD_TOKEN_SECRET in extraEnv (mapping or list form), or None."""
+    env = values.get(("extraEnv",))
+    if isinstance(env, dict) and TOKEN_ENV in env:
+        return ("extraEnv", TOKEN_ENV), env[TOKEN_ENV]
+    if isinstance(env, list):
+        for index, item in enumerate(env):
+            if isinstance(item, dict) and item.get("name") == TOKEN_ENV:
+                return ("extraEnv", index, "value"), item.get("value", item.get("valueFrom"))
+    return None
+
+
+def build_token_secret_form(values, spec, context):
+    candidates = []
+    if values.has(TOKEN_SECRET):
+        candidates.append((TOKEN_SECRET, values.get(TOKEN_SECRET)))
+    env = _extra_env_value(values)
+    if env and isinstance(env[1], str):
+        candidates.append(env)
+    for path, secret in candidates:
+        if not isinstance(secret, str):
+            continue  # wrong type: BHD303
+        shown = values.display_path(path)
+        length = f"{len(secret)} characters"
+        try:
+            decoded = binascii.a2b_hex(secret)
+        except (binascii.Error, ValueError):
+            if secret != secret.strip():
+                why = "it has surrounding whitespace or a trailing newline (a `|` block adds one)"
+            elif len(secret) % 2:
+                why = "it has an odd number of characters"
+            else:
+                why = "it holds characters other than 0-9 and a-f"
+            yield Hit(path, f"{shown} ({length}) is not hex: BinderHub hex-decodes it and stops at start-up, "
+                            f"because {why}",
+                      fix="Generate one with `openssl rand -hex 32` and paste it on one line, quoted.")
+            continue
+        if len(decoded) < 16:
+            yield Hit(path, f"{shown} is only {len(decoded)} bytes once decoded; anyone who guesses it can forge "
+                            "build tokens", severity="warning",
+                      fix="Use `openssl rand -hex 32` (32 bytes).")
+
+
+def build_token_secret_missing(values, spec, context):
+    if values.get(TOKEN_SECRET) not in (None, "") or _extra_env_value(values):
+        return
+    extra = values.get(("extraConfig",))
+    if isinstance(extra, dict) and any(isinstance(s, str) and "build_token_secret" in s for s in extra.values()):
+        return
+    replicas = values.get(("replicas",))
+    hpa = values.get(("hpa",))
+    if isinstance(replicas, (int, float)) and not isinstance(replicas, bool) and replicas > 1:
+        path, why = ("replicas",), f"replicas is {_yaml(replicas)}"
+    elif isinstance(hpa, dict) and hpa.get("enabled") is True:
+        path, why = ("hpa", "enabled"), "the horizontal pod autoscaler is enabled"
+    else:
+        return
+    yield Hit(path, f"{why}, and none of these files sets config.BinderHub.build_token_secret: unless another "
+                    "values file does, each BinderHub pod signs build tokens with its own random key, and a "
+                    "launch whose build request reaches another pod fails with \"Invalid build token\"")
+
+
+# --- BHD310 ban_networks ---------------------------------------------------------------------------
+
+def ban_networks(values, spec, context):
+    path = CONFIG + (APP, "ban_networks")
+    networks = values.get(path)
+    if not isinstance(networks, dict):
+        return
+    for cidr in networks:
+        here = path + (cidr,)
+        try:
+            ipaddress.ip_network(str(cidr))
+        except ValueError as exc:
+            fix = "Write a network in CIDR notation, e.g. `10.0.0.0/8: internal`."
+            try:
+                network = ipaddress.ip_network(str(cidr), strict=False)
+            except ValueError:
+                pass
+            else:
+                fix = f"Write the network address: `{network}`."
+            yield Hit(here, f"{values.display_path(path)}: `{cidr}` is not a valid network ({exc}): "
+                            "BinderHub parses every key with ipaddress.ip_network() and stops at start-up", fix=fix)
+
+
+# --- BHD311 base_url ------------------------------------------------------------------------------
+
+def base_url(values, spec, context):
+    path = CONFIG + (APP, "base_url")
+    value = values.get(path)
+    if not isinstance(value, str):
+        return
+    shown = values.display_path(path)
+    if "://" in value:
+        yield Hit(path, f"{shown} is a URL ({values.show(path)}); it must be only the path BinderHub is served "
+                        "under, such as `/` or `/binder/`",
+                  fix=f"Write only the path: `base_url: {_as_base_path(urlparse(value).path)}`.")
+        return
+    if value.startswith("/") and value.endswith("/"):
+        return
+    yield Hit(path, f"{shown} {values.show(path)} must start and end with `/`: BinderHub adds the slashes "
+                    "itself, but the chart's readiness and liveness probes request `<base_url>versions` "
+                    "(here `" + value + "versions`), so the pod never becomes ready",
+              fix=f"Write `base_url: {_as_base_path(value)}`.")
+
+
+def _as_base_path(path: str) -> str:
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
+# --- BHD312 docker host ---------------------------------------------------------------------------
+
+_SOCKET_DIRS = {"dind": ("/var/run/dind", "docker.sock"), "pink": ("/var/run/pink", "podman.sock")}
+
+
+def docker_host(values, spec, context):
+    build = _build(context)
+    chart_socket = _chart_socket(values)
+    old = CONFIG + (APP, "build_docker_host")
+    value = values.get(old)
+    if isinstance(value, str):
+        parts = urlparse(value)
+        shown = values.display_path(old)
+        if parts.scheme != "unix" or parts.netloc:
+            path = parts.path if parts.scheme == "unix" else value
+            yield Hit(old, f"{shown} {values.show(old)} is not a `unix:///path` URL: this (deprecated) setting "
+                           "accepts nothing else, and BinderHub stops at start-up with \"Only unix domain sockets "
+                           "on same node are supported\"",
+                      fix=f"Write `config.KubernetesBuildExecutor.docker_host: {path if path.startswith('/') else '/' + path}` "
+                          f"(a plain path), or `build_docker_host: unix://{path if path.startswith('/') else '/' + path}`.")
+        elif chart_socket and parts.path != chart_socket:
+            yield Hit(old, f"{shown} is replaced by the chart: with imageBuilderType "
+                           f"{values.get(('imageBuilderType',))} it sets build_docker_host to unix://{chart_socket}",
+                      severity="warning", fix="Remove it; set dind/pink.hostSocketDir to move the socket.")
+    for section in sections(values, build):
+        if not catalog().is_subclass(section.cls, "KubernetesBuildExecutor") or "docker_host" not in section.body:
+            continue
+        path = section.path + ("docker_host",)
+        value = values.get(path)
+        if not isinstance(value, str):
+            continue
+        shown = values.display_path(path)
+        parts = urlparse(value)
+        if parts.scheme not in ("", "unix"):
+            yield Hit(path, f"{shown} {values.show(path)} is not a socket path: build pods mount the docker "
+                            "socket from the node, so only a path (or unix:///path) works",
+                      fix="Write the socket's path on the node, e.g. `/var/run/docker.sock`.")
+        elif parts.netloc:
+            yield Hit(path, f"{shown} {values.show(path)}: `unix://` needs three slashes; with two, "
+                            f"`{parts.netloc}` is read as a host and dropped, so build pods mount `{parts.path}`",
+                      fix=f"Write `/{parts.netloc}{parts.path}` (or `unix:///{parts.netloc}{parts.path}`).")
+        elif not parts.path.startswith("/"):
+            yield Hit(path, f"{shown} {values.show(path)} is not an absolute path; Kubernetes rejects a relative "
+                            "hostPath and no build pod starts",
+                      fix=f"Write the absolute path, e.g. `/{parts.path}`.")
+        elif chart_socket and parts.path != chart_socket:
+            yield Hit(path, f"{shown} is replaced at start-up: with imageBuilderType "
+                            f"{values.get(('imageBuilderType',))} the chart sets BinderHub.build_docker_host to "
+                            f"unix://{chart_socket}, which BinderHub copies over this value",
+                      severity="warning", fix="Remove it; set dind/pink.hostSocketDir to move the socket.")
+
+
+def _chart_socket(values) -> str | None:
+    """The socket the chart points builds at for imageBuilderType dind/pink, else None."""
+    kind = values.get(("imageBuilderType",))
+    if kind not in _SOCKET_DIRS:
+        return None
+    default_dir, name = _SOCKET_DIRS[kind]
+    folder = values.get((kind, "hostSocketDir"), default_dir)
+    if not folder or not isinstance(folder, str):
+        return None
+    return f"{folder.rstrip('/')}/{name}"
+
+
+# --- BHD313 build_docker_config -------------------------------------------------------------------
+
+def build_docker_config(values, spec, context):
+    path = CONFIG + (APP, "build_docker_config")
+    if values.get(path) is None:
+        return
+    yield Hit(path, f"{values.display_path(path)} has no effect under the Helm chart: BinderHub only passes it "
+                    "on, and the chart builds the build pods' docker config.json from `config.BinderHub.buildDockerConfig`")
