@@ -92,4 +92,9 @@ def test_rendered_values_read_back_as_the_same_string(value):
     text = set_scalar("config:\n  BinderHub:\n    use_registry: true\n", HUB_URL, value)
     data = parse_text(text, Document(file="c")).data
     assert data["config"]["BinderHub"]["hub_url"] == value
-    assert render_scalar("http://1.2.3.4") == "http://1.2.3.4"
+
+
+def test_plain_urls_stay_unquoted():
+    assert render_scalar("http://34.120.10.20") == "http://34.120.10.20"
+    assert render_scalar("http://a1b2.elb.amazonaws.com") == "http://a1b2.elb.amazonaws.com"
+    assert render_scalar("true") == '"true"'
