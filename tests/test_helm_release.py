@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from support.helm_setup import (CHART_VERSION, CORPUS, ChartRepository, copy_values, helm_env, recorded_calls,
+from support.helm_setup import (CHART_VERSION, ChartRepository, copy_values, helm_env, recorded_calls,
                                 recording_helm, unreachable_kubeconfig)
 from support.tools import helm_binary, run_cli
 

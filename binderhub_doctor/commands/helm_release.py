@@ -153,7 +153,6 @@ def check_extra_args(extra: list[str]) -> None:
 def lint_values(files: list[str], version: str | None):
     """Lint as `lint` does, but with the whole set of files known: missing values are errors."""
     from .. import chart_versions, reporters
-    from ..engine import LintResult
     from ..inputs import InputError
     from ..lint_command import LintOptions, lint_files
     from ..ruleset import RuleFileError

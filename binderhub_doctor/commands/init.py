@@ -175,10 +175,11 @@ def config_text(kind: str) -> str:
     prog = helm.program_name()
     return f"""\
 # config.yaml: the settings of your BinderHub that are not secret (safe to commit).
-# Registry: {KINDS[kind].title}. Fill in every <...> placeholder, then run `{prog} lint`.
+# Registry: {KINDS[kind].title}.
+# Fill in every <...> placeholder, then run `{prog} lint`.
 {KINDS[kind].config}\
-    # hub_url (where users reach JupyterHub) is set by `{prog} connect NAME` after the first
-    # install, once the proxy-public service has an external IP.
+    # hub_url, where users reach JupyterHub, is set by `{prog} connect NAME`
+    # after the first install, once the proxy-public service has an external IP.
 """
 
 
