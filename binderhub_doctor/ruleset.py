@@ -13,12 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from . import checks
-
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader
+from . import checks, data_files
 
 DOCS_BASE = "https://github.com/binderhub-doctor/binderhub-doctor/blob/main/docs/rules.md"
 
@@ -83,7 +78,7 @@ def load_rules(extra_dirs: list[str | Path] = ()) -> list[Rule]:
 
 def _rules_from_file(path: Path, validate: bool) -> list[Rule]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = data_files.load_yaml(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(f"{path}: cannot read rule file: {exc}") from None
     except yaml.YAMLError as exc:
@@ -92,6 +87,8 @@ def _rules_from_file(path: Path, validate: bool) -> list[Rule]:
         raise RuleFileError(f"{path}{where}: rule file is not valid YAML: {getattr(exc, 'problem', exc)}") from None
     if validate:
         validate_rule_file(data, path)
+    elif not isinstance(data, dict):
+        raise RuleFileError(f"{path}: a rule file must be a mapping with a `rules:` list")
     rules = []
     for item in data.get("rules", []):
         check = item["check"]

@@ -1,0 +1,64 @@
+"""YAML data files (rules, the trait catalogue, the chart model), parsed once per change.
+
+Building Python objects from YAML is the largest part of `lint`'s start-up, so the parsed form is
+kept in the user's cache folder (marshal: fast, exact for plain data) and reused while the file's
+size and modification time are unchanged. Without a writable cache folder it just parses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader
+
+_FORMAT = 1
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("BINDERHUB_DOCTOR_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None  # empty: no cache
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "binderhub-doctor"
+
+
+def load_yaml(path: Path):
+    """The parsed content of ``path``; yaml.YAMLError and OSError propagate to the caller."""
+    path = Path(path)
+    stat = path.stat()
+    stamp = (_FORMAT, sys.version_info[:2], str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    folder = cache_dir()
+    entry = None
+    if folder is not None:
+        entry = folder / (hashlib.sha1(repr(stamp[2]).encode()).hexdigest() + ".marshal")
+        try:
+            with entry.open("rb") as handle:
+                cached_stamp, data = marshal.load(handle)
+            if tuple(cached_stamp) == stamp:
+                return data
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    if entry is not None:
+        _store(entry, stamp, data)
+    return data
+
+
+def _store(entry: Path, stamp: tuple, data) -> None:
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temp = entry.with_suffix(f".{os.getpid()}.tmp")
+        with temp.open("wb") as handle:
+            marshal.dump((stamp, data), handle)
+        os.replace(temp, entry)
+    except (OSError, ValueError):
+        pass  # a read-only home (pre-commit.ci, containers) only costs speed
