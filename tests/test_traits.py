@@ -103,9 +103,16 @@ def test_catalogue_is_consistent():
     assert not problems, problems
 
 
-def test_catalogue_is_read_once_with_the_c_loader():
+def test_catalogue_is_read_once_and_the_cache_holds_the_same_data(tmp_path, monkeypatch):
     assert catalogue.catalog() is catalogue.catalog()
-    assert catalogue._Loader is yaml.CSafeLoader, "libyaml's loader keeps `lint` start-up fast"
+    from binderhub_doctor import data_files
+
+    assert data_files._Loader is yaml.CSafeLoader, "libyaml's loader keeps `lint` start-up fast"
+    monkeypatch.setenv("BINDERHUB_DOCTOR_CACHE_DIR", str(tmp_path))
+    parsed = yaml.safe_load(catalogue.DATA_FILE.read_text(encoding="utf-8"))
+    assert data_files.load_yaml(catalogue.DATA_FILE) == parsed  # parsed, then stored
+    assert list(tmp_path.iterdir())
+    assert data_files.load_yaml(catalogue.DATA_FILE) == parsed  # from the cache
 
 
 def test_catalogue_has_every_trait_the_reference_lists():

@@ -19,15 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
-import yaml
-
+from ...data_files import load_yaml
 from ...paths import closest
 from ..base import Hit
-
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - PyYAML without libyaml
-    from yaml import SafeLoader as _Loader
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "traits.yaml"
 CONFIG = ("config",)
@@ -191,8 +185,8 @@ class Catalog:
 
 @lru_cache(maxsize=None)
 def catalog() -> Catalog:
-    with open(DATA_FILE, encoding="utf-8") as handle:
-        return Catalog(yaml.load(handle, Loader=_Loader))
+    """Parsed once per process (and cached across runs by data_files, libyaml otherwise)."""
+    return Catalog(load_yaml(DATA_FILE))
 
 
 # --- walking config: ------------------------------------------------------------------------------
@@ -296,8 +290,8 @@ def unknown_class(values, spec, context):
                           fix="Put settings under their class, e.g. `config.BinderHub.hub_url`.")
         else:
             guess = closest(name, cat.class_names(build))
-            hint = f"; did you mean `{guess}`?" if guess else ""
-            yield Hit(path, f"{shown}: BinderHub has no class `{name}`{hint} traitlets ignores unknown classes "
+            hint = f" (did you mean `{guess}`?)" if guess else ""
+            yield Hit(path, f"{shown}: BinderHub has no class `{name}`{hint}; traitlets ignores unknown classes "
                             "without any message, so these settings have no effect",
                       fix=(f"Rename it to `{guess}`." if guess else "Check the class name against BinderHub's documentation.")
                       + " If extraConfig defines this class, add `# binderhub-doctor: disable=BHD301` on the line.")
@@ -348,7 +342,7 @@ def _unknown_trait_hit(values, cat: Catalog, build: float, section: Section, key
     snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
     guess = snake if snake in names else closest(key, names)
     if guess:
-        return Hit(path, f"{prefix}; did you mean `{guess}`?{tail}", fix=f"Rename it to `{guess}`.")
+        return Hit(path, f"{prefix} (did you mean `{guess}`?){tail}", fix=f"Rename it to `{guess}`.")
     owners = [o for o in cat.owners_of(key, build, exclude=cls) if not cat.is_subclass(cls, o)]
     if owners:
         owner = owners[0]
