@@ -216,6 +216,16 @@ def test_redirect_to_another_host_never_carries_the_token(tmp_path, fake):
     assert all("authorization" not in s.headers for s in followed)
 
 
+def test_forbidden_403_is_not_mistaken_for_a_rate_limit(tmp_path, fake):
+    path = values_file(tmp_path, fake, access_token=fake_saas.GH_CLASSIC)
+    result = check(path, "--repo", fake_saas.GH_SSO_REPO)
+    assert result.returncode == 1
+    line = next(line for line in result.stdout.splitlines() if "repository sso-org/protected" in line)
+    assert "403: the organisation owning sso-org/protected enforces SAML single sign-on" in line
+    assert "rate limit" not in line
+    assert "authorise the token for the organisation's SSO" in result.stdout
+
+
 # --- server trouble -------------------------------------------------------------------------
 
 def test_a_502_is_retried(tmp_path, fake):
@@ -251,6 +261,16 @@ def test_connection_refused(tmp_path):
     result = check(path)
     assert result.returncode == 1
     assert "connection refused" in result.stdout
+
+
+def test_unreachable_api_without_credentials_tries_nothing_more(tmp_path):
+    path = tmp_path / "secret.yaml"
+    path.write_text("config:\n  GitHubRepoProvider:\n    api_base_path: http://127.0.0.1:9/api/v3\n", encoding="utf-8")
+    result = check(path, "--repo", fake_saas.GH_PUBLIC_REPO)
+    assert result.returncode == 1
+    assert "✗ rate limit (no credentials)" in result.stdout and "connection refused" in result.stdout
+    assert "- further checks: not tried: the GitHub API did not answer" in result.stdout
+    assert "repository binder-examples/requirements" not in result.stdout
 
 
 # --- output and input -----------------------------------------------------------------------

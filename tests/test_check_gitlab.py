@@ -103,6 +103,14 @@ def test_private_project_not_visible(tmp_path, fake):
     assert "BinderHub has no GitLab token" in result.stdout
 
 
+def test_forbidden_repository_is_its_own_message(tmp_path, fake):
+    result = check_token(tmp_path, fake, fake_saas.GL_FULL, "--repo", fake_saas.GL_MEMBERS_ONLY_REPO)
+    assert result.returncode == 1
+    line = next(line for line in result.stdout.splitlines() if "project research/members-only-code" in line)
+    assert "403 Forbidden: the credentials are valid but may not read research/members-only-code@main" in line
+    assert "rate limit" not in line
+
+
 def test_public_project_without_token(tmp_path, fake):
     path = values_file(tmp_path, fake.gitlab_host)
     result = check(path, "--repo", fake_saas.GL_PUBLIC_PROJECT)

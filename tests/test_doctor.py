@@ -42,7 +42,7 @@ def deployment(tmp_path, fake, registry=None, github_token=fake_saas.GH_CLASSIC,
         secret += ["  GitLabRepoProvider:", f"    private_token: {gitlab_token}"]
     config = ["config:", "  BinderHub:", f"    hub_url: {hub_url}"]
     if registry is not None:
-        secret = [f"registry:", f"  url: {registry.url}", f"  username: {REGISTRY_USER}",
+        secret = ["registry:", f"  url: {registry.url}", f"  username: {REGISTRY_USER}",
                   f"  password: {registry_password}"] + secret
         config += ["    use_registry: true", f"    image_prefix: {registry.host}/binder/prefix-"]
     else:

@@ -121,14 +121,13 @@ def probe(values, repos=(), transport: Transport = Transport(), probe_anonymous:
         "credentials": _describe_credentials(settings),
     })
     report.steps.extend(_configuration_steps(settings))
-    credentials = [c for c in _credentials(settings) if c is not None]
+    credentials = _credentials(settings)
     usable = [c for c in credentials if not _broken(c)]
     main_reply = None
     for credential in usable:
         reply = _rate_limit_step(report, settings, credential, transport, primary=True)
-        if reply is None:  # no answer at all: every further request would only wait the same way
-            report.steps.append(Step("further checks", SKIP, detail="not tried: the GitHub API did not answer"))
-            return report
+        if reply is None:
+            return _unanswered(report)
         if credential.label == "access_token" and reply.status == 200:
             main_reply = reply
     if main_reply is not None:
@@ -136,9 +135,10 @@ def probe(values, repos=(), transport: Transport = Transport(), probe_anonymous:
         report.steps.append(_expiry_step(main_reply))
     if probe_anonymous:
         # With credentials this is the comparison ("what without them"); without, it is the budget.
-        _rate_limit_step(report, settings, ANONYMOUS, transport,
-                         primary=not settings.has_credentials)
-    elif not settings.has_credentials:
+        reply = _rate_limit_step(report, settings, ANONYMOUS, transport, primary=not credentials)
+        if reply is None and not credentials:
+            return _unanswered(report)
+    elif not credentials:
         report.steps.append(Step("rate limit", SKIP, detail=(
             "not probed: the anonymous limit counts per IP address of the BinderHub pod, not of this "
             "machine (`binderhub-doctor check-github` shows this machine's)")))
@@ -148,6 +148,12 @@ def probe(values, repos=(), transport: Transport = Transport(), probe_anonymous:
             report.steps.append(Step(f"repository {name}", SKIP, detail="not checked: no usable credentials"))
         else:
             report.steps.append(_repo_step(settings, name, repo_credential, transport))
+    return report
+
+
+def _unanswered(report: ProbeReport) -> ProbeReport:
+    """No answer at all: every further request would only wait the same way."""
+    report.steps.append(Step("further checks", SKIP, detail="not tried: the GitHub API did not answer"))
     return report
 
 
@@ -161,8 +167,9 @@ def _describe_credentials(settings: GitHubSettings) -> str:
     return ", ".join(parts) or "none"
 
 
-def _credentials(settings: GitHubSettings) -> list[Credential | None]:
-    found: list[Credential | None] = []
+def _credentials(settings: GitHubSettings) -> list[Credential]:
+    """What BinderHub would authenticate with, token first (the one that can read private repos)."""
+    found: list[Credential] = []
     if settings.access_token:
         found.append(Credential("access_token", {"Authorization": f"token {settings.access_token}"}))
     if settings.has_app_credentials:
@@ -194,7 +201,7 @@ def _configuration_steps(settings: GitHubSettings) -> list[Step]:
                           hint=_TOKEN_HINT))
     else:
         for credential in _credentials(settings):
-            if credential is not None and _broken(credential):
+            if _broken(credential):
                 steps.append(Step(f"credentials ({credential.label})", FAIL,
                                   detail="the value has leading/trailing whitespace or a line break, so "
                                          "BinderHub would send a broken Authorization header",

@@ -64,8 +64,10 @@ GH_PRIVATE_REPO = "octo-org/private-notebooks"
 GH_PUBLIC_REPO = "binder-examples/requirements"
 GH_EMPTY_REPO = "octo-org/empty"
 GH_MOVED_AWAY_REPO = "octo-org/moved-away"  # 301 to another host
+GH_SSO_REPO = "sso-org/protected"  # the organisation enforces SAML SSO: 403 with X-GitHub-SSO
 GL_PRIVATE_PROJECT = "research/lab/private-analysis"
 GL_PUBLIC_PROJECT = "research/public-demo"
+GL_MEMBERS_ONLY_REPO = "research/members-only-code"  # public project, repository for members only: 403
 
 _GITHUB_DOCS = "https://docs.github.com/rest"
 
@@ -326,6 +328,12 @@ def _github(fake: FakeSaaS, path: str, headers: dict):
             return 301, {**base, "Location": f"http://localhost:{fake.port}/api/v3/repositories/4242"}, {
                 "message": "Moved Permanently", "url": f"http://localhost:{fake.port}/api/v3/repositories/4242",
                 "documentation_url": _GITHUB_DOCS}
+        if full_name == GH_SSO_REPO and token is not None:
+            return 403, {**base, "X-GitHub-SSO": "required; url=https://github.com/orgs/sso-org/sso?authorization_request=AZ"}, {
+                "message": "Resource protected by organization SAML enforcement. You must grant your Personal "
+                           "Access token access to this organization.",
+                "documentation_url": "https://docs.github.com/articles/authenticating-to-a-github-organization-with-saml-single-sign-on/",
+                "status": "403"}
         if not visible:
             return 404, base, {"message": "Not Found",
                                "documentation_url": "https://docs.github.com/rest/repos/repos#get-a-repository",
@@ -410,8 +418,8 @@ def _gitlab(fake: FakeSaaS, path: str, headers: dict):
         rest = path[len("/projects/"):]
         encoded, _, tail = rest.partition("/")
         project = unquote(encoded)
-        visible = project == GL_PUBLIC_PROJECT or (project == GL_PRIVATE_PROJECT and token is not None
-                                                   and token.can_read_private)
+        visible = project in (GL_PUBLIC_PROJECT, GL_MEMBERS_ONLY_REPO) or (
+            project == GL_PRIVATE_PROJECT and token is not None and token.can_read_private)
         if not visible:
             return 404, _gitlab_headers(), {"message": "404 Project Not Found"}
         if not tail:
@@ -420,6 +428,8 @@ def _gitlab(fake: FakeSaaS, path: str, headers: dict):
                 "id": 278964, "name": project.rsplit("/", 1)[-1], "path_with_namespace": project,
                 "default_branch": "main", "visibility": "private" if private else "public",
                 "web_url": f"https://gitlab.example.org/{project}", "archived": False}
+        if tail.startswith("repository/") and project == GL_MEMBERS_ONLY_REPO:
+            return 403, _gitlab_headers(), {"message": "403 Forbidden"}
         if tail.startswith("repository/commits/"):
             ref = unquote(tail[len("repository/commits/"):])
             if ref not in ("main", "HEAD"):
