@@ -669,3 +669,13 @@ def test_mybinder_deprecations_are_warnings_and_its_docker_host_is_valid(config)
             assert deprecated.get(old) == "warning", (old, ours)
     assert not [f for f in ours if f["rule"] == "BHD312"]
     assert not [f for f in ours if f["rule"] in ("BHD301", "BHD302", "BHD303")], ours
+
+
+def test_extra_auths_that_sort_first_take_over_the_registry_url(tmp_path):
+    text = ("registry:\n  url: https://gcr.io\n" + config_yaml(
+        "BinderHub:\n  buildDockerConfig:\n    auths:\n      https://eu.gcr.io: {auth: eA==}"))
+    found = only(findings_for(tmp_path, text, rule="BHD314"))
+    assert "`https://eu.gcr.io`" in found.message
+    assert "config.DockerRegistry.url: https://gcr.io" in found.fix
+    text += "  DockerRegistry:\n    url: https://gcr.io\n"
+    assert not findings_for(tmp_path, text, rule="BHD314")

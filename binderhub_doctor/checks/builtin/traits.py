@@ -932,3 +932,29 @@ def build_docker_config(values, spec, context):
         return
     yield Hit(path, f"{values.display_path(path)} has no effect under the Helm chart: BinderHub only passes it "
                     "on, and the chart builds the build pods' docker config.json from `config.BinderHub.buildDockerConfig`")
+
+
+# --- BHD314 buildDockerConfig auths ---------------------------------------------------------------
+
+DOCKER_HUB_KEY = "https://index.docker.io/v1/"
+
+
+def build_docker_config_auths(values, spec, context):
+    """The chart merges buildDockerConfig into the docker config.json it renders from registry.url;
+    Go writes the `auths` keys sorted, and DockerRegistry takes the first one as its url."""
+    path = CONFIG + (APP, "buildDockerConfig", "auths")
+    extra = values.get(path)
+    if not isinstance(extra, dict) or not extra:
+        return
+    if values.get(CONFIG + (APP, "use_registry")) is False or values.get(CONFIG + ("DockerRegistry", "url")):
+        return
+    registry = values.get(("registry", "url")) or DOCKER_HUB_KEY
+    if not isinstance(registry, str):
+        return
+    first = sorted({registry, *map(str, extra)})[0]
+    if first == registry:
+        return
+    yield Hit(path, f"{values.display_path(path)} adds `{first}`, which sorts before registry.url `{registry}` in "
+                    "the docker config.json the chart writes; BinderHub takes the first key as its registry, so "
+                    "it looks for built images in the wrong place and rebuilds them on every launch",
+              fix=f"Set `config.DockerRegistry.url: {registry}` (and `auth_config_url` if it is not that key).")
