@@ -561,6 +561,7 @@ def test_build_token_secret_is_never_printed(tmp_path):
 @pytest.mark.parametrize("values, reported", [
     ("replicas: 2", True),
     ("hpa:\n  enabled: true", True),
+    ("hpa:\n  enabled: true\n  maxReplicas: 1", False),
     ("replicas: 1", False),
     ("replicas: 2\nextraConfig:\n  token: |\n    c.BinderHub.build_token_secret = open('/etc/secret').read()\n", False),
 ])

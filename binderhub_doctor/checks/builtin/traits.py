@@ -615,7 +615,6 @@ def _setting(values, cat: Catalog, target: str):
     """Where `Class.trait` is set: [(path, exact_section)], exact when it is the class itself at
     the top level (the section BinderHub's deprecation shim overwrites)."""
     cls, _, trait = target.partition(".")
-    config = _config(values)
     found = []
     for name in cat.subclasses(cls):
         for path in (CONFIG + (name, trait), CONFIG + (APP, name, trait)):
@@ -803,7 +802,7 @@ def build_token_secret_missing(values, spec, context):
     hpa = values.get(("hpa",))
     if isinstance(replicas, (int, float)) and not isinstance(replicas, bool) and replicas > 1:
         path, why = ("replicas",), f"replicas is {_yaml(replicas)}"
-    elif isinstance(hpa, dict) and hpa.get("enabled") is True:
+    elif isinstance(hpa, dict) and hpa.get("enabled") is True and hpa.get("maxReplicas") != 1:
         path, why = ("hpa", "enabled"), "the horizontal pod autoscaler is enabled"
     else:
         return
