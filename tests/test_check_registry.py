@@ -336,12 +336,13 @@ def test_realm_on_another_host_gets_no_credentials(tmp_path, foreign_realm_regis
 
 def test_registry_down_is_connection_refused_well_under_the_timeout(tmp_path):
     port = closed_port()
-    result = check(tmp_path, write_values(tmp_path, f"http://127.0.0.1:{port}"), "--timeout", "10")
+    result = check(tmp_path, write_values(tmp_path, f"http://127.0.0.1:{port}"), "--timeout", "30")
     assert result.returncode == 1
     step = result.steps["connect"]
     assert step["detail"].startswith(f"connection refused by 127.0.0.1:{port}")
     assert "start the registry" in step["hint"]
-    assert result.seconds < 5  # CLI start-up included; the timeout is 10 s
+    assert step["seconds"] < 1
+    assert result.seconds < 10  # CLI start-up on a busy machine included; the timeout is 30 s
     assert statuses(result)["authenticate"] == "skip"
 
 
@@ -350,7 +351,8 @@ def test_server_that_never_answers_respects_the_timeout(tmp_path):
         result = check(tmp_path, write_values(tmp_path, f"http://127.0.0.1:{port}"), "--timeout", "1.5")
     assert result.returncode == 1
     assert "sent no answer within 1.5 s" in result.steps["connect"]["detail"]
-    assert 1.5 <= result.seconds < 6
+    assert 1.45 <= result.steps["connect"]["seconds"] < 3
+    assert result.seconds < 12  # one timeout, not one per step or per retry
     assert statuses(result)["pull"] == "skip"
 
 
@@ -476,7 +478,10 @@ def test_no_secret_in_any_output(tmp_path, scenario, fmt, request):
     def run(registry_url):
         files = write_values(tmp_path, registry_url, username=username, password=password,
                              docker_registry=docker_registry_traits)
-        return check(tmp_path, files, "--timeout", "1", *options, fmt=fmt)
+        # A short timeout only where the server is meant to stay silent: a busy machine must not
+        # turn a healthy registry into a timeout.
+        timeout = "1" if scenario == "silent" else "20"
+        return check(tmp_path, files, "--timeout", timeout, *options, fmt=fmt)
 
     if scenario == "silent":
         with silent_port() as port:

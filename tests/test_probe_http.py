@@ -35,7 +35,7 @@ def test_server_that_never_answers_hits_the_read_timeout():
     with silent_port() as port, HttpClient(timeout=1, deadline=20) as http:
         error, seconds = elapsed(lambda: http.get(f"http://127.0.0.1:{port}/v2/", authorization=f"Bearer {CANARY}"))
     assert isinstance(error, HttpError) and error.kind == "timeout"
-    assert 0.9 <= seconds < 2.5
+    assert 0.9 <= seconds < 3
     assert f"127.0.0.1:{port}" in str(error) and "no answer within 1 s" in str(error)
     assert CANARY not in str(error)
 
@@ -51,7 +51,7 @@ def test_body_dripping_one_byte_at_a_time_stops_at_the_deadline():
     with HttpServer(drip) as server, HttpClient(timeout=1, deadline=1.5) as http:
         error, seconds = elapsed(lambda: http.get(server.url("/")))
     assert isinstance(error, HttpError) and error.kind == "deadline"
-    assert 1.4 <= seconds < 2.5
+    assert 1.4 <= seconds < 3
 
 
 def test_headers_dripping_one_byte_at_a_time_stop_at_the_deadline():
@@ -65,7 +65,7 @@ def test_headers_dripping_one_byte_at_a_time_stop_at_the_deadline():
     with HttpServer(drip_headers) as server, HttpClient(timeout=1, deadline=1.5) as http:
         error, seconds = elapsed(lambda: http.get(server.url("/")))
     assert isinstance(error, HttpError) and error.kind == "deadline"
-    assert seconds < 2.5
+    assert 1.4 <= seconds < 3
 
 
 def test_connection_refused_is_fast_and_clear():
