@@ -136,13 +136,14 @@ def our_cli() -> Path:
     sys.exit("binderhub-doctor is not installed: run ./install.sh first")
 
 
-def time_runs(commands: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, dict[str, list[float]]]:
+def time_runs(commands: dict[str, tuple[list[str], dict[str, str]]], runs: int) -> dict[str, dict[str, list[float]]]:
     """Run every command `runs` times, interleaved so that a busy moment of the machine hits all
-    tools alike, after one untimed warm-up run each (page cache, .pyc files). Records wall time
-    and the child's CPU time (user + system), which a busy shared machine disturbs much less."""
+    tools alike, after one untimed warm-up run each (page cache, .pyc files, parse caches).
+    Records wall time and the child's CPU time (user + system), which a busy shared machine
+    disturbs much less."""
     timings = {name: {"wall": [], "cpu": []} for name in commands}
     for round_number in range(runs + 1):
-        for name, argv in commands.items():
+        for name, (argv, env) in commands.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
@@ -202,33 +203,34 @@ def main() -> int:
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"runs: {args.runs} per tool and workload, interleaved, after one warm-up; medians in ms")
         print(f"two-file set: {' '.join(os.path.relpath(p, REPO_ROOT) for p in workloads['two-file'])}")
+        header = f"{'workload':<10} {'tool':<40} {'wall':>7} {'cpu':>7}   {'/yamllint':>9} {'/check-jsonschema':>17}"
         print()
-        header = (f"{'workload':<10} {'measure':<5} {'binderhub-doctor':>16} {'yamllint':>9} {'check-jsonschema':>16}"
-                  f"   {'ours/yamllint':>13} {'ours/check-jsonschema':>21}")
         print(header)
         print("-" * len(header))
+        no_cache_env = {**env, "BINDERHUB_DOCTOR_CACHE_DIR": ""}
         figures = {"machine": machine(), "runs": args.runs, "workloads": {}}
         for label, files in workloads.items():
             commands = {
-                "binderhub-doctor": [str(ours), "lint", *files],
-                "yamllint": [str(bench_bin / "yamllint"), *files],
-                "check-jsonschema": [str(bench_bin / "check-jsonschema"), "--schemafile", str(schema), *files],
+                "binderhub-doctor lint": ([str(ours), "lint", *files], env),
+                "binderhub-doctor lint (no parse cache)": ([str(ours), "lint", *files], no_cache_env),
+                "yamllint": ([str(bench_bin / "yamllint"), *files], env),
+                "check-jsonschema": ([str(bench_bin / "check-jsonschema"), "--schemafile", str(schema), *files], env),
             }
-            timings = time_runs(commands, args.runs, env)
-            entry = figures["workloads"][label] = {"files": len(files)}
-            for measure in ("wall", "cpu"):
-                medians = {name: statistics.median(t[measure]) for name, t in timings.items()}
-                vs_yamllint = medians["binderhub-doctor"] / medians["yamllint"]
-                vs_cjs = medians["binderhub-doctor"] / medians["check-jsonschema"]
-                print(f"{label:<10} {measure:<5} {medians['binderhub-doctor'] * 1000:16.0f} "
-                      f"{medians['yamllint'] * 1000:9.0f} {medians['check-jsonschema'] * 1000:16.0f}"
-                      f"   {vs_yamllint:13.2f} {vs_cjs:21.2f}")
-                entry[measure] = {"median_s": medians, "ours_vs_yamllint": vs_yamllint,
-                                  "ours_vs_check_jsonschema": vs_cjs}
+            timings = time_runs(commands, args.runs)
+            wall = {name: statistics.median(t["wall"]) for name, t in timings.items()}
+            cpu = {name: statistics.median(t["cpu"]) for name, t in timings.items()}
+            entry = figures["workloads"][label] = {"files": len(files), "tools": {}}
+            for name in commands:
+                ratios = [wall[name] / wall["yamllint"], wall[name] / wall["check-jsonschema"]]
+                print(f"{label:<10} {name:<40} {wall[name] * 1000:7.0f} {cpu[name] * 1000:7.0f}"
+                      f"   {ratios[0]:9.2f} {ratios[1]:17.2f}")
+                entry["tools"][name] = {"wall_median_s": wall[name], "cpu_median_s": cpu[name],
+                                        "wall_vs_yamllint": ratios[0], "wall_vs_check_jsonschema": ratios[1],
+                                        "cpu_vs_yamllint": cpu[name] / cpu["yamllint"]}
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    two = figures["workloads"]["two-file"]["wall"]
-    met = two["ours_vs_yamllint"] <= TARGET_VS_YAMLLINT and two["ours_vs_check_jsonschema"] < 1
+    ours_two = figures["workloads"]["two-file"]["tools"]["binderhub-doctor lint"]
+    met = ours_two["wall_vs_yamllint"] <= TARGET_VS_YAMLLINT and ours_two["wall_vs_check_jsonschema"] < 1
     print()
     print(f"target (two-file wall time: within {TARGET_VS_YAMLLINT}x of yamllint, under check-jsonschema): "
           f"{'met' if met else 'NOT met'}")
