@@ -1,0 +1,693 @@
+"""Chart layout (rules/chart.yaml, BHD4xx): what Helm checks against the BinderHub chart's values
+schema and the JupyterHub subchart's, and what the chart's NOTES.txt refuses, answered from our
+own model (data/chart-model.yaml) so that nobody needs `helm lint` with the chart to find it.
+
+One walk over the values finds everything; each rule's function returns its share of that walk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ... import chart_versions
+from ...data_files import load_yaml
+from ...paths import closest
+from ...values import META_CHART_KEY, format_path
+from ..base import Hit, type_name
+
+MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "chart-model.yaml"
+
+BINDERHUB = "binderhub"
+JUPYTERHUB = "jupyterhub"
+
+_TYPE_WORDS = {
+    "bool": "boolean", "int": "integer", "number": "number", "string": "string",
+    "list": "list", "map": "mapping",
+}
+# Names too common to say "this key belongs at …" about.
+_TOO_COMMON = {"enabled", "image", "name", "tag", "type", "resources", "labels", "annotations",
+               "nodeSelector", "tolerations", "extraEnv", "extraVolumes", "extraVolumeMounts",
+               "initContainers", "lifecycle", "pdb", "networkPolicy", "serviceAccount", "service",
+               "extraPodSpec", "containerSecurityContext", "hosts", "ingress", "egress", "create",
+               "replicas", "revisionHistoryLimit", "extraFiles", "config", "extraConfig", "url",
+               "password", "username", "key", "secret", "https", "debug", "rbac", "global"}
+
+
+# --------------------------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class Removal:
+    text: str
+    moved: str | dict | None
+    group: str
+    since: tuple | None = None  # BinderHub chart version that started refusing the key
+    since_text: str | None = None
+    z2jh: tuple | None = None  # JupyterHub chart version that started refusing it
+    z2jh_text: str | None = None
+
+
+@dataclass(eq=False)
+class Node:
+    types: frozenset | None = None  # None: any type
+    nullable: bool = False
+    strict: bool = False
+    keys: dict = field(default_factory=dict)
+    each: Node | None = None
+    key_pattern: re.Pattern | None = None
+    each_defaults: frozenset = frozenset()
+    enum: tuple | None = None
+    required: tuple = ()
+    one_of: tuple = ()
+    when_true: dict | None = None
+    nodefault: bool = False
+    since: tuple | None = None
+    since_text: str | None = None
+    z2jh_since: tuple | None = None
+    z2jh_since_text: str | None = None
+    older: str | None = None
+    removed: Removal | None = None
+    classes_of: str | None = None
+    checked_by: str | None = None
+    subchart: str | None = None
+    wrong_level_ok: frozenset = frozenset()
+
+    @property
+    def is_mapping(self) -> bool:
+        return self.types is not None and "mapping" in self.types
+
+    def declared(self) -> dict:
+        """Keys a user may write today (removed ones are not suggestions)."""
+        return {k: v for k, v in self.keys.items() if v.removed is None}
+
+
+@dataclass
+class ChartModel:
+    binderhub: Node
+    jupyterhub: Node
+    strict_since: dict
+    z2jh_versions: list
+    binderhub_classes: frozenset
+    jupyterhub_classes: frozenset
+    raw: dict
+
+    def z2jh_for(self, chart_key: tuple) -> str:
+        """The JupyterHub chart version a BinderHub chart version depends on."""
+        chosen = self.z2jh_versions[0][1]
+        for first, z2jh in self.z2jh_versions:
+            if chart_key >= first:
+                chosen = z2jh
+        return chosen
+
+    def node_at(self, path: tuple) -> Node | None:
+        """The model node for a path from the BinderHub chart root (`*` for an `each` entry)."""
+        node = self.binderhub
+        for part in path:
+            if part in node.keys:
+                node = node.keys[part]
+            elif node.each is not None:
+                node = node.each
+            else:
+                return None
+        return node
+
+
+def z2jh_key(text) -> tuple:
+    """Orderable form of a JupyterHub chart version: 3.0.0-beta.1 < 3.0.0 < 3.1.0."""
+    core, _, pre = str(text).partition("-")
+    numbers = tuple(int(part) for part in core.split("."))
+    return numbers + ((0, pre) if pre else (1, ""))
+
+
+def _parse_type(text: str) -> tuple[frozenset | None, bool]:
+    text = text.strip()
+    nullable = text.endswith("?")
+    names = text.rstrip("?").split("|")
+    if "any" in names:
+        return None, True
+    unknown = [n for n in names if n not in _TYPE_WORDS]
+    if unknown:
+        raise ValueError(f"chart model: unknown type {unknown[0]!r} in {text!r}")
+    return frozenset(_TYPE_WORDS[n] for n in names), nullable
+
+
+class _Compiler:
+    def __init__(self):
+        self.memo: dict[int, Node] = {}
+
+    def node(self, raw) -> Node:
+        if isinstance(raw, str):
+            types, nullable = _parse_type(raw)
+            return Node(types=types, nullable=nullable)
+        if id(raw) in self.memo:  # YAML anchors: one shape, one Node
+            return self.memo[id(raw)]
+        node = Node()
+        self.memo[id(raw)] = node
+        if "type" in raw:
+            node.types, node.nullable = _parse_type(raw["type"])
+        elif {"keys", "each", "strict"} & set(raw):
+            node.types = frozenset({"mapping"})
+        if "enum" in raw:
+            node.enum = tuple(raw["enum"])
+            node.nullable = node.nullable or None in node.enum
+        node.strict = bool(raw.get("strict", False))
+        node.keys = {str(k): self.node(v) for k, v in (raw.get("keys") or {}).items()}
+        if "each" in raw:
+            node.each = self.node(raw["each"])
+        if "key_pattern" in raw:
+            node.key_pattern = re.compile(raw["key_pattern"])
+        node.each_defaults = frozenset(raw.get("each_defaults", ()))
+        node.required = tuple(raw.get("required", ()))
+        node.one_of = tuple(raw.get("one_of", ()))
+        node.when_true = raw.get("when_true")
+        node.nodefault = bool(raw.get("nodefault", False))
+        if "since" in raw:
+            node.since_text = str(raw["since"])
+            node.since = chart_versions.parse(node.since_text)
+        if "z2jh_since" in raw:
+            node.z2jh_since_text = str(raw["z2jh_since"])
+            node.z2jh_since = z2jh_key(node.z2jh_since_text)
+        node.older = raw.get("older")
+        node.classes_of = raw.get("classes_of")
+        node.checked_by = raw.get("checked_by")
+        node.subchart = raw.get("subchart")
+        node.wrong_level_ok = frozenset(raw.get("wrong_level_ok", ()))
+        if "removed" in raw:
+            spec = raw["removed"]
+            removal = Removal(text=spec["text"], moved=spec.get("moved"), group=spec["group"])
+            if spec.get("since"):
+                removal.since_text = str(spec["since"])
+                removal.since = chart_versions.parse(removal.since_text)
+            if spec.get("z2jh"):
+                removal.z2jh_text = str(spec["z2jh"])
+                removal.z2jh = z2jh_key(removal.z2jh_text)
+            node.removed = removal
+        return node
+
+
+@lru_cache(maxsize=1)
+def chart_model() -> ChartModel:
+    """The model, read once per process."""
+    raw = load_yaml(MODEL_PATH)
+    compiler = _Compiler()
+    binderhub = compiler.node(raw["binderhub"])
+    jupyterhub = compiler.node(raw["jupyterhub"])
+    for key, child in list(binderhub.keys.items()):
+        if child.subchart == JUPYTERHUB:
+            binderhub.keys[key] = jupyterhub
+    return ChartModel(
+        binderhub=binderhub,
+        jupyterhub=jupyterhub,
+        strict_since={side: chart_versions.parse(str(v)) for side, v in raw["strict_since"].items()},
+        z2jh_versions=[(chart_versions.parse(str(chart)), str(z2jh)) for chart, z2jh in raw["z2jh_versions"]],
+        binderhub_classes=frozenset(raw["binderhub_classes"]),
+        jupyterhub_classes=frozenset(raw["jupyterhub_classes"]),
+        raw=raw,
+    )
+
+
+@lru_cache(maxsize=1)
+def _key_index() -> dict[str, list[tuple]]:
+    """Key name -> every model path that declares it, for "this key belongs at …" hints."""
+    model = chart_model()
+    index: dict[str, list[tuple]] = defaultdict(list)
+    seen: set[int] = set()
+
+    def walk(node: Node, path: tuple):
+        if id(node) in seen and len(path) > 6:
+            return
+        seen.add(id(node))
+        for key, child in node.keys.items():
+            if child.removed is None:
+                index[key].append(path + (key,))
+                walk(child, path + (key,))
+
+    walk(model.binderhub, ())
+    return dict(index)
+
+
+# --------------------------------------------------------------------------------------------
+# The walk
+# --------------------------------------------------------------------------------------------
+
+_GROUP_OF_REMOVAL = {
+    "legacy": "removed_key",
+    "cors": "renamed_cors",
+    "dind": "dind_enabled",
+    "image-cleaner": "image_cleaner_host",
+    "jupyterhub": "removed_jupyterhub_key",
+}
+
+
+class _Walk:
+    def __init__(self, values, context):
+        self.values = values
+        self.model = chart_model()
+        self.chart_text = (context.chart_version if context and context.chart_version
+                           else chart_versions.NEWEST)
+        self.chart = (context.chart_key if context and context.chart_key
+                      else chart_versions.parse(self.chart_text))
+        self.z2jh_text = self.model.z2jh_for(self.chart)
+        self.z2jh = z2jh_key(self.z2jh_text)
+        self.strict_now = {side: self.chart >= since for side, since in self.model.strict_since.items()}
+        self.hits: dict[str, list[Hit]] = defaultdict(list)
+
+    # -- output ---------------------------------------------------------------------------
+    def add(self, group: str, path, message: str, severity: str | None = None, fix: str | None = None,
+            position=None):
+        self.hits[group].append(Hit(path, message, severity=severity, fix=fix, position=position))
+
+    def refusal(self, side: str) -> tuple[str, str | None]:
+        """How the chart reacts to a value its schema forbids: (words, severity override)."""
+        if self.strict_now[side]:
+            return "Helm refuses the install", None
+        chart = (f"BinderHub chart {self.chart_text}" if side == BINDERHUB else
+                 f"JupyterHub chart {self.z2jh_text} (in BinderHub chart {self.chart_text})")
+        return (f"{chart} has no values schema, so Helm lets it through, but the templates or the "
+                "application may still fail", "warning")
+
+    def shown(self, path: tuple) -> str:
+        return f"`{self.values.display_path(path)}`"
+
+    def where(self, path: tuple) -> str:
+        return self.values.display_path(path)
+
+    # -- entry ----------------------------------------------------------------------------
+    def run(self) -> dict[str, list[Hit]]:
+        data = self.values.data
+        self.visit(self.model.binderhub, data, (), BINDERHUB, required=False, has_default=True,
+                   defaults_known=True)
+        self.outside_values_key()
+        return self.hits
+
+    def visit(self, node: Node, value, path: tuple, side: str, *, required: bool, has_default: bool,
+              defaults_known: bool, parent_strict: bool = True):
+        if node is self.model.jupyterhub:
+            side = JUPYTERHUB
+        if node.removed is not None and self.removal_applies(node.removed):
+            self.report_removed(node, value, path, side)
+            return
+        if not self.available(node, path, side, parent_strict):
+            return
+        if value is None:
+            self.check_null(node, path, side, required=required, has_default=has_default)
+            return
+        if not self.check_type(node, value, path, side):
+            return
+        if isinstance(value, dict) and node.is_mapping:
+            self.visit_mapping(node, value, path, side, defaults_known and not node.nodefault)
+
+    def visit_mapping(self, node: Node, value: dict, path: tuple, side: str, defaults_known: bool):
+        strict = node.strict
+        required = set(node.required)
+        if node.when_true is not None:
+            if value.get(node.when_true["key"]) is not True:
+                return  # the schema constrains nothing else then
+            strict = strict or bool(node.when_true.get("strict"))
+            self.check_when_true(node, value, path, side)
+        for key, item in value.items():
+            key = str(key)
+            here = path + (key,)
+            child = node.keys.get(key)
+            if child is not None:
+                self.visit(child, item, here, side, required=key in required,
+                           has_default=defaults_known and not child.nodefault,
+                           defaults_known=defaults_known, parent_strict=strict)
+                continue
+            if node.each is not None and (node.key_pattern is None or node.key_pattern.search(key)):
+                self.wrong_side_class(node, key, here)
+                self.visit(node.each, item, here, side, required=key in required,
+                           has_default=defaults_known and key in node.each_defaults,
+                           defaults_known=False, parent_strict=strict)
+                continue
+            if strict:
+                self.unknown(node, item, path, key, side)
+        if not defaults_known:
+            for key in node.required:
+                if key not in value:
+                    self.add("required_missing", path,
+                             f"{self.shown(path)} has no `{key}`, which the chart requires here; "
+                             "Helm refuses the install unless another values file sets it",
+                             fix=f"Add `{key}:` to {self.where(path)}.")
+        if node.one_of:
+            given = [k for k in node.one_of if value.get(k) is not None]
+            if not given:
+                self.add("required_missing", path,
+                         f"{self.shown(path)} needs one of {_or_list(node.one_of)}",
+                         fix=f"Give the content as one of {_or_list(node.one_of)}.")
+            elif len(given) > 1:
+                words, downgrade = self.refusal(side)
+                self.add("required_missing", path,
+                         f"{self.shown(path)} sets {_and_list(given)}; the chart takes exactly one of "
+                         f"{_or_list(node.one_of)}: {words}",
+                         severity=downgrade or "error", fix=f"Keep only one of {_and_list(given)}.")
+
+    # -- individual checks ------------------------------------------------------------------
+    def available(self, node: Node, path: tuple, side: str, parent_strict: bool) -> bool:
+        """False (and a finding) when the selected chart predates this key."""
+        if node.since is not None and self.chart < node.since:
+            what = f"BinderHub chart {node.since_text}"
+            yours = f"chart {self.chart_text}"
+        elif node.z2jh_since is not None and self.z2jh < node.z2jh_since:
+            what = f"JupyterHub chart {node.z2jh_since_text}"
+            yours = f"JupyterHub chart {self.z2jh_text}, which BinderHub chart {self.chart_text} uses,"
+        else:
+            return True
+        refused = parent_strict and self.strict_now[side]
+        effect = "refuses it, so Helm stops the install" if refused else "ignores it"
+        older = f" Older charts call this setting `{node.older}`." if node.older else ""
+        self.add("key_too_new", path,
+                 f"{self.shown(path)} arrived with {what}; {yours} {effect}.{older}",
+                 severity=None if refused else "warning",
+                 fix=f"Upgrade to BinderHub chart {node.since_text} or newer (pass --chart-version if "
+                     "you already use it), or remove the key." if node.since is not None else
+                 "Remove the key, or use a BinderHub chart whose JupyterHub chart has it.")
+        return False
+
+    def check_null(self, node: Node, path: tuple, side: str, *, required: bool, has_default: bool):
+        words, downgrade = self.refusal(side)
+        if required:
+            self.add("null_required", path,
+                     f"{self.shown(path)} is null: that deletes the chart's default, and the chart "
+                     f"requires this key: {words}", severity=downgrade,
+                     fix=f"Remove `{path[-1]}:` (to keep the chart's default) or give it a value.")
+            return
+        if has_default or node.nullable or node.types is None or self.null_deletes_earlier(path):
+            return  # deletes a default: a normal way to switch something off
+        if node.checked_by:
+            return
+        self.add("wrong_type", path,
+                 f"{self.shown(path)} is empty (null), but must be {_article(_type_words(node))}; "
+                 f"the chart has no default here for the null to delete: {words}",
+                 severity=downgrade, fix=f"Give {self.where(path)} a value, or remove the key.")
+
+    def null_deletes_earlier(self, path: tuple) -> bool:
+        """A null that removes what an earlier values file set (as meta-charts' overrides do)."""
+        full = self.values.prefix + tuple(path)
+        owner = self.values.document_of(path)
+        for doc in self.values.documents:
+            if doc is owner:
+                break
+            node = doc.data
+            for part in full:
+                node = node.get(part) if isinstance(node, dict) else None
+            if node is not None:
+                return True
+        return False
+
+    def check_type(self, node: Node, value, path: tuple, side: str) -> bool:
+        actual = type_name(value)
+        if node.types is not None:
+            allowed = set(node.types) | ({"integer"} if "number" in node.types else set())
+            if actual not in allowed:
+                if node.checked_by:
+                    return False
+                words, downgrade = self.refusal(side)
+                self.add("wrong_type", path, f"{self.type_message(node, value, actual, path)}: {words}",
+                         severity=downgrade)
+                return False
+        if node.enum is not None and value not in node.enum:
+            choices = [c for c in node.enum if c is not None]
+            words = ", ".join('""' if c == "" else str(c) for c in choices)
+            guess = closest(str(value), [c for c in choices if c], cutoff=0.6) if isinstance(value, str) else None
+            hint = f" (did you mean `{guess}`?)" if guess else ""
+            refused, downgrade = self.refusal(side)
+            self.add("bad_enum", path,
+                     f"{self.shown(path)} is {self.values.show(path)}, but the chart only accepts "
+                     f"{words}{hint}: {refused}", severity=downgrade,
+                     fix=f"Use one of: {words}.")
+            return False
+        return True
+
+    def type_message(self, node: Node, value, actual: str, path: tuple) -> str:
+        expected = _type_words(node)
+        shown = self.shown(path)
+        if actual == "string" and "boolean" in node.types and value.strip().lower() in ("true", "false"):
+            return f"{shown} is the string {self.values.show(path)}, not a boolean (remove the quotes)"
+        if actual == "string" and node.types & {"integer", "number"} and _is_number(value):
+            return f"{shown} is the string {self.values.show(path)}, not a number (remove the quotes)"
+        if actual in ("integer", "number", "boolean") and "string" in node.types:
+            return (f"{shown} is {_article(actual)} ({self.values.show(path)}), but the chart wants a "
+                    "string (quote the value so that YAML keeps it as text)")
+        return f"{shown} is {_article(actual)} ({self.values.show(path)}), but the chart wants {_article(expected)}"
+
+    def check_when_true(self, node: Node, value: dict, path: tuple, side: str):
+        switch = node.when_true["key"]
+        for key in node.when_true.get("required", ()):
+            if key not in value:
+                # (the message avoids quoting `key: value` lines: the redactor may know them)
+                self.add("required_missing", path,
+                         f"{self.shown(path)} has `{switch}` set to true but no `{key}`, which the chart "
+                         "then requires", fix=f"Add `{key}:` to {self.where(path)}.")
+            elif value[key] is None:
+                words, downgrade = self.refusal(side)
+                self.add("null_required", path + (key,),
+                         f"{self.shown(path + (key,))} is empty, but with `{switch}` set to true the chart "
+                         f"requires a value: {words}",
+                         severity=downgrade, fix=f"Give {self.where(path + (key,))} a value.")
+
+    def wrong_side_class(self, node: Node, key: str, path: tuple):
+        """A BinderHub class under the hub's config. (JupyterHub classes under BinderHub's `config:`
+        are BHD301's, with the other class names there.)"""
+        model = self.model
+        if node.classes_of == JUPYTERHUB and key in model.binderhub_classes and key not in model.jupyterhub_classes:
+            self.add("binderhub_key_under_jupyterhub", path,
+                     f"{self.shown(path)} configures BinderHub's `{key}` on the JupyterHub side, which "
+                     f"ignores it; BinderHub reads `config.{key}`",
+                     severity="warning", fix=f"Move it to {self.where(('config', key))}.")
+
+    def unknown(self, node: Node, item, path: tuple, key: str, side: str):
+        here = path + (key,)
+        model = self.model
+        severity = None if self.strict_now[side] else "warning"
+        effect = ("Helm refuses the install (additional property not allowed)" if severity is None
+                  else f"chart {self.chart_text} ignores it without a word")
+        if side == BINDERHUB and path == () and key in model.jupyterhub.declared() \
+                and key not in model.binderhub.wrong_level_ok:
+            self.add("jupyterhub_key_at_root", here,
+                     f"{self.shown(here)} is a JupyterHub setting; in the BinderHub chart it belongs under "
+                     f"`jupyterhub:` ({self.where((JUPYTERHUB, key))}). At the top level {effect}",
+                     severity=severity, fix=f"Indent it under `jupyterhub:`, as {self.where((JUPYTERHUB, key))}.")
+            return
+        if side == JUPYTERHUB and path == (JUPYTERHUB,) and key in model.binderhub.declared() \
+                and key not in model.binderhub.wrong_level_ok:
+            self.add("binderhub_key_under_jupyterhub", here,
+                     f"{self.shown(here)} is a BinderHub chart setting, but it is under `jupyterhub:`, "
+                     f"where the JupyterHub chart {'refuses' if severity is None else 'ignores'} it; "
+                     f"it belongs at the top level ({self.where((key,))})",
+                     severity=severity, fix=f"Move it out of `jupyterhub:` to {self.where((key,))}.")
+            return
+        chart = "BinderHub" if side == BINDERHUB else "JupyterHub"
+        group = "unknown_key" if side == BINDERHUB else "unknown_jupyterhub_key"
+        where = f"the {chart} chart's `{format_path(path)}`" if path else f"the {chart} chart"
+        message = f"{self.shown(here)} is not a key of {where}; {effect}."
+        guess = closest(key, node.declared())
+        if guess:
+            message += f" Did you mean `{guess}`?"
+            fix = f"Rename it to `{guess}`."
+        else:
+            elsewhere = self.elsewhere(key, here)
+            if side == BINDERHUB and path == () and key == META_CHART_KEY and isinstance(item, dict):
+                message += (" These look like the values of a chart that holds BinderHub under "
+                            "`binderhub:`; lint them with `--values-key binderhub`.")
+                fix = "Pass --values-key binderhub, and keep every BinderHub setting under `binderhub:`."
+            elif elsewhere:
+                message += f" `{key}` belongs at {elsewhere}."
+                fix = f"Move it to {elsewhere}."
+            elif node.key_pattern is not None:
+                message += f" Entries here are class names and must match `{node.key_pattern.pattern}`."
+                fix = "Write the class name with its capital letter (e.g. `JupyterHub`, `KubeSpawner`)."
+            else:
+                known = ", ".join(sorted(node.declared()))
+                fix = f"Remove it, or use one of the keys the chart knows here: {known}."
+        self.add(group, here, message, severity=severity, fix=fix)
+
+    def elsewhere(self, key: str, here: tuple) -> str | None:
+        if key in _TOO_COMMON:
+            return None
+        places = [p for p in _key_index().get(key, ()) if p != here]
+        if not places or len(places) > 2:
+            return None
+        return " or ".join(f"`{self.where(p)}`" for p in places)
+
+    # -- removed keys ------------------------------------------------------------------------
+    def removal_applies(self, removal: Removal) -> bool:
+        if removal.since is not None:
+            return self.chart >= removal.since
+        if removal.z2jh is not None:
+            return self.z2jh >= removal.z2jh
+        return True
+
+    def report_removed(self, node: Node, value, path: tuple, side: str):
+        removal = node.removed
+        group = _GROUP_OF_REMOVAL[removal.group]
+        moves = self.moves(removal, value, path)
+        if not moves and self.only_jupyterhub_keys(removal, value, path, side):
+            # `hub:` with no `url`: JupyterHub settings at the wrong level, not the old layout
+            self.leftover_jupyterhub_keys(removal, value, path, side, also=False)
+            return
+        if removal.since_text:
+            refusal = f"BinderHub chart {removal.since_text} and newer refuse it"
+        elif removal.z2jh_text:
+            refusal = (f"JupyterHub chart {removal.z2jh_text} and newer refuse it (BinderHub chart "
+                       f"{self.chart_text} uses {self.z2jh_text})")
+        else:
+            refusal = "current charts refuse it and Helm stops the install"
+        message = f"{self.shown(path)} {removal.text}; {refusal}."
+        if moves:
+            message += " Set " + "; ".join(f"`{new}`" + (f" (was `{old}`)" if old else "") for old, new, _ in moves) + " instead."
+        fixes = [f"{new}: {shown}" if shown is not None and _is_path(new) else new for _, new, shown in moves]
+        fix = ("Replace it with " + "; ".join(fixes) + ".") if fixes else None
+        self.add(group, path, message, fix=fix)
+        self.leftover_jupyterhub_keys(removal, value, path, side)
+
+    def moves(self, removal: Removal, value, path: tuple) -> list[tuple[str | None, str, str | None]]:
+        """(old key, new place, value to show) for each setting that has moved."""
+        moved = removal.moved
+        if moved is None:
+            return []
+        if isinstance(moved, str):
+            shown = self.values.show(path) if value is not None and not isinstance(value, (dict, list)) else None
+            return [(None, moved, shown)]
+        result = []
+        present = value if isinstance(value, dict) else {}
+        for sub, new in moved.items():
+            if present and sub not in present:
+                continue
+            item = present.get(sub)
+            shown = (self.values.show(path + (sub,))
+                     if item is not None and not isinstance(item, (dict, list)) else None)
+            result.append((format_path(path[-1:] + (sub,)), new, shown))
+        return result
+
+    def only_jupyterhub_keys(self, removal: Removal, value, path: tuple, side: str) -> bool:
+        return (side == BINDERHUB and len(path) == 1 and isinstance(value, dict) and bool(value)
+                and isinstance(removal.moved, dict) and path[0] in self.model.jupyterhub.declared())
+
+    def leftover_jupyterhub_keys(self, removal: Removal, value, path: tuple, side: str, also: bool = True):
+        """`hub:` at the top level may hold the old `hub.url` and JupyterHub settings side by side."""
+        if not self.only_jupyterhub_keys(removal, value, path, side):
+            return
+        others = [k for k in value if str(k) not in removal.moved]
+        if others:
+            target = (JUPYTERHUB,) + path
+            severity = None if self.strict_now[BINDERHUB] else "warning"
+            holds = "also holds" if also else "holds"
+            self.add("jupyterhub_key_at_root", path,
+                     f"{self.shown(path)} {holds} {_and_list([f'`{k}`' for k in others])}: JupyterHub "
+                     f"settings, which belong under `jupyterhub:` ({self.where(target)}); at the top "
+                     "level the BinderHub chart " + ("refuses them" if severity is None else "ignores them"),
+                     severity=severity, fix=f"Indent them under `jupyterhub:`, as {self.where(target)}.")
+
+    # -- the meta-chart around BinderHub -------------------------------------------------------
+    def outside_values_key(self):
+        """BinderHub-only keys beside a parent chart's `binderhub:` block: BinderHub never sees them.
+
+        With a values key (`--values-key binderhub`, or detected), only values under it are
+        BinderHub's; the parent chart's other keys (mybinder's `registry.auth`) are not linted.
+        Without one, a `binderhub:` block next to BinderHub keys means the file mixes both levels."""
+        values = self.values
+        root = values.root
+        if values.prefix:
+            holder = values.prefix[0]
+        elif isinstance(root.get(META_CHART_KEY), dict):
+            holder = META_CHART_KEY
+        else:
+            return
+        for key, item in root.items():
+            if key == holder:
+                continue
+            suspicious = key in ("imageBuilderType", "dind", "pink", "imageCleaner") or (
+                key == "config" and isinstance(item, dict)
+                and bool(set(map(str, item)) & self.model.binderhub_classes))
+            if not suspicious:
+                continue
+            target = f"{holder}.{key}"
+            message = (f"`{key}` is at the top level, outside `{holder}:`; when BinderHub is a dependency "
+                       f"held under `{holder}:`, it only sees what is under that key, so this setting has "
+                       f"no effect there (it belongs at `{target}`)")
+            fix = f"Move `{key}:` under `{holder}:`."
+            if values.prefix:
+                owner = values.owners.get((key,))
+                position = values.documents[owner].position((key,)) if owner is not None else None
+                self.add("outside_values_key", None, message, fix=fix, position=position)
+            else:
+                self.add("outside_values_key", (key,), message, fix=fix)
+
+
+def _type_words(node: Node) -> str:
+    names = sorted(node.types or ())
+    return " or ".join(names) if names else "a value"
+
+
+def _article(kind: str) -> str:
+    return ("an " if kind[:1] in "aeiou" else "a ") + kind
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _is_path(text: str) -> bool:
+    return re.fullmatch(r"[\w.-]+", text) is not None
+
+
+def _or_list(items) -> str:
+    items = [f"`{i}`" if not str(i).startswith("`") else str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _and_list(items) -> str:
+    items = [str(i) if str(i).startswith("`") else f"`{i}`" for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# Rule entry points: each returns its share of one walk
+# --------------------------------------------------------------------------------------------
+
+_last: tuple | None = None  # (values, chart key, hits): every BHD4xx rule of one lint shares a walk
+
+
+def analyse(values, context) -> dict[str, list[Hit]]:
+    global _last
+    key = getattr(context, "chart_key", None) or ()
+    if _last is not None and _last[0] is values and _last[1] == key:
+        return _last[2]
+    hits = _Walk(values, context).run()
+    _last = (values, key, hits)
+    return hits
+
+
+def _share(group: str):
+    def check(values, spec, context):
+        return list(analyse(values, context).get(group, ()))
+
+    check.__name__ = group
+    return check
+
+
+unknown_key = _share("unknown_key")
+unknown_jupyterhub_key = _share("unknown_jupyterhub_key")
+removed_key = _share("removed_key")
+renamed_cors = _share("renamed_cors")
+dind_enabled = _share("dind_enabled")
+image_cleaner_host = _share("image_cleaner_host")
+wrong_type = _share("wrong_type")
+bad_enum = _share("bad_enum")
+jupyterhub_key_at_root = _share("jupyterhub_key_at_root")
+binderhub_key_under_jupyterhub = _share("binderhub_key_under_jupyterhub")
+removed_jupyterhub_key = _share("removed_jupyterhub_key")
+null_required = _share("null_required")
+required_missing = _share("required_missing")
+key_too_new = _share("key_too_new")
+outside_values_key = _share("outside_values_key")
