@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_USAGE, UsageProblem
+from .errors import EXIT_USAGE, UsageProblem, program_name
 
 
 def debug_enabled() -> bool:
@@ -160,14 +160,14 @@ def _load_rules(rule_dirs):
 
 def main(argv=None):
     try:
-        cli.main(args=argv, prog_name=os.environ.get("BINDERHUB_DOCTOR_PROG", "binderhub-doctor"),
+        cli.main(args=argv, prog_name=program_name(),
                  standalone_mode=True)
     except KeyboardInterrupt:
-        click.echo("binderhub-doctor: interrupted", err=True)
+        click.echo(f"{program_name()}: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug: say so in one line, with no value that could be a secret
         if debug_enabled():
             raise
-        click.echo(f"binderhub-doctor: internal error ({type(exc).__name__}); "
+        click.echo(f"{program_name()}: internal error ({type(exc).__name__}); "
                    "rerun with BINDERHUB_DOCTOR_DEBUG=1 for details and please report it", err=True)
         sys.exit(EXIT_USAGE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -13,4 +15,9 @@ class UsageProblem(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file=None) -> None:
-        click.echo(f"binderhub-doctor: error: {self.format_message()}", err=True)
+        click.echo(f"{program_name()}: error: {self.format_message()}", err=True)
+
+
+def program_name() -> str:
+    """`helm binder` when Helm runs us as its plugin, else binderhub-doctor."""
+    return os.environ.get("BINDERHUB_DOCTOR_PROG") or "binderhub-doctor"
