@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 import click
 
@@ -195,11 +196,15 @@ def github_section(values, repos, transport) -> Section:
 
 def gitlab_section(values, repos, transport) -> Section:
     from ..probes import gitlab
+    from ..probes.http import is_loopback
 
     if not isinstance(values.get(gitlab.SECTION), dict) and not repos:
         return Section("gitlab", "GitLab", SKIP,
                        "config.GitLabRepoProvider is not set: BinderHub reaches public gitlab.com projects only")
     try:
+        # --insecure-http is for loopback test servers; a real GitLab next to one keeps https.
+        host = urlsplit(f"//{gitlab.read_settings(values).hostname}").hostname
+        transport = replace(transport, insecure_http=transport.insecure_http and is_loopback(host))
         report = gitlab.probe(values, repos=repos, transport=transport)
     except UsageProblem as problem:
         return failed_section("gitlab", "GitLab", problem)
