@@ -9,6 +9,8 @@ PyYAML's defaults do: ``40e9`` is a number, ``0o17`` is 15, ``2026-01-01`` stays
 
 from __future__ import annotations
 
+import base64
+import gc
 import math
 import re
 import struct
@@ -25,9 +27,13 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 PathKey = tuple  # a values path: ("config", "BinderHub", "image_prefix") or ("list", 0)
 
-MAX_NODES = 250_000  # expanded values; an alias bomb stops here instead of eating memory
+MAX_NODES = 250_000  # values, distinct or expanded from aliases; an alias bomb stops here
 MAX_DEPTH = 400  # nesting; deeper documents are refused before Python's recursion limit
-MAX_BYTES = 64 * 1024 * 1024
+HELM_MAX_DEPTH = 10_000  # go-yaml v2's own limit ("exceeded max depth of 10000")
+# Helm stores the values in the release Secret, which Kubernetes caps at 1 MiB (gzipped), and
+# real BinderHub values files are a few KB: anything this big is the wrong file, and reading it
+# would take minutes and gigabytes.
+MAX_BYTES = 8 * 1024 * 1024
 
 GIT_CRYPT_MAGIC = b"\x00GITCRYPT\x00"
 
@@ -99,7 +105,16 @@ class Document:
 class _HelmLoader(_Loader):
     """Leaves untagged scalars unresolved, so that Helm's rules, not YAML 1.1's, decide."""
 
+    node_count = 0
+
     def resolve(self, kind, value, implicit):
+        # The composer asks once per node (aliases reuse theirs), so this bounds a huge file
+        # while it is read instead of after all of it sits in memory.
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            raise _Refused(
+                f"the file holds more than {MAX_NODES:,} values; a BinderHub values file holds a few hundred",
+                hint="Pass only Helm values files; this looks generated or like the wrong file.")
         if kind is yaml.ScalarNode and implicit[0]:
             return _PLAIN
         if kind is yaml.ScalarNode and implicit[1]:
@@ -127,8 +142,10 @@ def load_document(path: str | Path, display_name: str | None = None) -> Document
         return doc
     if len(raw) > MAX_BYTES:
         doc.problems.append(Problem(
-            "file-unreadable", f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; not a values file",
-            Position(name, 1, 1), hint="Pass only Helm values files."))
+            "file-unreadable",
+            f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB, far beyond any Helm values file "
+            "(Helm keeps the values in a release Secret, which Kubernetes caps at 1 MiB)",
+            Position(name, 1, 1), hint="Pass only Helm values files; check that this is the file you meant."))
         return doc
     text = _decode(raw, doc)
     if text is None:
@@ -138,34 +155,52 @@ def load_document(path: str | Path, display_name: str | None = None) -> Document
 
 
 def parse_text(text: str, doc: Document) -> Document:
+    # A large file allocates hundreds of thousands of small objects and none of them is garbage;
+    # the cyclic collector would rescan them all again and again (it doubled the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_text(text, doc)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_text(text: str, doc: Document) -> Document:
     name = doc.file
     if not doc.lines:
         doc.lines = text.splitlines()
     try:
         root = _compose_first(text, doc)
+    except _Refused as exc:
+        doc.problems.append(Problem(
+            "yaml-syntax", str(exc), _mark_position(name, exc.mark) or Position(name, 1, 1), hint=exc.hint))
+        return doc
     except yaml.MarkedYAMLError as exc:
         doc.problems.append(_syntax_problem(exc, doc))
         return doc
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         pos = getattr(exc, "position", None)
-        line, col = _line_col(text, pos) if pos is not None else (1, 1)
+        line, col = _line_col(text, _character_offset(text, pos)) if pos is not None else (1, 1)
         doc.problems.append(Problem(
             "yaml-syntax", f"YAML cannot read this file: {_first_line(exc)}", Position(name, line, col),
             hint="Remove control characters (such as NUL bytes) and save the file as UTF-8."))
         return doc
     except RecursionError:
-        doc.problems.append(Problem(
-            "yaml-syntax", "the YAML is nested too deeply to read", Position(name, 1, 1),
-            hint="A values file never needs hundreds of nested levels; check for a generated or corrupted file."))
+        doc.problems.append(_too_deep(name, None))
         return doc
     if root is None:
         return doc  # an empty file (or only comments) is an empty set of values, as for Helm
     builder = _Builder(doc)
     try:
+        _refuse_alias_bombs(root)
         data = builder.build(root, ())
     except _Refused as exc:
         doc.problems.append(Problem(
             "yaml-syntax", str(exc), _mark_position(name, exc.mark), hint=exc.hint))
+        return doc
+    except RecursionError:  # merge keys nest deeper in Python than in the data
+        doc.problems.append(_too_deep(name, None))
         return doc
     if data is None:
         return doc
@@ -181,25 +216,103 @@ def parse_text(text: str, doc: Document) -> Document:
 
 
 def _decode(raw: bytes, doc: Document) -> str | None:
+    """The file's text as Helm reads it, or None (with a Problem) when Helm cannot read it."""
+    def refuse(message: str, line: int = 1, column: int = 1) -> None:
+        doc.problems.append(Problem("file-encoding", message, Position(doc.file, line, column),
+                                    hint="Save the file as UTF-8 (in PowerShell: `Out-File -Encoding utf8`)."))
+
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        refuse("the file is UTF-32 text, which Helm cannot read (\"control characters are not allowed\")")
+        return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        little_endian = raw.startswith(b"\xff\xfe")
         try:
-            return raw.decode("utf-16")
+            text = raw[2:].decode("utf-16-le" if little_endian else "utf-16-be")
         except UnicodeDecodeError:
-            pass
+            refuse("the file starts with a UTF-16 byte-order mark but is not valid UTF-16; Helm cannot read it")
+            return None
+        if little_endian:
+            # Checked with helm 3.19 and 4.3: Helm 3 reads UTF-16 LE, Helm 4 fails with
+            # "incomplete UTF-16 character"; both read UTF-16 BE.
+            refuse("the file is UTF-16 (little-endian) text: Helm 3 reads it, but Helm 4 refuses it "
+                   "(\"incomplete UTF-16 character\")")
+        return text
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if _looks_like_wide_text(raw):
+        refuse("the file looks like UTF-16 or UTF-32 text without a byte-order mark (a NUL byte next to "
+               "every character), which Helm cannot read (\"control characters are not allowed\")")
+        return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1  # characters, not bytes
         doc.problems.append(Problem(
             "file-encoding",
             f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; Helm cannot read this file",
             Position(doc.file, line, column),
             hint="Save the file as UTF-8. If it is encrypted (git-crypt, sops), lint the decrypted copy."))
         return None
+
+
+def _looks_like_wide_text(raw: bytes) -> bool:
+    sample = raw[:4096]
+    return len(sample) >= 4 and sample.count(0) * 4 >= len(sample) and (
+        sample[0::2].count(0) * 2 >= len(sample[0::2]) or sample[1::2].count(0) * 2 >= len(sample[1::2]))
+
+
+def _too_deep(file: str, mark) -> Problem:
+    return Problem(
+        "yaml-syntax",
+        f"the YAML is nested more than {MAX_DEPTH} levels deep, too deep to lint "
+        f"(Helm stops at {HELM_MAX_DEPTH:,} levels)",
+        _mark_position(file, mark) or Position(file, 1, 1),
+        hint="A BinderHub values file needs fewer than 20 levels; check for a generated or corrupted file.")
+
+
+def _refuse_alias_bombs(root) -> None:
+    """Count what the aliases multiply out to before building anything: a billion laughs is
+    refused in the time it takes to look at each distinct node once."""
+    sizes: dict[int, int] = {}
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = 1
+            continue
+        children = _children(node)
+        if children_done:
+            sizes[key] = 1 + sum(sizes.get(id(child), 1) for child in children)
+            continue
+        if key in sizes:
+            continue
+        sizes[key] = 1  # provisional: a recursive alias counts once here; the builder refuses it
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    if sizes[id(root)] <= MAX_NODES:
+        return
+    culprit = root
+    while True:  # the deepest value that alone goes over the limit: where the bomb is built
+        bigger = [c for c in _children(culprit) if sizes.get(id(c), 1) > MAX_NODES]
+        if not bigger or bigger[0] is culprit:
+            break
+        culprit = bigger[0]
+    raise _Refused(
+        f"anchors and aliases multiply this file out to {sizes[id(root)]:,} values (this one alone: "
+        f"{sizes[id(culprit)]:,}); binderhub-doctor stops at {MAX_NODES:,}",
+        culprit.start_mark, hint="This is an alias bomb; Helm refuses it too (\"excessive aliasing\"). "
+        "Write the values out instead of nesting aliases of aliases.")
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [value for _, value in node.value]
+    return []
 
 
 def _compose_first(text: str, doc: Document):
@@ -218,11 +331,22 @@ def _compose_first(text: str, doc: Document):
                 "multiple-documents",
                 "this file has more than one YAML document (`---`): Helm 3 reads only the first, Helm 4 merges "
                 "them all, so the two install different values (binderhub-doctor reads the first)",
-                _mark_position(doc.file, extra.start_mark), severity="warning",
+                _separator_position(doc, extra.start_mark), severity="warning",
                 hint="Put all values in one document, or split them into separate values files."))
         return root
     finally:
         loader.dispose()
+
+
+def _separator_position(doc: Document, mark) -> Position | None:
+    """The `---` line that starts the second document, else where its content starts."""
+    position = _mark_position(doc.file, mark)
+    if position is None:
+        return None
+    for number in range(min(position.line, len(doc.lines)), 0, -1):
+        if doc.lines[number - 1].startswith("---"):
+            return Position(doc.file, number, 1)
+    return position
 
 
 class _Builder:
@@ -240,8 +364,8 @@ class _Builder:
                 f"the file expands to more than {MAX_NODES:,} values (anchors and aliases multiplied out)",
                 node.start_mark, hint="This looks like an alias bomb; Helm would run out of memory on it.")
         if depth > MAX_DEPTH:
-            raise _Refused("the YAML is nested too deeply", node.start_mark,
-                           hint="A values file never needs hundreds of nested levels.")
+            problem = _too_deep(self.doc.file, node.start_mark)
+            raise _Refused(problem.message, node.start_mark, hint=problem.hint)
         self.doc.value_positions.setdefault(path, _mark_position(self.doc.file, node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             value = self._scalar(node)
@@ -269,8 +393,10 @@ class _Builder:
         if tag in _KNOWN_TAGS or tag in (_PLAIN, _QUOTED, "!"):
             return
         shown = tag.replace("tag:yaml.org,2002:", "!!")
+        read_as = {yaml.SequenceNode: "an ordinary list", yaml.MappingNode: "an ordinary mapping"}.get(
+            type(node), "plain text")
         self.doc.problems.append(Problem(
-            "yaml-tag", f"the YAML tag {shown} is ignored by Helm; the value is read as plain text",
+            "yaml-tag", f"the YAML tag {shown} is ignored by Helm; the value is read as {read_as}",
             _mark_position(self.doc.file, node.start_mark), severity="warning",
             hint="Remove the tag; Helm values carry no types beyond strings, numbers, booleans, lists and maps."))
 
@@ -329,7 +455,17 @@ class _Builder:
         tag = node.tag
         if tag == _PLAIN:
             return resolve_plain(node.value)
-        if tag in (_STR_TAG, _QUOTED, "!", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:timestamp"):
+        if tag == "tag:yaml.org,2002:binary":
+            decoded = decode_binary(node.value)
+            if decoded is None:
+                self.doc.problems.append(Problem(
+                    "yaml-syntax", "this !!binary value is not valid base64, so Helm refuses the file "
+                    "(\"!!binary value contains invalid base64 data\")",
+                    _mark_position(self.doc.file, node.start_mark),
+                    hint="Remove the !!binary tag, or give padded standard base64 (only line breaks may split it)."))
+                return node.value
+            return decoded
+        if tag in (_STR_TAG, _QUOTED, "!", "tag:yaml.org,2002:timestamp"):
             return node.value
         if tag in _KNOWN_TAGS:  # !!int, !!float, !!bool, !!null: the text decides, as in go-yaml
             return resolve_plain(node.value)
@@ -366,6 +502,21 @@ def resolve_plain(text: str):
         number = float(plain)
         return text if math.isinf(number) else number  # Go's ParseFloat fails on overflow
     return text
+
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
+
+
+def decode_binary(text: str) -> str | None:
+    """A !!binary value as Helm stores it: Go's strict base64 (line breaks ignored) decoded to
+    text, invalid UTF-8 shown as U+FFFD as Go's JSON does; None when it is not base64."""
+    compact = text.replace("\r", "").replace("\n", "")
+    if len(compact) % 4 or not _BASE64.match(compact):
+        return None
+    try:
+        return base64.b64decode(compact, validate=True).decode("utf-8", "replace")
+    except ValueError:
+        return None
 
 
 def _go_int(plain: str) -> int | None:
@@ -441,6 +592,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, doc: Document) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     position = _mark_position(doc.file, mark)
     problem = exc.problem or "invalid YAML"
+    if "exceeded maximum nesting depth" in problem:  # libyaml stops at 1000 levels, Helm does not
+        return _too_deep(doc.file, mark)
     message = f"YAML syntax error: {problem}"
     if exc.context:
         message += f" ({exc.context})"
@@ -514,9 +667,22 @@ def _mark_position(file: str, mark) -> Position | None:
     return Position(file, mark.line + 1, mark.column + 1)
 
 
+def _character_offset(text: str, position: int) -> int:
+    """libyaml reports reader errors at a byte offset into the UTF-8 text; PyYAML at a character."""
+    if _Loader is yaml.SafeLoader:
+        return position
+    return len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+
+
+_YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _line_col(text: str, offset: int) -> tuple[int, int]:
-    before = text[:offset]
-    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+    """1-based line and column of a character offset, counting line breaks as YAML does."""
+    line, start = 1, 0
+    for match in _YAML_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, match.end()
+    return line, offset - start + 1
 
 
 def _first_line(exc: Exception) -> str:

@@ -28,7 +28,7 @@ def value_files(arguments: list[str], cwd: Path | None = None) -> list[Path]:
     values files, secret files first (as `-f secret.yaml -f config.yaml`)."""
     cwd = cwd or Path.cwd()
     if not arguments:
-        found = [Path(name) for name in DEFAULT_FILES if (cwd / name).exists()]
+        found = [Path(name) for name in DEFAULT_FILES if _exists(cwd / name)]
         if not found:
             raise InputError(
                 f"no values files given and no secret.yaml or config.yaml in {cwd}; "
@@ -37,15 +37,37 @@ def value_files(arguments: list[str], cwd: Path | None = None) -> list[Path]:
     files: list[Path] = []
     for argument in arguments:
         path = Path(argument)
-        if path.is_dir():
+        if _is_dir(path):
             files.extend(_folder_files(path))
         else:
             files.append(path)
     return files
 
 
+def _exists(path: Path) -> bool:
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # there, but not usable: check_readable says why
+    return True
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except OSError:
+        return False  # missing or unreachable: check_readable says which, naming the file
+
+
 def _folder_files(folder: Path) -> list[Path]:
-    names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    try:
+        names = sorted(p.name for p in folder.iterdir() if _is_regular(p))
+    except PermissionError:
+        raise InputError(f"{folder}: permission denied listing this folder; check its permissions") from None
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot list this folder: {exc.strerror or exc}") from None
     secret = [n for n in names if is_secret_filename(n) and n.endswith((".yaml", ".yml"))]
     rest = [n for n in names if n not in secret and any(fnmatch.fnmatch(n, p) for p in _VALUES_PATTERNS)]
     if not secret and not rest:
@@ -53,6 +75,13 @@ def _folder_files(folder: Path) -> list[Path]:
             f"{folder}: no values files in this folder (looked for secret*.yaml, config*.yaml, values*.yaml); "
             "name the files to lint instead")
     return [folder / n for n in secret + rest]
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def check_readable(path: Path) -> None:
