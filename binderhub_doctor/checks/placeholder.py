@@ -20,7 +20,10 @@ _HTML_KEYS = {"about_message", "banner_message", "extra_header_html", "extra_foo
 
 def find(text: str) -> str | None:
     match = PLACEHOLDER.search(text)
-    return match.group(0) if match else None
+    if match is None:
+        return None
+    found = match.group(0)  # `XXXX+` can match a whole pasted blob; a message quotes only its start
+    return found if len(found) <= 60 else found[:59] + "…"
 
 
 def check(values, spec, context):
