@@ -35,8 +35,6 @@ def gitlab_hostname(values, spec, context):
         yield Hit(path, f"GitLabRepoProvider.hostname {values.show(path)} has a scheme; BinderHub builds "
                         f"`https://<hostname>/api/v4`, so this becomes `https://{hostname}/api/v4`",
                   fix=f"Write the bare host: `hostname: {bare}`.")
-    elif isinstance(hostname, str) and "/" in hostname.rstrip("/"):
-        yield Hit(path, "GitLabRepoProvider.hostname must be a bare host name, without a path")
 
 
 def github_token(values, spec, context):
