@@ -74,6 +74,7 @@ class Node:
     removed: Removal | None = None
     classes_of: str | None = None
     checked_by: str | None = None
+    enforced_by: str | None = None
     subchart: str | None = None
     wrong_level_ok: frozenset = frozenset()
 
@@ -175,6 +176,7 @@ class _Compiler:
         node.older = raw.get("older")
         node.classes_of = raw.get("classes_of")
         node.checked_by = raw.get("checked_by")
+        node.enforced_by = raw.get("enforced_by")
         node.subchart = raw.get("subchart")
         node.wrong_level_ok = frozenset(raw.get("wrong_level_ok", ()))
         if "removed" in raw:
@@ -256,6 +258,7 @@ class _Walk:
         self.z2jh = z2jh_key(self.z2jh_text)
         self.strict_now = {side: self.chart >= since for side, since in self.model.strict_since.items()}
         self.hits: dict[str, list[Hit]] = defaultdict(list)
+        self.enforced_by: str | None = None  # set inside values only the application checks
 
     # -- output ---------------------------------------------------------------------------
     def add(self, group: str, path, message: str, severity: str | None = None, fix: str | None = None,
@@ -264,6 +267,8 @@ class _Walk:
 
     def refusal(self, side: str) -> tuple[str, str | None]:
         """How the chart reacts to a value its schema forbids: (words, severity override)."""
+        if self.enforced_by:
+            return self.enforced_by, None
         if self.strict_now[side]:
             return "Helm refuses the install", None
         chart = (f"BinderHub chart {self.chart_text}" if side == BINDERHUB else
@@ -290,7 +295,7 @@ class _Walk:
         if node is self.model.jupyterhub:
             side = JUPYTERHUB
         if node.removed is not None and self.removal_applies(node.removed):
-            self.report_removed(node, value, path, side)
+            self.report_removed(node, value, path, side, parent_strict)
             return
         if not self.available(node, path, side, parent_strict):
             return
@@ -300,7 +305,12 @@ class _Walk:
         if not self.check_type(node, value, path, side):
             return
         if isinstance(value, dict) and node.is_mapping:
-            self.visit_mapping(node, value, path, side, defaults_known and not node.nodefault)
+            outer = self.enforced_by
+            self.enforced_by = node.enforced_by or outer  # for what is inside, not the mapping itself
+            try:
+                self.visit_mapping(node, value, path, side, defaults_known and not node.nodefault)
+            finally:
+                self.enforced_by = outer
 
     def visit_mapping(self, node: Node, value: dict, path: tuple, side: str, defaults_known: bool):
         strict = node.strict
@@ -373,8 +383,8 @@ class _Walk:
         words, downgrade = self.refusal(side)
         if required:
             self.add("null_required", path,
-                     f"{self.shown(path)} is null: that deletes the chart's default, and the chart "
-                     f"requires this key: {words}", severity=downgrade,
+                     f"{self.shown(path)} is null, but the chart requires this key (a null removes the "
+                     f"chart's default instead of keeping it): {words}", severity=downgrade,
                      fix=f"Remove `{path[-1]}:` (to keep the chart's default) or give it a value.")
             return
         if has_default or node.nullable or node.types is None or self.null_deletes_earlier(path):
@@ -478,7 +488,7 @@ class _Walk:
                 and key not in model.binderhub.wrong_level_ok:
             self.add("binderhub_key_under_jupyterhub", here,
                      f"{self.shown(here)} is a BinderHub chart setting, but it is under `jupyterhub:`, "
-                     f"where the JupyterHub chart {'refuses' if severity is None else 'ignores'} it; "
+                     f"where the JupyterHub chart {'does not allow it: Helm refuses the install' if severity is None else 'ignores it'}; "
                      f"it belongs at the top level ({self.where((key,))})",
                      severity=severity, fix=f"Move it out of `jupyterhub:` to {self.where((key,))}.")
             return
@@ -523,7 +533,7 @@ class _Walk:
             return self.z2jh >= removal.z2jh
         return True
 
-    def report_removed(self, node: Node, value, path: tuple, side: str):
+    def report_removed(self, node: Node, value, path: tuple, side: str, parent_strict: bool):
         removal = node.removed
         group = _GROUP_OF_REMOVAL[removal.group]
         moves = self.moves(removal, value, path)
@@ -537,8 +547,14 @@ class _Walk:
             refusal = (f"JupyterHub chart {removal.z2jh_text} and newer refuse it (BinderHub chart "
                        f"{self.chart_text} uses {self.z2jh_text})")
         else:
-            refusal = "current charts refuse it and Helm stops the install"
-        message = f"{self.shown(path)} {removal.text}; {refusal}."
+            refusal = "the chart refuses it"
+        # A key the schema still declares (or under an open mapping) is refused by NOTES.txt, with
+        # a message; one it no longer declares is refused by Helm's schema check, without one.
+        if node.types is None and parent_strict and self.strict_now[side]:
+            how = "Helm refuses the install (additional property not allowed)"
+        else:
+            how = "the chart's NOTES.txt stops the install"
+        message = f"{self.shown(path)} {removal.text}; {refusal}: {how}."
         if moves:
             message += " Set " + "; ".join(f"`{new}`" + (f" (was `{old}`)" if old else "") for old, new, _ in moves) + " instead."
         fixes = [f"{new}: {shown}" if shown is not None and _is_path(new) else new for _, new, shown in moves]
@@ -581,7 +597,8 @@ class _Walk:
             self.add("jupyterhub_key_at_root", path,
                      f"{self.shown(path)} {holds} {_and_list([f'`{k}`' for k in others])}: JupyterHub "
                      f"settings, which belong under `jupyterhub:` ({self.where(target)}); at the top "
-                     "level the BinderHub chart " + ("refuses them" if severity is None else "ignores them"),
+                     "level " + ("Helm refuses the install (additional property not allowed)" if severity is None
+                                 else f"chart {self.chart_text} ignores them"),
                      severity=severity, fix=f"Indent them under `jupyterhub:`, as {self.where(target)}.")
 
     # -- the meta-chart around BinderHub -------------------------------------------------------

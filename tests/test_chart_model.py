@@ -1,0 +1,719 @@
+"""The chart-layout rules (rules/chart.yaml, BHD4xx) and their model, data/chart-model.yaml.
+
+Evidence, in order:
+1. the model agrees with the charts' own schemas (read from ../shared/realworld, never copied
+   into the project): every declared key, type, enum, strictness and requirement, and which keys
+   the charts' defaults hold;
+2. real helm 3 and 4, validating values against those schemas, refuse exactly the values our
+   rules call errors (the schema-level ones);
+3. real deployments lint without a BHD4xx error, and the corpus cases are met;
+4. each rule, its messages, chart-version gates, null semantics and the meta-chart trap.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from binderhub_doctor.checks.builtin import chart_layout
+from binderhub_doctor.checks.builtin.chart_layout import Node, chart_model
+from binderhub_doctor.engine import lint
+from binderhub_doctor.ruleset import load_rules
+from binderhub_doctor.values import load_values
+from support.tools import SHARED, helm_binary, isolated_helm_env, run_cli
+
+REALWORLD = SHARED / "realworld"
+BINDERHUB = REALWORLD / "binderhub"
+MYBINDER = REALWORLD / "mybinder.org-deploy"
+Z2JH = REALWORLD / "zero-to-jupyterhub-k8s"
+CORPUS = SHARED / "corpus"
+
+RULES = load_rules()
+OUR_IDS = {r.id for r in RULES if r.id.startswith("BHD4")}
+# Findings for what NOTES.txt (not the schema) refuses, or what only our model knows (versions).
+NOT_SCHEMA_RULES = {"BHD404", "BHD405", "BHD406", "BHD414", "BHD415"}
+
+
+def load_schema(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+BH_SCHEMA = load_schema(BINDERHUB / "chart-schema.yaml")
+Z2JH_SCHEMA = load_schema(Z2JH / "chart-schema.yaml")
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. The model agrees with the charts' schemas
+# ---------------------------------------------------------------------------------------------
+
+_SCHEMA_TYPES = {"boolean": "boolean", "integer": "integer", "number": "number", "string": "string",
+                 "array": "list", "object": "mapping"}
+
+
+def schema_types(schema: dict):
+    """(types or None for any, null allowed) as the schema says."""
+    declared = schema.get("type")
+    if declared is None:
+        return None, True
+    names = declared if isinstance(declared, list) else [declared]
+    return frozenset(_SCHEMA_TYPES[n] for n in names if n != "null"), "null" in names
+
+
+def only_holds_removed(node: Node) -> bool:
+    """A model key that exists only to carry removed keys (like `custom.cors`)."""
+    return bool(node.keys) and all(c.removed is not None or only_holds_removed(c) for c in node.keys.values())
+
+
+def compare(schema: dict, node: Node, path: str, problems: list[str]) -> None:
+    where = path or "(root)"
+    types, nullable = schema_types(schema)
+    if "enum" in schema:
+        if node.enum is None or set(map(repr, node.enum)) != set(map(repr, schema["enum"])):
+            problems.append(f"{where}: enum {schema['enum']} in the chart, {node.enum} in the model")
+        if types is None and node.types is not None:
+            problems.append(f"{where}: the chart allows any type, the model {sorted(node.types)}")
+    elif types != node.types:
+        problems.append(f"{where}: type {sorted(types or ['any'])} in the chart, "
+                        f"{sorted(node.types or ['any'])} in the model")
+    elif types is not None and nullable != node.nullable:
+        problems.append(f"{where}: null {'allowed' if nullable else 'refused'} by the chart, not by the model")
+
+    then = schema.get("then") or {}
+    strict = schema.get("additionalProperties") is False
+    if then.get("additionalProperties") is False:
+        if not (node.when_true and node.when_true.get("strict")):
+            problems.append(f"{where}: the chart is strict under a condition, the model is not")
+    elif strict != node.strict:
+        problems.append(f"{where}: the chart is {'strict' if strict else 'open'}, the model "
+                        f"{'strict' if node.strict else 'open'}")
+
+    required = set(schema.get("required", ()))
+    if not required <= set(node.required):
+        problems.append(f"{where}: the chart requires {sorted(required - set(node.required))}, the model does not")
+    if then.get("required") and set(then["required"]) != set((node.when_true or {}).get("required", ())):
+        problems.append(f"{where}: conditional requirement {then['required']} missing from the model")
+    if "oneOf" in schema:
+        one_of = {k for alternative in schema["oneOf"] for k in alternative.get("required", ())}
+        if one_of != set(node.one_of):
+            problems.append(f"{where}: oneOf {sorted(one_of)} in the chart, {sorted(node.one_of)} in the model")
+
+    properties = {**schema.get("properties", {}), **then.get("properties", {})}
+    owner = node
+    if path.endswith("hub.services"):
+        # z2jh declares each service's fields on `services` itself; the model puts them on each entry
+        owner = node.each
+    for key, sub in properties.items():
+        child = owner.keys.get(key)
+        if child is None:
+            problems.append(f"{where}: the chart declares `{key}`, the model does not")
+            continue
+        compare(sub, child, f"{path}.{key}" if path else key, problems)
+    for key, child in owner.keys.items():
+        if key not in properties and child.removed is None and not only_holds_removed(child):
+            problems.append(f"{where}: the model declares `{key}`, which the chart does not have")
+
+    for pattern, sub in schema.get("patternProperties", {}).items():
+        if node.each is None:
+            problems.append(f"{where}: the chart has entries matching {pattern}, the model has no `each`")
+            continue
+        if pattern != ".*" and (node.key_pattern is None or not pattern.startswith(node.key_pattern.pattern)):
+            problems.append(f"{where}: entry names must match {pattern}; the model says "
+                            f"{node.key_pattern.pattern if node.key_pattern else 'anything'}")
+        compare(sub, node.each, f"{path}.*", problems)
+
+
+def test_model_agrees_with_the_binderhub_chart_schema():
+    model = chart_model()
+    schema = copy.deepcopy(BH_SCHEMA)
+    jupyterhub_part = schema["properties"].pop("jupyterhub")
+    problems: list[str] = []
+    without_subchart = Node(**{**model.binderhub.__dict__,
+                               "keys": {k: v for k, v in model.binderhub.keys.items() if k != "jupyterhub"}})
+    compare(schema, without_subchart, "", problems)
+    # The BinderHub chart's own demands on the subchart's values
+    assert set(jupyterhub_part["required"]) <= set(model.jupyterhub.required)
+    hub = model.jupyterhub.keys["hub"]
+    assert "services" in hub.required and "binder" in hub.keys["services"].required
+    api_token = hub.keys["services"].each.keys["apiToken"]
+    assert api_token.types == frozenset({"string"}) and api_token.nullable
+    assert not problems, "\n".join(problems)
+
+
+def test_model_agrees_with_the_jupyterhub_chart_schema():
+    problems: list[str] = []
+    compare(Z2JH_SCHEMA, chart_model().jupyterhub, "", problems)
+    assert not problems, "\n".join(problems)
+
+
+def test_agreement_check_catches_a_disagreement():
+    """The comparison itself can fail: a changed type, a missing key, a strictness flip."""
+    model = chart_model()
+    schema = json.loads(json.dumps(BH_SCHEMA["properties"]["service"]))
+    schema["properties"]["nodePort"]["type"] = "string"
+    schema["properties"]["externalPort"] = {"type": "integer"}
+    schema["additionalProperties"] = True
+    problems: list[str] = []
+    compare(schema, model.binderhub.keys["service"], "service", problems)
+    text = "\n".join(problems)
+    assert "service.nodePort: type" in text
+    assert "declares `externalPort`" in text
+    assert "the chart is open, the model strict" in text
+
+
+def merged(base, overlay):
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        result = dict(base)
+        for key, value in overlay.items():
+            result[key] = merged(base.get(key), value) if key in base else value
+        return result
+    return overlay
+
+
+def test_model_knows_which_keys_the_chart_defaults_hold():
+    """`nodefault` (a null there is validated, not a deletion) and `each_defaults` match values.yaml."""
+    model = chart_model()
+    bh_defaults = load_schema(BINDERHUB / "chart-values.yaml")
+    bh_defaults["jupyterhub"] = merged(load_schema(Z2JH / "chart-values.yaml"), bh_defaults["jupyterhub"])
+    problems: list[str] = []
+
+    def walk(node: Node, defaults: dict, path: str):
+        for key, child in node.keys.items():
+            if child.removed is not None and child.nodefault is False and key not in defaults:
+                continue  # the old layout's keys: no defaults to speak of
+            here = f"{path}.{key}" if path else key
+            if (key in defaults) == child.nodefault:
+                problems.append(f"{here}: {'in' if key in defaults else 'not in'} the chart's defaults, "
+                                f"but the model says nodefault={child.nodefault}")
+            if isinstance(defaults.get(key), dict) and child.is_mapping:
+                walk(child, defaults[key], here)
+        if node.each is not None:
+            extra = set(map(str, defaults)) - set(node.keys)
+            if not extra <= node.each_defaults <= set(map(str, defaults)):
+                problems.append(f"{path}: entries in the defaults {sorted(extra)}, model each_defaults "
+                                f"{sorted(node.each_defaults)}")
+
+    walk(model.binderhub, bh_defaults, "")
+    assert not problems, "\n".join(problems)
+
+
+def test_model_versions_are_ordered_and_not_newer_than_what_we_know():
+    from binderhub_doctor import chart_versions
+
+    model = chart_model()
+    firsts = [first for first, _ in model.z2jh_versions]
+    assert firsts == sorted(firsts)
+    z2jh = [chart_layout.z2jh_key(version) for _, version in model.z2jh_versions]
+    assert z2jh == sorted(z2jh)
+    assert model.z2jh_for(chart_versions.parse(chart_versions.NEWEST)) == "4.2.0"
+    assert model.z2jh_for(chart_versions.parse("0.2.0-n603")) == "0.11.1"
+    assert model.z2jh_for(chart_versions.parse("0.2.0-n604")) == "1.0.1"
+
+    newest = chart_versions.parse(chart_versions.NEWEST)
+    seen = set()
+
+    def walk(node: Node):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        assert node.since is None or node.since <= newest
+        for child in [*node.keys.values(), *([node.each] if node.each else [])]:
+            walk(child)
+
+    walk(model.binderhub)
+
+
+def test_model_is_read_once_and_checked_fast():
+    assert chart_model() is chart_model()
+    values = load_values([BINDERHUB / "lint-and-validate-values.yaml"])
+    start = time.perf_counter()
+    for _ in range(20):
+        chart_layout._Walk(values, None).run()
+    per_walk = (time.perf_counter() - start) / 20
+    assert per_walk < 0.02, f"one walk over lint-and-validate-values.yaml took {per_walk * 1000:.1f} ms"
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Real helm, validating against the charts' schemas, agrees with our errors
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def schema_chart(tmp_path_factory):
+    """A chart with the BinderHub chart's defaults and schema and the JupyterHub subchart's, and
+    templates that render nothing: helm then refuses values only for what the schemas say."""
+    root = tmp_path_factory.mktemp("schema-chart") / "binderhub"
+    subchart = root / "charts" / "jupyterhub"
+    for folder, name, values, schema in (
+        (root, "binderhub", BINDERHUB / "chart-values.yaml", BH_SCHEMA),
+        (subchart, "jupyterhub", Z2JH / "chart-values.yaml", Z2JH_SCHEMA),
+    ):
+        (folder / "templates").mkdir(parents=True)
+        (folder / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: 0.0.1\n")
+        (folder / "values.yaml").write_text(values.read_text(encoding="utf-8"))
+        (folder / "values.schema.json").write_text(json.dumps(schema, default=str))
+        (folder / "templates" / "empty.yaml").write_text("# nothing to render\n")
+    return root
+
+
+def helm_accepts(major: int, chart: Path, values_file: Path, tmp_path: Path) -> tuple[bool, str]:
+    run = subprocess.run([str(helm_binary(major)), "template", "x", str(chart), "-f", str(values_file)],
+                         env=isolated_helm_env(tmp_path), capture_output=True, text=True, timeout=120)
+    return run.returncode == 0, run.stderr
+
+
+def schema_claims(values_file: Path) -> tuple[list, list]:
+    """Our findings that say Helm refuses the values (errors), and those that say a key the schema
+    requires is missing (warnings: another values file might add it)."""
+    result = lint(load_values([values_file]), RULES)
+    ours = [f for f in result.findings if f.rule in OUR_IDS - NOT_SCHEMA_RULES]
+    refused = [f for f in ours if f.severity == "error" and "Helm refuses the install" in f.message]
+    missing = [f for f in ours if f.rule == "BHD413" and f.severity == "warning"]
+    return refused, missing
+
+
+def assert_agrees(accepted: bool, stderr: str, values_file: Path, what: str):
+    refused, missing = schema_claims(values_file)
+    if accepted:
+        assert not refused and not missing, (
+            f"helm accepts {what}, but we say it refuses: {[(f.rule, f.message) for f in refused + missing]}")
+    else:
+        assert refused or missing, f"helm refuses {what} ({stderr.strip()[-300:]}), and we say nothing"
+
+
+ORACLE_CASES = {
+    # values text: what the schemas say about it is decided by helm, not by this table
+    "typo-at-root": "registery:\n  username: x\n",
+    "typo-nested": "service:\n  typ: NodePort\n",
+    "old-hub-url": "hub:\n  url: http://1.2.3.4\n",
+    "old-registry-prefix": "registry:\n  prefix: gcr.io/p/binder-\n",
+    "jupyterhub-key-at-root": "proxy:\n  service:\n    type: NodePort\n",
+    "binderhub-key-under-jupyterhub": "jupyterhub:\n  imageBuilderType: dind\n",
+    "typo-under-jupyterhub": "jupyterhub:\n  cull:\n    redirectToServer: false\n",
+    "z2jh-hub-config-lowercase": "jupyterhub:\n  hub:\n    config:\n      jupyterhub: {}\n",
+    "z2jh-removed-auth": "jupyterhub:\n  auth:\n    type: dummy\n",
+    "quoted-number": "replicas: \"2\"\n",
+    "number-tag": "image:\n  tag: 1.10\n",
+    "boolean-annotation": "service:\n  annotations:\n    prometheus.io/scrape: true\n",
+    "enum-service-type": "service:\n  type: Nodeport\n",
+    "enum-builder": "imageBuilderType: docker\n",
+    "enum-pull-policy": "image:\n  pullPolicy: always\n",
+    "enum-storage-type": "jupyterhub:\n  singleuser:\n    storage:\n      type: None\n",
+    "null-required-root": "imageBuilderType:\n",
+    "null-required-nested": "imageCleaner:\n  enabled: null\n",
+    "null-required-binder": "jupyterhub:\n  hub:\n    services:\n      binder:\n",
+    "null-required-z2jh": "jupyterhub:\n  hub:\n    baseUrl: null\n",
+    "null-no-default": "lifecycle:\n  postStart:\n",
+    "null-deletes-default": "ingress:\n  hosts:\n  pathSuffix:\nservice:\n  nodePort:\n  annotations:\n    prometheus.io/scrape: null\n",
+    "null-in-open-extra-config": "extraConfig:\n  01-eventlog: null\n",
+    "extra-file-two-contents": "extraFiles:\n  f:\n    mountPath: /x\n    stringData: a\n    binaryData: YQ==\n",
+    "extra-file-ok": "extraFiles:\n  f:\n    mountPath: /x\n    stringData: a\n",
+    "image-pull-secret-null-registry": "jupyterhub:\n  imagePullSecret:\n    create: true\n    username: u\n    password: p\n",
+    "big-number-as-integer": "imageCleaner:\n  imageGCThresholdHigh: 40e9\n  imageGCThresholdLow: 10e9\n",
+    "float-for-integer": "replicas: 1.5\n",
+    "open-http-route": "httpRoute:\n  enabled: true\n  somethingElse: 1\n",
+    "http-route-type": "httpRoute:\n  enabled: \"yes\"\n",
+    "hub-config-classes": "jupyterhub:\n  hub:\n    config:\n      KubeSpawner:\n        start_timeout: 600\n",
+    "z2jh-cull-type": "jupyterhub:\n  cull:\n    timeout: \"3600\"\n",
+    "z2jh-memory-string": "jupyterhub:\n  singleuser:\n    memory:\n      limit: 2G\n      guarantee: 1\n",
+    "labels-mapping": "deployment:\n  labels:\n    team: {name: x}\n",
+    "service-field-type": "jupyterhub:\n  hub:\n    services:\n      binder:\n        admin: 'yes'\n",
+    "notes-only-rbac-enabled": "jupyterhub:\n  rbac:\n    enabled: true\n",
+    "notes-only-dind-enabled": "dind:\n  enabled: false\n",
+    "everything-fine": "config:\n  BinderHub:\n    use_registry: true\nimageBuilderType: pink\nservice:\n  type: NodePort\n",
+}
+
+
+@pytest.mark.parametrize("major", [3, 4])
+@pytest.mark.parametrize("name", sorted(ORACLE_CASES))
+def test_helm_refuses_exactly_what_we_call_a_schema_error(name, major, schema_chart, tmp_path):
+    values_file = tmp_path / "config.yaml"
+    values_file.write_text(ORACLE_CASES[name], encoding="utf-8")
+    accepted, stderr = helm_accepts(major, schema_chart, values_file, tmp_path)
+    assert_agrees(accepted, stderr, values_file, f"{name} (helm {major})")
+
+
+@pytest.mark.parametrize("example", [
+    pytest.param((rule, kind, index, example), id=f"{rule.id}-{kind}{index}")
+    for rule in RULES if rule.id in OUR_IDS - {"BHD414", "BHD415"}
+    for kind in ("fail", "pass")
+    for index, example in enumerate(rule.examples.get(kind, []))
+])
+def test_rule_examples_against_helm(example, schema_chart, tmp_path):
+    rule, kind, _, body = example
+    from binderhub_doctor.rule_docs import example_files
+
+    files = example_files(body)
+    values_file = tmp_path / "config.yaml"
+    values_file.write_text(files["config.yaml"], encoding="utf-8")
+    accepted, stderr = helm_accepts(3, schema_chart, values_file, tmp_path)
+    assert_agrees(accepted, stderr, values_file, f"{rule.id}'s {kind} example")
+
+
+def helm_input(files: list[Path], tmp_path: Path) -> Path:
+    """The BinderHub values of a set of files (under `binderhub:` for mybinder) as one JSON file,
+    with numbers and nulls exactly as our Helm-faithful loader read them."""
+    values = load_values(files)
+    target = tmp_path / "binderhub-values.json"
+    target.write_text(json.dumps(values.data, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+REAL_SETS = [
+    [BINDERHUB / "chart-values.yaml"],
+    [BINDERHUB / "lint-and-validate-values.yaml"],
+    *[[config] for config in sorted(BINDERHUB.glob("binderhub-chart-config*.yaml"))],
+    *[[config, overlay] for config in sorted(BINDERHUB.glob("binderhub-chart-config*.yaml"))
+      for overlay in sorted(BINDERHUB.glob("binderhub-chart+*.yaml"))],
+    *[[MYBINDER / "mybinder-values.yaml", config] for config in sorted(MYBINDER.glob("config-*.yaml"))],
+]
+
+
+def label(files):
+    return "+".join(f.name for f in files)
+
+
+@pytest.mark.parametrize("files", REAL_SETS, ids=label)
+def test_real_deployments_pass_the_charts_schemas(files, schema_chart, tmp_path):
+    """The other half of "no error on real deployments": helm agrees there is nothing to refuse."""
+    accepted, stderr = helm_accepts(3, schema_chart, helm_input(files, tmp_path), tmp_path)
+    assert accepted, stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Real deployments and the corpus, through the real CLI
+# ---------------------------------------------------------------------------------------------
+
+def cli_findings(*args, cwd=None):
+    run = run_cli("lint", "--format", "json", *map(str, args), cwd=cwd)
+    assert run.returncode in (0, 1), run.stderr
+    assert "Traceback" not in run.stderr
+    return json.loads(run.stdout)["findings"]
+
+
+@pytest.mark.parametrize("files", REAL_SETS, ids=label)
+def test_real_deployments_have_no_chart_layout_finding(files):
+    ours = [f for f in cli_findings(*files) if f["rule"] in OUR_IDS]
+    errors = [f for f in ours if f["severity"] == "error"]
+    assert not errors, errors
+    # They use no removed, misplaced or misspelled chart key, so not even a warning is due.
+    assert not ours, ours
+
+
+@pytest.mark.parametrize("case, path, severity", [
+    ("top-level-typo", "registery", "warning"),
+    ("legacy-hub-url-key", "hub", "error"),
+])
+def test_corpus_cases(case, path, severity):
+    order = {"info": 0, "warning": 1, "error": 2}
+    findings = cli_findings("secret.yaml", "config.yaml", cwd=CORPUS / case)
+    matching = [f for f in findings if f["rule"] in OUR_IDS
+                and (f["path"] == path or (f["path"] or "").startswith(path + "."))
+                and order[f["severity"]] >= order[severity]]
+    assert matching, findings
+    expect = yaml.safe_load((CORPUS / case / "expect.yaml").read_text())
+    assert {"path": path, "severity": severity} in expect["expect"]
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Each rule
+# ---------------------------------------------------------------------------------------------
+
+def findings_for(tmp_path, text: str, *, chart_version: str | None = None, values_key: str | None = None,
+                 name: str = "config.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    values = load_values([path], values_key=values_key)
+    return [f for f in lint(values, RULES, chart_version=chart_version).findings if f.rule in OUR_IDS]
+
+
+def one(findings, rule, path=None):
+    matching = [f for f in findings if f.rule == rule and (path is None or f.path == path)]
+    assert len(matching) == 1, (rule, path, [(f.rule, f.path, f.message) for f in findings])
+    return matching[0]
+
+
+def test_unknown_key_at_the_root_suggests_the_key_meant(tmp_path):
+    found = one(findings_for(tmp_path, "registery:\n  url: https://gcr.io\n"), "BHD401", "registery")
+    assert found.severity == "error" and "Did you mean `registry`?" in found.message
+    assert found.line == 1 and found.fix == "Rename it to `registry`."
+
+
+def test_unknown_nested_key_lists_what_is_allowed(tmp_path):
+    found = one(findings_for(tmp_path, "pdb:\n  maxUnavialable: 1\n  max: 2\n"), "BHD401", "pdb.max")
+    assert "maxUnavailable" in found.fix and "minAvailable" in found.fix
+    assert one(findings_for(tmp_path, "pdb:\n  maxUnavialable: 1\n"), "BHD401").message.endswith(
+        "Did you mean `maxUnavailable`?")
+
+
+def test_unknown_key_is_a_warning_for_charts_without_a_schema(tmp_path):
+    found = one(findings_for(tmp_path, "registery: {}\n", chart_version="0.2.0-3b53fce"), "BHD401")
+    assert found.severity == "warning" and "ignores it" in found.message
+    assert one(findings_for(tmp_path, "registery: {}\n", chart_version="0.2.0-n625"), "BHD401").severity == "error"
+
+
+def test_open_objects_take_any_key(tmp_path):
+    text = ("resources: {requests: {cpu: 1}, anything: 1}\nextraPodSpec: {whatever: [1]}\n"
+            "httpRoute: {enabled: false, other: 1}\nglobal: {x: 1}\nhpa: {enabled: true}\n"
+            "networkPolicy: {egress: {}}\njupyterhub: {custom: {any: thing}, hub: {loadRoles: {x: {}}}}\n")
+    assert findings_for(tmp_path, text) == []
+
+
+def test_unknown_key_under_jupyterhub_points_to_where_it_belongs(tmp_path):
+    found = one(findings_for(tmp_path, "jupyterhub:\n  cull:\n    redirectToServer: false\n"), "BHD402")
+    assert found.path == "jupyterhub.cull.redirectToServer"
+    assert "`jupyterhub.hub.redirectToServer`" in found.message
+
+
+def test_hub_config_entries_are_class_names(tmp_path):
+    found = one(findings_for(tmp_path, "jupyterhub:\n  hub:\n    config:\n      kubespawner: {}\n"), "BHD402")
+    assert "^[A-Z]" in found.message
+
+
+@pytest.mark.parametrize("text, path, new_place", [
+    ("hub:\n  url: http://1.2.3.4\n", "hub", "config.BinderHub.hub_url"),
+    ("github:\n  clientId: abc\n", "github", "config.GitHubRepoProvider.client_id"),
+    ("gitlab:\n  hostname: gitlab.example.org\n", "gitlab", "config.GitLabRepoProvider.hostname"),
+    ("registry:\n  enabled: false\n", "registry.enabled", "config.BinderHub.use_registry"),
+    ("registry:\n  tokenUrl: https://x/token\n", "registry.tokenUrl", "config.DockerRegistry.token_url"),
+    ("registry:\n  authHost: https://gcr.io\n", "registry.authHost", "registry.url"),
+    ("build:\n  maxAge: 100\n", "build", "config.KubernetesCleaner.max_age"),
+    ("perRepoQuota: 10\n", "perRepoQuota", "config.BinderHub.per_repo_quota"),
+    ("baseUrl: /binder/\n", "baseUrl", "config.BinderHub.base_url"),
+    ("googleAnalyticsCode: UA-1\n", "googleAnalyticsCode", "config.BinderHub.extra_footer_scripts"),
+])
+def test_old_chart_keys_get_the_migration_hint(tmp_path, text, path, new_place):
+    found = one(findings_for(tmp_path, text), "BHD403", path)
+    assert found.severity == "error" and new_place in found.message
+
+
+def test_old_keys_are_errors_for_every_chart_version(tmp_path):
+    for version in ("0.1.0-85ab7f4", "0.2.0-3b53fce", "1.0.0-0.dev.git.3673.h040c9bbe"):
+        assert one(findings_for(tmp_path, "hub:\n  url: http://x\n", chart_version=version), "BHD403").severity == "error"
+
+
+def test_migration_hint_shows_values_but_never_a_secret(tmp_path):
+    token = "ghp_" + "Zq8" * 12 + "abcd"
+    found = findings_for(tmp_path, f"github:\n  accessToken: {token}\n  clientId: my-app\n")
+    legacy = one(found, "BHD403", "github")
+    assert "config.GitHubRepoProvider.access_token" in legacy.message and '"my-app"' in legacy.fix
+    assert all(token not in f"{f.message} {f.fix}" for f in found)
+
+
+def test_hub_with_jupyterhub_settings_is_told_both_things(tmp_path):
+    found = findings_for(tmp_path, "hub:\n  url: http://x\n  baseUrl: /jh/\n")
+    assert one(found, "BHD403", "hub")
+    assert "`baseUrl`" in one(found, "BHD409", "hub").message
+    only_jupyterhub = findings_for(tmp_path, "hub:\n  baseUrl: /jh/\n")
+    assert not [f for f in only_jupyterhub if f.rule == "BHD403"]
+    assert "jupyterhub.hub" in one(only_jupyterhub, "BHD409", "hub").message
+
+
+def test_cors_renames_depend_on_the_chart_version(tmp_path):
+    for text, path, target in (
+        ("cors:\n  allowOrigin: '*'\n", "cors.allowOrigin", "config.BinderHub.cors_allow_origin"),
+        ("jupyterhub:\n  custom:\n    cors:\n      allowOrigin: '*'\n", "jupyterhub.custom.cors.allowOrigin",
+         "jupyterhub.hub.config.BinderSpawner.cors_allow_origin"),
+    ):
+        assert target in one(findings_for(tmp_path, text), "BHD404", path).message
+        assert not findings_for(tmp_path, text, chart_version="0.2.0-n683")
+    assert findings_for(tmp_path, "cors: {}\njupyterhub: {custom: {cors: {}}}\n") == []
+
+
+def test_dind_enabled_before_and_after_image_builder_type(tmp_path):
+    assert "imageBuilderType: dind" in one(findings_for(tmp_path, "dind:\n  enabled: true\n"), "BHD405").message
+    old = "1.0.0-0.dev.git.2919"
+    assert findings_for(tmp_path, "dind:\n  enabled: true\n", chart_version=old) == []
+    too_new = one(findings_for(tmp_path, "imageBuilderType: dind\n", chart_version=old), "BHD414")
+    assert too_new.severity == "error" and "dind.enabled: true" in too_new.message
+
+
+def test_image_cleaner_socket_keys_follow_the_chart_version(tmp_path):
+    old_socket = "imageCleaner:\n  host:\n    dockerSocket: /var/run/docker.sock\n"
+    new_socket = "imageCleaner:\n  host:\n    dockerSocketDir: /var/run\n    dockerSocketName: docker.sock\n"
+    assert one(findings_for(tmp_path, old_socket), "BHD406").path == "imageCleaner.host.dockerSocket"
+    assert findings_for(tmp_path, new_socket) == []
+    docs_pin = "1.0.0-0.dev.git.3673.h040c9bbe"  # the install guide's chart
+    assert findings_for(tmp_path, old_socket, chart_version=docs_pin) == []
+    assert {f.path for f in findings_for(tmp_path, new_socket, chart_version=docs_pin) if f.rule == "BHD414"} == {
+        "imageCleaner.host.dockerSocketDir", "imageCleaner.host.dockerSocketName"}
+    assert one(findings_for(tmp_path, "imageCleaner:\n  host:\n    enabled: true\n"), "BHD406")
+
+
+@pytest.mark.parametrize("text, path, words", [
+    ("replicas: '2'\n", "replicas", "not a number"),
+    ("pdb:\n  enabled: 'true'\n", "pdb.enabled", "not a boolean"),
+    ("image:\n  tag: 1.10\n", "image.tag", "quote the value"),
+    ("podAnnotations:\n  a: 1\n", "podAnnotations.a", "wants a string"),
+    ("tolerations: {}\n", "tolerations", "wants a list"),
+    ("config: []\n", "config", "wants a mapping"),
+    ("jupyterhub:\n  cull:\n    every: 1.5\n", "jupyterhub.cull.every", "wants an integer"),
+    ("lifecycle:\n  postStart:\n", "lifecycle.postStart", "no default"),
+])
+def test_wrong_types(tmp_path, text, path, words):
+    found = one(findings_for(tmp_path, text), "BHD407", path)
+    assert found.severity == "error" and words in found.message
+
+
+def test_values_helm_reads_as_numbers_and_nulls_that_delete_defaults_are_fine(tmp_path):
+    text = ("imageCleaner:\n  imageGCThresholdHigh: 40e9\n  imageGCThresholdLow: 1_000\n"
+            "extraConfig:\n  01-eventlog: null\npdb:\n  minAvailable:\n"
+            "jupyterhub:\n  singleuser:\n    memory:\n      guarantee: null\n      limit: 1.5\n")
+    assert findings_for(tmp_path, text) == []
+
+
+def test_null_after_an_earlier_file_set_it_is_a_deletion(tmp_path):
+    (tmp_path / "base.yaml").write_text("lifecycle:\n  postStart:\n    exec: {command: [x]}\n")
+    (tmp_path / "over.yaml").write_text("lifecycle:\n  postStart:\n")
+    values = load_values([tmp_path / "base.yaml", tmp_path / "over.yaml"])
+    assert [f for f in lint(values, RULES).findings if f.rule in OUR_IDS] == []
+
+
+def test_wrong_types_are_warnings_for_charts_without_a_schema(tmp_path):
+    found = one(findings_for(tmp_path, "replicas: '2'\n", chart_version="0.2.0-n600"), "BHD407")
+    assert found.severity == "warning" and "no values schema" in found.message
+
+
+@pytest.mark.parametrize("text, path, guess", [
+    ("service:\n  type: loadbalancer\n", "service.type", "LoadBalancer"),
+    ("imageBuilderType: Dind\n", "imageBuilderType", "dind"),
+    ("ingress:\n  pathType: prefix\n", "ingress.pathType", "Prefix"),
+    ("jupyterhub:\n  proxy:\n    https:\n      type: LetsEncrypt\n", "jupyterhub.proxy.https.type", "letsencrypt"),
+    ("jupyterhub:\n  hub:\n    db:\n      type: sqlite\n", "jupyterhub.hub.db.type", None),
+])
+def test_enum_values(tmp_path, text, path, guess):
+    found = one(findings_for(tmp_path, text), "BHD408", path)
+    assert found.severity == "error"
+    if guess:
+        assert f"did you mean `{guess}`?" in found.message
+
+
+def test_pull_policy_may_be_empty_or_null(tmp_path):
+    assert findings_for(tmp_path, "image:\n  pullPolicy: ''\ndind:\n  daemonset:\n    image:\n      pullPolicy:\n") == []
+
+
+@pytest.mark.parametrize("key", ["proxy", "singleuser", "cull", "scheduling", "prePuller", "custom",
+                                 "imagePullSecrets"])
+def test_jupyterhub_keys_at_the_root(tmp_path, key):
+    found = one(findings_for(tmp_path, f"{key}: {{}}\n"), "BHD409", key)
+    assert found.severity == "error" and f"jupyterhub.{key}" in found.fix
+
+
+def test_shared_key_names_are_not_the_wrong_level(tmp_path):
+    text = "ingress: {enabled: false}\nrbac: {enabled: true}\nglobal: {}\njupyterhub: {ingress: {enabled: false}, rbac: {create: true}, global: {}, debug: {enabled: true}}\n"
+    assert findings_for(tmp_path, text) == []
+
+
+@pytest.mark.parametrize("key", ["config", "registry", "imageBuilderType", "dind", "imageCleaner", "extraConfig"])
+def test_binderhub_keys_under_jupyterhub(tmp_path, key):
+    found = one(findings_for(tmp_path, f"jupyterhub:\n  {key}: {{}}\n"), "BHD410", f"jupyterhub.{key}")
+    assert found.severity == "error"
+
+
+def test_binderhub_class_on_the_hub_is_ignored_there(tmp_path):
+    found = one(findings_for(tmp_path, "jupyterhub:\n  hub:\n    config:\n      DockerRegistry: {token_url: ''}\n"),
+                "BHD410")
+    assert found.severity == "warning" and "config.DockerRegistry" in found.fix
+    assert findings_for(tmp_path, "jupyterhub:\n  hub:\n    config:\n      BinderSpawner: {auth_enabled: true}\n") == []
+
+
+@pytest.mark.parametrize("text, path, new", [
+    ("jupyterhub:\n  auth:\n    type: github\n", "jupyterhub.auth", "authenticator_class"),
+    ("jupyterhub:\n  rbac:\n    enabled: false\n", "jupyterhub.rbac.enabled", "jupyterhub.rbac.create"),
+    ("jupyterhub:\n  hub:\n    extraConfigMap: {a: 1}\n", "jupyterhub.hub.extraConfigMap", "jupyterhub.custom"),
+    ("jupyterhub:\n  hub:\n    fsGid: 1000\n", "jupyterhub.hub.fsGid", "podSecurityContext.fsGroup"),
+    ("jupyterhub:\n  proxy:\n    networkPolicy: {}\n", "jupyterhub.proxy.networkPolicy", "proxy.chp.networkPolicy"),
+    ("jupyterhub:\n  singleuser:\n    cloudMetadata:\n      enabled: true\n",
+     "jupyterhub.singleuser.cloudMetadata.enabled", "blockWithIptables"),
+])
+def test_removed_jupyterhub_keys(tmp_path, text, path, new):
+    found = one(findings_for(tmp_path, text), "BHD411", path)
+    assert found.severity == "error" and new in found.message
+
+
+def test_removed_jupyterhub_keys_were_fine_with_older_jupyterhub_charts(tmp_path):
+    # BinderHub chart 0.2.0-n1000 uses JupyterHub chart 1.2.0: rbac.enabled still existed
+    assert findings_for(tmp_path, "jupyterhub:\n  rbac:\n    enabled: true\n", chart_version="0.2.0-n1000") == []
+    assert one(findings_for(tmp_path, "jupyterhub:\n  rbac:\n    enabled: true\n", chart_version="0.2.0-n1063"),
+               "BHD411")
+
+
+@pytest.mark.parametrize("text, path", [
+    ("imageBuilderType: null\n", "imageBuilderType"),
+    ("rbac:\n  enabled:\n", "rbac.enabled"),
+    ("jupyterhub:\n  hub:\n    services:\n      binder: ~\n", "jupyterhub.hub.services.binder"),
+    ("jupyterhub:\n  prePuller:\n    hook:\n", "jupyterhub.prePuller.hook"),
+])
+def test_null_for_a_required_key(tmp_path, text, path):
+    assert one(findings_for(tmp_path, text), "BHD412", path).severity == "error"
+
+
+def test_entries_the_user_adds_must_be_complete(tmp_path):
+    missing = findings_for(tmp_path, "extraFiles:\n  page:\n    stringData: x\n")
+    assert "`mountPath`" in one(missing, "BHD413").message and one(missing, "BHD413").severity == "warning"
+    both = one(findings_for(tmp_path, "extraFiles:\n  page:\n    mountPath: /p\n    data: {a: 1}\n    stringData: x\n"),
+               "BHD413")
+    assert both.severity == "error"
+    images = one(findings_for(tmp_path, "jupyterhub:\n  prePuller:\n    extraImages:\n      r:\n        name: x\n"),
+                 "BHD413")
+    assert "`tag`" in images.message
+    secret = findings_for(tmp_path, "jupyterhub:\n  imagePullSecret:\n    create: true\n    registry: quay.io\n")
+    assert {f.rule for f in secret} == {"BHD413"} and len(secret) == 2
+    assert findings_for(tmp_path, "jupyterhub:\n  imagePullSecret:\n    create: false\n    anything: 1\n") == []
+
+
+def test_jupyterhub_keys_newer_than_the_jupyterhub_chart_binderhub_uses(tmp_path):
+    found = one(findings_for(tmp_path, "jupyterhub:\n  proxy:\n    service:\n      ipFamilies: [IPv6]\n"),
+                "BHD414")
+    assert "JupyterHub chart 4.3.0" in found.message and "4.2.0" in found.message
+
+
+def test_keys_newer_than_an_unschematized_chart_are_warnings(tmp_path):
+    found = one(findings_for(tmp_path, "extraFiles: {}\n", chart_version="0.2.0-n600"), "BHD414")
+    assert found.severity == "warning"
+
+
+def test_meta_chart_keys_outside_binderhub_are_not_linted_as_binderhub(tmp_path):
+    text = ("binderhub:\n  registry:\n    url: https://gcr.io\n  registery: {}\n"
+            "registry:\n  auth:\n    username: robot\nanalyticsPublisher:\n  enabled: true\n")
+    found = findings_for(tmp_path, text)
+    assert [(f.rule, f.path) for f in found] == [("BHD401", "binderhub.registery")]
+
+
+def test_binderhub_keys_left_outside_the_values_key(tmp_path):
+    text = "binderhub:\n  replicas: 2\nimageCleaner:\n  enabled: false\nregistry:\n  auth: {}\n"
+    explicit = findings_for(tmp_path, text, values_key="binderhub")
+    outside = one(explicit, "BHD415")
+    assert outside.path is None and outside.line == 3 and "binderhub.imageCleaner" in outside.message
+    assert not [f for f in explicit if f.rule == "BHD401"]  # mybinder's registry.auth is not ours
+    # Not detected as a meta-chart (imageCleaner is a BinderHub key): both levels are pointed out
+    detected = findings_for(tmp_path, text)
+    assert "--values-key binderhub" in one(detected, "BHD401", "binderhub").message
+    assert one(detected, "BHD415", "imageCleaner")
+
+
+def test_mybinder_secrets_file_alone(tmp_path):
+    """config-test-secrets.yaml: `registry.auth` at the top belongs to the mybinder chart."""
+    values = load_values([MYBINDER / "config-test-secrets.yaml"])
+    assert values.prefix == ("binderhub",)
+    assert [f for f in lint(values, RULES).findings if f.rule in OUR_IDS] == []
+
+
+def test_every_rule_names_a_chart_layout_function():
+    for rule in RULES:
+        if rule.id in OUR_IDS:
+            module, _, name = rule.check["function"].partition(".")
+            assert module == "chart_layout" and callable(getattr(chart_layout, name)), rule.id
+    assert sorted(OUR_IDS) == [f"BHD4{n:02d}" for n in range(1, 16)]
+
+
+def test_text_output_through_the_cli(tmp_path):
+    (tmp_path / "config.yaml").write_text("registery:\n  url: https://gcr.io\nproxy: {}\n")
+    run = run_cli("lint", "config.yaml", cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"})
+    assert run.returncode == 1
+    assert "config.yaml:1:1: error BHD401" in run.stdout and "config.yaml:3:1: error BHD409" in run.stdout
