@@ -129,7 +129,9 @@ def test_lint_hook_passes_clean_values_linted_together(tmp_path, hook_repo, env)
     broken_other_yaml = b"this is: [not, valid yaml\n"  # not a values file: the hook must not see it
     repo = values_repo(tmp_path, env, {**corpus_files("clean-gcr"), "notes.yaml": broken_other_yaml})
 
-    done = try_repo(repo, hook_repo, env, LINT_HOOK, "--files", "secret.yaml", "config.yaml", "notes.yaml")
+    # No hook id: every hook of the repository whose stage is the default one runs, so this also
+    # shows that the network probe stays out of ordinary runs (it has `stages: [manual]`).
+    done = try_repo(repo, hook_repo, env, "--files", "secret.yaml", "config.yaml", "notes.yaml")
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert hook_status(done.stdout, "binderhub-doctor lint") == "Passed"
@@ -137,6 +139,8 @@ def test_lint_hook_passes_clean_values_linted_together(tmp_path, hook_repo, env)
     summaries = re.findall(r"in (\d+) files?\b", done.stdout)
     assert summaries == ["2"], done.stdout
     assert "notes.yaml" not in done.stdout
+    assert "id: binderhub-doctor-check-registry" in done.stdout  # try-repo's config offered it
+    assert not re.search(r"^binderhub-doctor check-registry\.", done.stdout, re.MULTILINE), done.stdout
 
 
 def test_lint_hook_fails_on_broken_values_and_shows_the_findings(tmp_path, hook_repo, env):
@@ -171,18 +175,6 @@ def test_lint_hook_skips_git_crypt_encrypted_secret_file(tmp_path, hook_repo, en
     assert hook_status(done.stdout, "binderhub-doctor lint") == "Passed"
     assert "secret.yaml: skipped: encrypted (git-crypt)" in done.stdout
     assert re.search(r"in 2 files\b", done.stdout), done.stdout
-
-
-def test_registry_probe_hook_stays_out_of_the_default_stage(tmp_path, hook_repo, env):
-    repo = values_repo(tmp_path, env, corpus_files("clean-gcr"))
-
-    # No hook id: every hook of the repository whose stage is the default one runs.
-    done = try_repo(repo, hook_repo, env, "--files", "secret.yaml", "config.yaml")
-
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert hook_status(done.stdout, "binderhub-doctor lint") == "Passed"
-    assert "id: binderhub-doctor-check-registry" in done.stdout  # try-repo's config offered it
-    assert not re.search(r"^binderhub-doctor check-registry\.", done.stdout, re.MULTILINE), done.stdout
 
 
 def test_registry_probe_hook_runs_in_the_manual_stage_on_the_files_together(tmp_path, hook_repo, env):
