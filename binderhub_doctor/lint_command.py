@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +66,8 @@ def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.exists():
         mode = mode if mode is not None else path.stat().st_mode & 0o7777
+    import tempfile  # only when writing: lint's start-up stays small
+
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

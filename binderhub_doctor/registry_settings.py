@@ -23,7 +23,6 @@ import base64
 import math
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
 from .secrets import redacted
@@ -464,6 +463,8 @@ def go_float(number: float) -> str:
         return "+Inf" if number > 0 else "-Inf"
     if number == 0:
         return "0"
+    from decimal import Decimal  # only for non-string registry values; keeps lint's start-up small
+
     sign, digits, exponent = Decimal(repr(number)).normalize().as_tuple()
     text = "".join(map(str, digits))
     point = len(text) + exponent  # digits before the decimal point
