@@ -7,10 +7,10 @@ size and modification time are unchanged. Without a writable cache folder it jus
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
+import zlib
 from pathlib import Path
 
 import yaml
@@ -39,7 +39,8 @@ def load_yaml(path: Path):
     folder = cache_dir()
     entry = None
     if folder is not None:
-        entry = folder / (hashlib.sha1(repr(stamp[2]).encode()).hexdigest() + ".marshal")
+        # zlib, not hashlib: cheaper to import, and the stamp inside the entry is compared anyway
+        entry = folder / f"{path.stem}-{zlib.crc32(stamp[2].encode()):08x}.marshal"
         try:
             with entry.open("rb") as handle:
                 cached_stamp, data = marshal.load(handle)

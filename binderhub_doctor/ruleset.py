@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -53,10 +52,8 @@ def builtin_rules_dir() -> Path:
     installed = Path(__file__).resolve().parent / "rules"
     if installed.is_dir():
         return installed
-    checkout = Path(__file__).resolve().parent.parent
-    if (checkout / "pyproject.toml").is_file() and (checkout / "rules").is_dir():
-        return checkout / "rules"
-    return Path(str(resources.files("binderhub_doctor") / "rules"))
+    # An editable install or a plain checkout: the repository's top-level rules/.
+    return Path(__file__).resolve().parent.parent / "rules"
 
 
 def load_rules(extra_dirs: list[str | Path] = ()) -> list[Rule]:
