@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -238,6 +239,18 @@ def create_file(path: Path, text: str, mode: int, overwrite: bool) -> None:
             os.unlink(temp)
 
 
+def _kept_mode(path: Path, private: int | None) -> int:
+    """--force keeps a replaced file's permissions (a config.yaml someone made 0600 stays 0600);
+    the secret file never ends up readable by anyone but its owner."""
+    try:
+        original = stat.S_IMODE(path.stat().st_mode) if path.is_file() else None
+    except OSError:
+        original = None
+    if private is not None:
+        return private if original is None else original & private
+    return _default_mode() if original is None else original
+
+
 def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
@@ -278,8 +291,8 @@ def command(kind, folder, force):
     api_token, proxy_token = secrets.token_hex(32), secrets.token_hex(32)
     while proxy_token == api_token:  # astronomically unlikely, but the two must differ
         proxy_token = secrets.token_hex(32)
-    files = [(secret_path, secret_text(kind, api_token, proxy_token), SECRET_MODE),
-             (config_path, config_text(kind), _default_mode())]
+    files = [(secret_path, secret_text(kind, api_token, proxy_token), _kept_mode(secret_path, SECRET_MODE)),
+             (config_path, config_text(kind), _kept_mode(config_path, None))]
     for path, text, mode in files:
         try:
             create_file(path, text, mode, overwrite=force)
