@@ -94,8 +94,11 @@ def cli():
 @click.option("--ignore", multiple=True, help="Skip these rule ids/prefixes/names (comma-separated).")
 @click.option("--no-color", is_flag=True, help="No colour (NO_COLOR is honoured too).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: no fix hints.")
+@click.option("--folder-sets", is_flag=True,
+              help="Lint each folder's values files as one set (secret files first), whichever of them "
+                   "are named: what the pre-commit hook uses.")
 def lint(files, fmt, output, strict, secret_files, values_key, no_values_key, chart_version, rule_dirs,
-         config_file, select, ignore, no_color, quiet):
+         config_file, select, ignore, no_color, quiet, folder_sets):
     """Lint values files offline (default: secret.yaml and config.yaml here).
 
     FILES are merged in order, as `helm -f A -f B` merges them; a folder stands for its
@@ -110,6 +113,7 @@ def lint(files, fmt, output, strict, secret_files, values_key, no_values_key, ch
         values_key="" if no_values_key else values_key, chart_version=chart_version,
         rule_dirs=list(rule_dirs), config_file=config_file, select=split_list(select),
         ignore=split_list(ignore), colour=colour_wanted(no_color) and not output, quiet=quiet,
+        folder_sets=folder_sets,
     )
     sys.exit(run_lint(options, UsageProblem))
 

@@ -28,24 +28,36 @@ class LintOptions:
     ignore: list[str] = field(default_factory=list)
     colour: bool = False
     quiet: bool = False
+    folder_sets: bool = False  # each folder's values files form their own set (pre-commit)
 
 
 def lint_files(options: LintOptions):
     """The lint itself, for `lint`, `doctor` and `install`: returns (result, rules, values)."""
+    return lint_sets(options, [value_files(options.files)])[0]
+
+
+def lint_sets(options: LintOptions, file_sets: list[list[Path]]):
+    """[(result, rules, values)] for each values set, with the config and rules loaded once."""
     config = load_config_for(options.config_file)
     config.select = options.select or config.select
     config.ignore = [*config.ignore, *options.ignore]
     version = options.chart_version or config.chart_version or chart_versions.NEWEST
     chart_versions.parse(version)
     rules = load_rules([*config.rule_dirs, *options.rule_dirs])
-    values = load(value_files(options.files), config, options.secret_files, options.values_key)
-    result = lint(values, rules, config, chart_version=version)
-    return result, rules, values
+    linted = []
+    for files in file_sets:
+        values = load(files, config, options.secret_files, options.values_key)
+        linted.append((lint(values, rules, config, chart_version=version), rules, values))
+    return linted
 
 
 def run_lint(options: LintOptions, usage_error) -> int:
     try:
-        result, rules, values = lint_files(options)
+        if options.folder_sets:
+            linted = lint_sets(options, folder_sets(value_files(options.files)))
+            result, rules, values = combine(linted)
+        else:
+            result, rules, values = lint_files(options)
     except (InputError, RuleFileError, chart_versions.ChartVersionError) as exc:
         raise usage_error(str(exc)) from None
     report = reporters.render(options.fmt, result, rules, {
@@ -59,6 +71,31 @@ def run_lint(options: LintOptions, usage_error) -> int:
         print(report, end="")
     threshold = "warning" if options.strict else "error"
     return 1 if any(at_least(f.severity, threshold) for f in result.findings) else 0
+
+
+def folder_sets(files: list[Path]) -> list[list[Path]]:
+    """One values set per folder: the folder's values files (secret files first), whichever of
+    them were named. pre-commit passes only the changed files, alphabetically; this lints each
+    deployment's files together and in `helm -f secret.yaml -f config.yaml` order."""
+    folders: dict[Path, None] = {}
+    for path in files:
+        folders.setdefault(path.parent, None)
+    return [value_files([str(folder)]) for folder in folders]
+
+
+def combine(linted):
+    """One result (and one redactor) for several values sets."""
+    from .engine import LintResult
+
+    first_result, rules, values = linted[0]
+    result = LintResult(findings=[], files=[], skipped=[], values_key=first_result.values_key)
+    for each, _, each_values in linted:
+        result.findings.extend(each.findings)
+        result.files.extend(each.files)
+        result.skipped.extend(each.skipped)
+        if each_values is not values:
+            values.redactor.merge(each_values.redactor)
+    return result, rules, values
 
 
 def write_atomically(path: Path, text: str, mode: int | None = None) -> None:

@@ -96,6 +96,9 @@ class Redactor:
             pair = f"{username}:{password}"
             self._secrets.add(base64.b64encode(pair.encode()).decode().rstrip("="))
 
+    def merge(self, other: "Redactor") -> None:
+        self._secrets |= other._secrets
+
     def __bool__(self) -> bool:
         return bool(self._secrets)
 

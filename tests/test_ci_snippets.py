@@ -219,7 +219,7 @@ def test_hooks_manifest_declares_both_hooks():
         assert hook["require_serial"] is True  # one invocation: the files form one values set
 
     lint = hooks["binderhub-doctor-lint"]
-    assert shlex.split(lint["entry"]) == ["binderhub-doctor", "lint"]
+    assert shlex.split(lint["entry"]) == ["binderhub-doctor", "lint", "--folder-sets"]
     assert "stages" not in lint  # runs at commit time
     probe = hooks["binderhub-doctor-check-registry"]
     assert shlex.split(probe["entry"]) == ["binderhub-doctor", "check-registry"]

@@ -323,3 +323,22 @@ def test_lint_imports_no_network_library_and_opens_no_socket():
 
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert "EXIT 0 HEAVY []" in run.stderr, run.stderr
+
+
+def test_folder_sets_lint_each_folder_together_secret_first(tmp_path):
+    clean, broken = tmp_path / "clean", tmp_path / "broken"
+    clean.mkdir()
+    broken.mkdir()
+    shutil.copy(EXAMPLES / "gcr" / "secret.yaml", clean / "secret.yaml")
+    shutil.copy(EXAMPLES / "gcr" / "config.yaml", clean / "config.yaml")
+    broken_pair(broken)
+    # only config.yaml files named, in pre-commit's alphabetical order
+    run = run_cli("lint", "--format", "json", "--folder-sets", str(broken / "config.yaml"), str(clean / "config.yaml"))
+    report = json.loads(run.stdout)
+    assert report["summary"]["files"] == [str(broken / "secret.yaml"), str(broken / "config.yaml"),
+                                          str(clean / "secret.yaml"), str(clean / "config.yaml")]
+    assert {f["file"] for f in report["findings"] if f["severity"] == "error"} == {str(broken / "config.yaml")}
+    # without the secret file, the clean folder would miss its registry password
+    alone = json.loads(run_cli("lint", "--format", "json", str(clean / "config.yaml")).stdout)
+    assert "registry-credentials-missing" in {f["name"] for f in alone["findings"]}
+    assert "registry-credentials-missing" not in {f["name"] for f in report["findings"]}

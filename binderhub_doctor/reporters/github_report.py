@@ -14,7 +14,8 @@ def _escape_property(text: str) -> str:
 
 
 def render(result, rules, options: dict) -> str:
-    lines = []
+    lines = [f"::notice file={_escape_property(file)}::{_escape_data(f'skipped: {why}')}"
+             for file, why in result.skipped]
     for finding in result.findings:
         props = []
         if finding.file:
