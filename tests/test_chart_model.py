@@ -615,6 +615,19 @@ def test_binderhub_keys_under_jupyterhub(tmp_path, key):
     assert found.severity == "error"
 
 
+def test_extra_config_under_jupyterhub_names_both_places(tmp_path):
+    found = one(findings_for(tmp_path, "jupyterhub:\n  extraConfig:\n    a: print(1)\n"), "BHD410")
+    assert "(extraConfig)" in found.message and "jupyterhub.hub.extraConfig" in found.message
+
+
+def test_binderhub_keys_newer_than_the_selected_chart(tmp_path):
+    text = "httpRoute:\n  enabled: true\nextraPodSpec: {}\n"
+    assert findings_for(tmp_path, text) == []
+    found = findings_for(tmp_path, text, chart_version="1.0.0-0.dev.git.3343.h93201f78")
+    assert [(f.rule, f.path, f.severity) for f in found] == [("BHD414", "httpRoute", "error")]
+    assert "BinderHub chart 1.0.0-0.dev.git.3913" in found[0].message
+
+
 def test_binderhub_class_on_the_hub_is_ignored_there(tmp_path):
     found = one(findings_for(tmp_path, "jupyterhub:\n  hub:\n    config:\n      DockerRegistry: {token_url: ''}\n"),
                 "BHD410")
@@ -702,6 +715,35 @@ def test_mybinder_secrets_file_alone(tmp_path):
     values = load_values([MYBINDER / "config-test-secrets.yaml"])
     assert values.prefix == ("binderhub",)
     assert [f for f in lint(values, RULES).findings if f.rule in OUR_IDS] == []
+
+
+def model_paths(node: Node, path: tuple = (), depth: int = 0):
+    for key, child in node.keys.items():
+        yield path + (key,)
+        if depth < 4:
+            yield from model_paths(child, path + (key,), depth + 1)
+    if node.each is not None and depth < 4:
+        yield path + ("entry",)
+        yield from model_paths(node.each, path + ("entry",), depth + 1)
+
+
+def test_any_value_at_any_path_of_the_model_is_handled(tmp_path):
+    """No crash, whatever sits where the model expects something else."""
+    oddities = [None, [], {}, [1, {"a": None}], "text", 0, 1.5, True, {"x": {"y": [None]}}]
+    paths = list(model_paths(chart_model().binderhub))
+    assert len(paths) > 500
+    for path in paths:
+        for oddity in oddities:
+            data = node = {}
+            for part in path[:-1]:
+                node = node.setdefault(part, {})
+            node[path[-1]] = oddity
+            document = tmp_path / "config.yaml"
+            document.write_text(json.dumps(data), encoding="utf-8")
+            values = load_values([document])
+            for hits in chart_layout._Walk(values, None).run().values():
+                for hit in hits:
+                    assert isinstance(hit.message, str) and hit.message
 
 
 def test_every_rule_names_a_chart_layout_function():

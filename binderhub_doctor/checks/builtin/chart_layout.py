@@ -95,7 +95,6 @@ class ChartModel:
     z2jh_versions: list
     binderhub_classes: frozenset
     jupyterhub_classes: frozenset
-    raw: dict
 
     def z2jh_for(self, chart_key: tuple) -> str:
         """The JupyterHub chart version a BinderHub chart version depends on."""
@@ -104,18 +103,6 @@ class ChartModel:
             if chart_key >= first:
                 chosen = z2jh
         return chosen
-
-    def node_at(self, path: tuple) -> Node | None:
-        """The model node for a path from the BinderHub chart root (`*` for an `each` entry)."""
-        node = self.binderhub
-        for part in path:
-            if part in node.keys:
-                node = node.keys[part]
-            elif node.each is not None:
-                node = node.each
-            else:
-                return None
-        return node
 
 
 def z2jh_key(text) -> tuple:
@@ -209,7 +196,6 @@ def chart_model() -> ChartModel:
         z2jh_versions=[(chart_versions.parse(str(chart)), str(z2jh)) for chart, z2jh in raw["z2jh_versions"]],
         binderhub_classes=frozenset(raw["binderhub_classes"]),
         jupyterhub_classes=frozenset(raw["jupyterhub_classes"]),
-        raw=raw,
     )
 
 
@@ -218,12 +204,8 @@ def _key_index() -> dict[str, list[tuple]]:
     """Key name -> every model path that declares it, for "this key belongs at …" hints."""
     model = chart_model()
     index: dict[str, list[tuple]] = defaultdict(list)
-    seen: set[int] = set()
 
     def walk(node: Node, path: tuple):
-        if id(node) in seen and len(path) > 6:
-            return
-        seen.add(id(node))
         for key, child in node.keys.items():
             if child.removed is None:
                 index[key].append(path + (key,))
@@ -486,10 +468,12 @@ class _Walk:
             return
         if side == JUPYTERHUB and path == (JUPYTERHUB,) and key in model.binderhub.declared() \
                 and key not in model.binderhub.wrong_level_ok:
+            hub_too = (f" (JupyterHub's own `{key}` is {self.where((JUPYTERHUB, 'hub', key))})"
+                       if key in model.jupyterhub.keys["hub"].declared() else "")
             self.add("binderhub_key_under_jupyterhub", here,
                      f"{self.shown(here)} is a BinderHub chart setting, but it is under `jupyterhub:`, "
                      f"where the JupyterHub chart {'does not allow it: Helm refuses the install' if severity is None else 'ignores it'}; "
-                     f"it belongs at the top level ({self.where((key,))})",
+                     f"it belongs at the top level ({self.where((key,))}){hub_too}",
                      severity=severity, fix=f"Move it out of `jupyterhub:` to {self.where((key,))}.")
             return
         chart = "BinderHub" if side == BINDERHUB else "JupyterHub"
