@@ -112,6 +112,7 @@ def z2jh_key(text) -> tuple:
     return numbers + ((0, pre) if pre else (1, ""))
 
 
+@lru_cache(maxsize=None)
 def _parse_type(text: str) -> tuple[frozenset | None, bool]:
     text = text.strip()
     nullable = text.endswith("?")
