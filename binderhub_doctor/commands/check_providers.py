@@ -20,8 +20,8 @@ DEFAULT_TIMEOUT = 10.0
 def provider_options(function):
     """The options both commands share, in the order `--help` shows them."""
     decorators = [
-        click.argument("files", nargs=-1, type=click.Path()),
-        click.option("--secret-file", "secret_files", multiple=True, type=click.Path(),
+        click.argument("files", nargs=-1, type=click.Path(readable=False)),
+        click.option("--secret-file", "secret_files", multiple=True, type=click.Path(readable=False),
                      help="The file that holds secrets (default: files named *secret*.yaml)."),
         click.option("--values-key", help="The BinderHub values sit under this key of a meta-chart (e.g. binderhub)."),
         click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,

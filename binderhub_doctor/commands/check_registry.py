@@ -20,8 +20,8 @@ _DOCKER_HUB_HOSTS = {"docker.io", "index.docker.io", "registry-1.docker.io", "re
 
 
 @click.command("check-registry")
-@click.argument("files", nargs=-1, type=click.Path())
-@click.option("--secret-file", "secret_files", multiple=True, type=click.Path(),
+@click.argument("files", nargs=-1, type=click.Path(readable=False))
+@click.option("--secret-file", "secret_files", multiple=True, type=click.Path(readable=False),
               help="The file that holds secrets (default: files named *secret*.yaml or under secrets/).")
 @click.option("--values-key", help="Read the BinderHub values under this key of a meta-chart (e.g. binderhub).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,

@@ -53,8 +53,8 @@ class DoctorOptions:
 
 
 @click.command("doctor")
-@click.argument("files", nargs=-1, type=click.Path())
-@click.option("--secret-file", "secret_files", multiple=True, type=click.Path(),
+@click.argument("files", nargs=-1, type=click.Path(readable=False))
+@click.option("--secret-file", "secret_files", multiple=True, type=click.Path(readable=False),
               help="The file that holds secrets (default: files named *secret*.yaml).")
 @click.option("--values-key", help="The BinderHub values sit under this key of a meta-chart (e.g. binderhub).")
 @click.option("--chart-version", help="BinderHub chart version the values are for (default: the newest known).")

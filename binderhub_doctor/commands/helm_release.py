@@ -67,7 +67,7 @@ class Release:
 
 def values_options(function):
     return click.option(
-        "-f", "--values", "values_files", multiple=True, type=click.Path(dir_okay=False),
+        "-f", "--values", "values_files", multiple=True, type=click.Path(dir_okay=False, readable=False),
         help="Values file, as for helm (repeatable, later files win). Default: secret.yaml and "
              "config.yaml in this folder.")(function)
 
