@@ -914,7 +914,7 @@ def docker_host(values, spec, context):
 def _chart_socket(values) -> str | None:
     """The socket the chart points builds at for imageBuilderType dind/pink, else None."""
     kind = values.get(("imageBuilderType",))
-    if kind not in _SOCKET_DIRS:
+    if not isinstance(kind, str) or kind not in _SOCKET_DIRS:  # a list or mapping here is a type error BHD4xx reports
         return None
     default_dir, name = _SOCKET_DIRS[kind]
     folder = values.get((kind, "hostSocketDir"), default_dir)
