@@ -291,6 +291,18 @@ def test_unreadable_file_is_one_error_line_for_every_command(public_dir, command
     assert "hunter2-canary" not in run.stdout + run.stderr
 
 
+@pytest.mark.parametrize("command", ["install", "upgrade"])
+def test_unreadable_values_file_for_install_and_upgrade_is_one_error_line(public_dir, command):
+    path = public_dir / "secret.yaml"
+    path.write_text("registry:\n  password: hunter2-canary\n")
+    path.chmod(0o000)
+    run = lint("binder", "--dry-run", "--devel", "-n", "binder", "-f", path, command=command, as_nobody=True,
+               cwd=public_dir)
+    line = one_error_line(run)
+    assert str(path) in line and "permission denied" in line
+    assert "hunter2-canary" not in run.stdout + run.stderr
+
+
 def test_file_in_an_unreadable_folder_is_one_error_line(public_dir):
     folder = public_dir / "locked"
     folder.mkdir()
