@@ -78,18 +78,18 @@ def cli():
 
 
 @cli.command()
-@click.argument("files", nargs=-1, type=click.Path())
+@click.argument("files", nargs=-1, type=click.Path(readable=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
               help="Output format. Default: text, or github when GITHUB_ACTIONS=true.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-@click.option("--secret-file", "secret_files", multiple=True, type=click.Path(),
+@click.option("--secret-file", "secret_files", multiple=True, type=click.Path(readable=False),
               help="The file that holds secrets (default: files named *secret*.yaml or under secrets/).")
 @click.option("--values-key", help="Lint the BinderHub values found under this key of a meta-chart (e.g. binderhub).")
 @click.option("--no-values-key", is_flag=True, help="Do not detect a meta-chart key automatically.")
 @click.option("--chart-version", help="BinderHub chart version the values are for (default: the newest known).")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files (repeatable).")
-@click.option("--config", "config_file", type=click.Path(), help="Config file (default: .binderhub-doctor.yaml found upwards).")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(readable=False), help="Extra folder of rule files (repeatable).")
+@click.option("--config", "config_file", type=click.Path(readable=False), help="Config file (default: .binderhub-doctor.yaml found upwards).")
 @click.option("--select", multiple=True, help="Only these rule ids/prefixes/names (comma-separated).")
 @click.option("--ignore", multiple=True, help="Skip these rule ids/prefixes/names (comma-separated).")
 @click.option("--no-color", is_flag=True, help="No colour (NO_COLOR is honoured too).")
@@ -120,7 +120,7 @@ def lint(files, fmt, output, strict, secret_files, values_key, no_values_key, ch
 
 @cli.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(readable=False), help="Extra folder of rule files.")
 def rules_command(fmt, rule_dirs):
     """List every rule: id, name, severity, summary."""
     import json
@@ -136,7 +136,7 @@ def rules_command(fmt, rule_dirs):
 
 @cli.command()
 @click.argument("rule_id")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(readable=False), help="Extra folder of rule files.")
 def explain(rule_id, rule_dirs):
     """Explain one rule (by id or name), with examples that pass and fail."""
     from .ruleset import find_rule

@@ -17,7 +17,7 @@ _SECRET_KEY = re.compile(
     r"(?i)(password|passwd|secret|token|api_?key|private_?key|credentials?|auth)$"
 )
 _NOT_SECRET_KEY = re.compile(
-    r"(?i)^(token_url|push_secret|secretName|existingSecret|.*_secret_name|auth_enabled|auth_config_url"
+    r"(?i)^(token_url|push_secret|secretName|existingSecret|imagePullSecrets?|.*_secret_name|auth_enabled|auth_config_url"
     r"|build_token_check_origin|build_token_expires_seconds|authenticator_class|auth_state)$"
 )
 # Prefixes that identify a token's kind without revealing it.
