@@ -94,3 +94,17 @@ def type_name(value) -> str:
     if isinstance(value, list):
         return "list"
     return "mapping"
+
+
+def with_article(kind: str) -> str:
+    """`an integer`, `a string`: for messages about types."""
+    return ("an " if kind[:1] in "aeiou" else "a ") + kind
+
+
+def looks_like_number(text: str) -> bool:
+    """A string that would be a number without its quotes."""
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Hit, paths_of, render, type_name
+from .base import Hit, looks_like_number, paths_of, render, type_name, with_article
 
 _BOOL_TEXT = {"true", "false", "yes", "no", "on", "off"}
 
@@ -19,24 +19,14 @@ def check(values, spec, context):
         expected = " or ".join(wanted)
         if actual == "null":
             message = spec.get("null_message") or (
-                f"{{path}} is empty (null), but must be {_article(expected)}; "
+                f"{{path}} is empty (null), but must be {with_article(expected)}; "
                 "an empty value reaches BinderHub as None and stops it at start-up")
         elif actual == "string" and "boolean" in wanted and value.strip().lower() in _BOOL_TEXT:
             message = "{path} is the string {value}, not a boolean; remove the quotes"
-        elif actual == "string" and set(wanted) & {"integer", "number"} and _is_number(value):
+        elif actual == "string" and set(wanted) & {"integer", "number"} and looks_like_number(value):
             message = "{path} is the string {value}, not a number; remove the quotes"
         else:
-            message = spec.get("message") or f"{{path}} is {_article(actual)} ({{value}}), but must be {_article(expected)}"
+            message = spec.get("message") or f"{{path}} is {with_article(actual)} ({{value}}), but must be {with_article(expected)}"
         yield Hit(path, render(message, values, path))
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text.strip())
-    except ValueError:
-        return False
-    return True
-
-
-def _article(kind: str) -> str:
-    return ("an " if kind[:1] in "aeiou" else "a ") + kind

@@ -64,26 +64,14 @@ ANONYMOUS = Credential("no credentials", {})
 def read_settings(values) -> GitHubSettings:
     """The GitHubRepoProvider traits as BinderHub would see them. Unusable values raise
     UsageProblem naming the file and line."""
-    section = values.get(SECTION)
-    if section is not None and not isinstance(section, dict):
-        raise UsageProblem(f"{_where(values, SECTION)}config.GitHubRepoProvider must be a mapping of settings")
-    section = section or {}
-
-    def text(key: str, default: str = "") -> str:
-        value = section.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, str):
-            raise UsageProblem(f"{_where(values, SECTION + (key,))}{values.display_path(SECTION + (key,))} "
-                               "must be a string; quote it")
-        return value
+    section, text = provider_api.provider_section(values, SECTION, "GitHubRepoProvider")
 
     hostname = text("hostname", DEFAULT_HOSTNAME).strip() or DEFAULT_HOSTNAME
     template = text("api_base_path").strip()
     try:
         api = (template or DEFAULT_API_BASE_PATH).format(hostname=hostname).rstrip("/")
     except (KeyError, IndexError, ValueError):
-        raise UsageProblem(f"{_where(values, SECTION + ('api_base_path',))}config.GitHubRepoProvider."
+        raise UsageProblem(f"{provider_api.where(values, SECTION + ('api_base_path',))}config.GitHubRepoProvider."
                            "api_base_path: only `{hostname}` may appear in braces") from None
     settings = GitHubSettings(
         hostname=hostname, api_base_path=api, api_base_path_set=bool(template),
@@ -93,11 +81,6 @@ def read_settings(values) -> GitHubSettings:
     values.redactor.add([settings.access_token, settings.client_secret])
     values.redactor.add_pair(settings.client_id, settings.client_secret)
     return settings
-
-
-def _where(values, path) -> str:
-    position = values.origin(path)
-    return f"{position.file}:{position.line}: " if position else ""
 
 
 def check_repo_names(repos) -> list[str]:

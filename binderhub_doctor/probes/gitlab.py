@@ -57,19 +57,7 @@ class GitLabSettings:
 
 
 def read_settings(values) -> GitLabSettings:
-    section = values.get(SECTION)
-    if section is not None and not isinstance(section, dict):
-        raise UsageProblem(f"{_where(values, SECTION)}config.GitLabRepoProvider must be a mapping of settings")
-    section = section or {}
-
-    def text(key: str, default: str = "") -> str:
-        value = section.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, str):
-            raise UsageProblem(f"{_where(values, SECTION + (key,))}{values.display_path(SECTION + (key,))} "
-                               "must be a string; quote it")
-        return value
+    section, text = provider_api.provider_section(values, SECTION, "GitLabRepoProvider")
 
     settings = GitLabSettings(
         hostname=text("hostname", DEFAULT_HOSTNAME).strip() or DEFAULT_HOSTNAME,
@@ -78,11 +66,6 @@ def read_settings(values) -> GitLabSettings:
     )
     values.redactor.add([settings.private_token, settings.access_token])
     return settings
-
-
-def _where(values, path) -> str:
-    position = values.origin(path)
-    return f"{position.file}:{position.line}: " if position else ""
 
 
 def check_project_names(repos) -> list[str]:

@@ -194,3 +194,29 @@ def describe_failure(reply: Reply, service: str, subject: str) -> tuple[str, str
     if 300 <= status < 400:
         return (f"{status}: unexpected redirect for {subject}", "check the API address")
     return (f"{status}: unexpected answer for {subject}{said_part}", "check the API address")
+
+
+def where(values, path) -> str:
+    """`file:line: ` of a values path, to start an error message with."""
+    position = values.origin(path)
+    return f"{position.file}:{position.line}: " if position else ""
+
+
+def provider_section(values, section_path: tuple, name: str):
+    """A repo provider's settings and a `text(key, default)` reader for them. Unusable values
+    (the section not a mapping, a setting not a string) raise UsageProblem naming file and line."""
+    section = values.get(section_path)
+    if section is not None and not isinstance(section, dict):
+        raise UsageProblem(f"{where(values, section_path)}config.{name} must be a mapping of settings")
+    section = section or {}
+
+    def text(key: str, default: str = "") -> str:
+        value = section.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise UsageProblem(f"{where(values, section_path + (key,))}{values.display_path(section_path + (key,))} "
+                               "must be a string; quote it")
+        return value
+
+    return section, text

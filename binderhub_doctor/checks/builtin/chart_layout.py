@@ -17,7 +17,7 @@ from ... import chart_versions
 from ...data_files import load_yaml
 from ...paths import closest
 from ...values import META_CHART_KEY, format_path
-from ..base import Hit, type_name
+from ..base import Hit, looks_like_number, type_name, with_article
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "chart-model.yaml"
 
@@ -375,7 +375,7 @@ class _Walk:
         if node.checked_by:
             return
         self.add("wrong_type", path,
-                 f"{self.shown(path)} is empty (null), but must be {_article(_type_words(node))}; "
+                 f"{self.shown(path)} is empty (null), but must be {with_article(_type_words(node))}; "
                  f"the chart has no default here for the null to delete: {words}",
                  severity=downgrade, fix=f"Give {self.where(path)} a value, or remove the key.")
 
@@ -422,12 +422,12 @@ class _Walk:
         shown = self.shown(path)
         if actual == "string" and "boolean" in node.types and value.strip().lower() in ("true", "false"):
             return f"{shown} is the string {self.values.show(path)}, not a boolean (remove the quotes)"
-        if actual == "string" and node.types & {"integer", "number"} and _is_number(value):
+        if actual == "string" and node.types & {"integer", "number"} and looks_like_number(value):
             return f"{shown} is the string {self.values.show(path)}, not a number (remove the quotes)"
         if actual in ("integer", "number", "boolean") and "string" in node.types:
-            return (f"{shown} is {_article(actual)} ({self.values.show(path)}), but the chart wants a "
+            return (f"{shown} is {with_article(actual)} ({self.values.show(path)}), but the chart wants a "
                     "string (quote the value so that YAML keeps it as text)")
-        return f"{shown} is {_article(actual)} ({self.values.show(path)}), but the chart wants {_article(expected)}"
+        return f"{shown} is {with_article(actual)} ({self.values.show(path)}), but the chart wants {with_article(expected)}"
 
     def check_when_true(self, node: Node, value: dict, path: tuple, side: str):
         switch = node.when_true["key"]
@@ -627,16 +627,6 @@ def _type_words(node: Node) -> str:
     return " or ".join(names) if names else "a value"
 
 
-def _article(kind: str) -> str:
-    return ("an " if kind[:1] in "aeiou" else "a ") + kind
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.strip())
-    except ValueError:
-        return False
-    return True
 
 
 def _is_path(text: str) -> bool:

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 from ...data_files import load_yaml
 from ...paths import closest
-from ..base import Hit
+from ..base import Hit, looks_like_number
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "traits.yaml"
 CONFIG = ("config",)
@@ -417,7 +417,7 @@ def _check_simple(kind: str, trait: Trait, value, cat: Catalog) -> TypeProblem |
             if _whole(value):
                 return None  # Helm renders a whole float64 (40e9, 5.0) as an integer
             return TypeProblem(f"is {_yaml(value)}, but must be a whole number: {crash}", "Write a whole number.")
-        if isinstance(value, str) and _is_number(value):
+        if isinstance(value, str) and looks_like_number(value):
             return TypeProblem(f"is the string \"{value}\", not a number: {crash}",
                                f"Remove the quotes: `{trait.name}: {value.strip()}`.")
         return TypeProblem(f"is {_kind(value)}, but must be a number: {crash}", "Write a number.")
@@ -454,7 +454,7 @@ def _check_simple(kind: str, trait: Trait, value, cat: Catalog) -> TypeProblem |
             return None
         if isinstance(value, str):
             text = value
-            if text and text[-1] in _BYTE_SUFFIXES and _is_number(text[:-1]):
+            if text and text[-1] in _BYTE_SUFFIXES and looks_like_number(text[:-1]):
                 return None
             hint = ""
             if re.fullmatch(r"\s*[\d.]+\s*[KMGT]i\s*", text):
@@ -513,14 +513,6 @@ def _check_class_path(trait: Trait, value, cat: Catalog) -> TypeProblem | None:
 def _whole(value) -> bool:
     return (isinstance(value, int) and not isinstance(value, bool)) or \
         (isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 1e21)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.strip())
-    except ValueError:
-        return False
-    return bool(text.strip())
 
 
 def _kind(value) -> str:
