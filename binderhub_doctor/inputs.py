@@ -97,6 +97,8 @@ def check_readable(path: Path) -> None:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{path}: is a folder with no values files")
+    if stat.S_ISFIFO(info.st_mode) and str(path).startswith(("/dev/fd/", "/proc/self/fd/")):
+        return  # process substitution, as in `lint <(sops -d secret.enc.yaml) config.yaml`; Helm reads it too
     if not stat.S_ISREG(info.st_mode):
         raise InputError(f"{path}: not a regular file (a pipe or device?); pass a values file")
     if not os.access(path, os.R_OK):

@@ -99,10 +99,18 @@ def combine(linted):
 
 
 def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
-    """Temporary file in the same folder, fsync, rename: readers see the old or the new file."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.exists():
-        mode = mode if mode is not None else path.stat().st_mode & 0o7777
+    """Temporary file in the same folder, fsync, rename, fsync of the folder: readers and a crash
+    leave the old or the new file, never a torn one. A symbolic link is written through; an
+    existing file keeps its permissions, a new one gets the usual ones (0666 less the umask)."""
+    path = Path(os.path.realpath(path))
+    folder = path.parent
+    if mode is None:
+        if path.exists():
+            mode = path.stat().st_mode & 0o7777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
     import tempfile  # only when writing: lint's start-up stays small
 
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -111,10 +119,19 @@ def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+    try:
+        folder_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(folder_fd)  # the rename itself survives a crash
+    except OSError:
+        pass
+    finally:
+        os.close(folder_fd)

@@ -427,7 +427,8 @@ class _Walk:
         if actual in ("integer", "number", "boolean") and "string" in node.types:
             return (f"{shown} is {with_article(actual)} ({self.values.show(path)}), but the chart wants a "
                     "string (quote the value so that YAML keeps it as text)")
-        return f"{shown} is {with_article(actual)} ({self.values.show(path)}), but the chart wants {with_article(expected)}"
+        value_shown = "" if actual in ("list", "mapping") else f" ({self.values.show(path)})"  # no "a list (a list)"
+        return f"{shown} is {with_article(actual)}{value_shown}, but the chart wants {with_article(expected)}"
 
     def check_when_true(self, node: Node, value: dict, path: tuple, side: str):
         switch = node.when_true["key"]
