@@ -206,6 +206,17 @@ def test_never_writes_into_the_secret_file(tmp_path, work):
     assert snapshot(work / "secret.yaml") == before
 
 
+def test_a_file_holding_the_passwords_is_a_secret_file_whatever_its_name(tmp_path, work):
+    (work / "prod.yaml").write_text((work / "secret.yaml").read_text())
+    before = snapshot(work / "prod.yaml")
+    with FakeKubernetesAPI(states=[{"ip": "34.120.10.20"}]) as api:
+        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", "-f", "config.yaml",
+                         "-f", "prod.yaml", env=connect_env(tmp_path, api), cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert (work / "config.yaml").read_text() == CONFIG_CONNECTED
+    assert snapshot(work / "prod.yaml") == before
+
+
 def test_a_later_file_that_would_override_hub_url_is_named(tmp_path, work):
     (work / "override.yaml").write_text("config:\n  BinderHub:\n    hub_url: http://old.example.org\n")
     with FakeKubernetesAPI(states=[{"ip": "34.120.10.20"}]) as api:

@@ -175,11 +175,37 @@ def wait_for_address(argv: list[str], namespace: str, timeout: float, interval: 
         progress.done()
 
 
+_CORE_SECRETS = (
+    ("registry", "password"),
+    ("jupyterhub", "hub", "services", "binder", "apiToken"),
+    ("jupyterhub", "proxy", "secretToken"),
+)
+
+
+def holds_core_secrets(path: str) -> bool:
+    """A file with the registry password or the hub tokens is a secret file, whatever its name
+    (`-f config.yaml -f prod.yaml` where prod.yaml holds the passwords)."""
+    from ..documents import load_document
+
+    try:
+        data = load_document(path).data
+    except OSError:
+        return False
+    for root in (data, data.get("binderhub") if isinstance(data, dict) else None):
+        for secret_path in _CORE_SECRETS:
+            node = root
+            for part in secret_path:
+                node = node.get(part) if isinstance(node, dict) else None
+            if node not in (None, ""):
+                return True
+    return False
+
+
 def choose_target(files: list[str], write_to: str | None, secret_files: frozenset[str]) -> str:
     """The file hub_url goes into: `--write-to`, else the last values file that is not secret."""
     def secret(path: str) -> bool:
         return is_secret_filename(path) or path in secret_files or os.path.realpath(path) in {
-            os.path.realpath(s) for s in secret_files}
+            os.path.realpath(s) for s in secret_files} or holds_core_secrets(path)
 
     if write_to:
         if not any(os.path.realpath(write_to) == os.path.realpath(f) for f in files):
