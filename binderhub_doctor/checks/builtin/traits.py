@@ -615,26 +615,32 @@ def _setting(values, cat: Catalog, target: str):
     return found
 
 
-def deprecated(values, spec, context):
+def _changed_traits(values, context, kind: str):
+    """(catalogue, build, section, key, value, trait, info, change) for every setting whose trait
+    was `deprecated` or `removed` (kind) by the chart version linted against."""
     cat = catalog()
     build = _build(context)
     for section in sections(values, build):
         known = cat.traits_at(section.cls, build)
         for key, value in section.body.items():
             trait = known.get(key)
-            info = trait.spec.get("deprecated") if trait else None
+            info = trait.spec.get(kind) if trait else None
             if not info:
                 continue
             change = cat.changes[info["change"]]
-            if change.n > build:
-                continue
-            defaults = cat.chart_defaults.get(section.cls) if not section.nested else None
-            if isinstance(defaults, dict) and key in defaults and defaults[key] == value:
-                continue  # the chart's own default: nothing the user wrote
-            if value is None and _deleted_by_helm(cat, section, key):
-                continue
-            path = section.path + (key,)
-            yield _deprecation_hit(values, cat, build, section, trait, info, change, path)
+            if change.n <= build:
+                yield cat, build, section, key, value, trait, info, change
+
+
+def deprecated(values, spec, context):
+    for cat, build, section, key, value, trait, info, change in _changed_traits(values, context, "deprecated"):
+        defaults = cat.chart_defaults.get(section.cls) if not section.nested else None
+        if isinstance(defaults, dict) and key in defaults and defaults[key] == value:
+            continue  # the chart's own default: nothing the user wrote
+        if value is None and _deleted_by_helm(cat, section, key):
+            continue
+        path = section.path + (key,)
+        yield _deprecation_hit(values, cat, build, section, trait, info, change, path)
 
 
 def _deprecation_hit(values, cat, build, section, trait, info, change, path) -> Hit:
@@ -677,28 +683,17 @@ def _deprecation_of(cat: Catalog, target: str) -> str | None:
 
 
 def removed(values, spec, context):
-    cat = catalog()
-    build = _build(context)
-    for section in sections(values, build):
-        known = cat.traits_at(section.cls, build)
-        for key, value in section.body.items():
-            trait = known.get(key)
-            info = trait.spec.get("removed") if trait else None
-            if not info:
-                continue
-            change = cat.changes[info["change"]]
-            if change.n > build:
-                continue
-            path = section.path + (key,)
-            shown = values.display_path(path)
-            fix = f"Remove it; load the analytics script with `config.{info['use']}` instead."
-            if value in info.get("raises_unless", []):
-                yield Hit(path, f"{shown} was removed in {change.describe()}; this value does nothing",
-                          severity="warning", fix=fix)
-            else:
-                yield Hit(path, f"{shown} was removed in {change.describe()}: BinderHub now stops at start-up "
-                                f"with \"ValueError: Setting {section.cls}.{key} is no longer supported\"",
-                          fix=fix)
+    for cat, build, section, key, value, trait, info, change in _changed_traits(values, context, "removed"):
+        path = section.path + (key,)
+        shown = values.display_path(path)
+        fix = f"Remove it; load the analytics script with `config.{info['use']}` instead."
+        if value in info.get("raises_unless", []):
+            yield Hit(path, f"{shown} was removed in {change.describe()}; this value does nothing",
+                      severity="warning", fix=fix)
+        else:
+            yield Hit(path, f"{shown} was removed in {change.describe()}: BinderHub now stops at start-up "
+                            f"with \"ValueError: Setting {section.cls}.{key} is no longer supported\"",
+                      fix=fix)
 
 
 # --- BHD307 class nested in another class ---------------------------------------------------------
