@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, reporters
 from .errors import EXIT_USAGE, UsageProblem, program_name
 
 
@@ -79,7 +79,7 @@ def cli():
 
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(readable=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
+@click.option("--format", "fmt", type=click.Choice(reporters.FORMATS),
               help="Output format. Default: text, or github when GITHUB_ACTIONS=true.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")

@@ -48,8 +48,8 @@ class Config:
             return False
         return not any(_matches(rule, i) for i in self.ignore)
 
-    def severity_for(self, rule) -> str:
-        return self.severity.get(rule.id) or self.severity.get(rule.name) or rule.severity
+    def severity_override(self, rule) -> str | None:
+        return self.severity.get(rule.id) or self.severity.get(rule.name)
 
     def ignored_in_file(self, rule, file: str | None) -> bool:
         if not file:

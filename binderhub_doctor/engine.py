@@ -7,14 +7,20 @@ from dataclasses import dataclass, field
 from . import chart_versions, checks
 from .checks.base import Context, Hit, conditions_hold
 from .config import Config
+from .documents import Position
 from .findings import Finding
 from .ruleset import Rule
 from .suppressions import Suppressions
 from .values import Values
 
-# Problems that leave a file unread: rules about missing values would only add noise then.
+# Problems that can leave a file unread: rules about missing values would only add noise then.
 FATAL_PROBLEMS = {"yaml-syntax", "file-encoding", "values-not-a-mapping", "file-unreadable"}
 UNUSED_SUPPRESSION = "unused-suppression"
+
+
+def unread(doc) -> bool:
+    """Skipped, or left without values by a problem (a value Helm refuses does not count)."""
+    return bool(doc.skipped) or (not doc.data and any(p.rule in FATAL_PROBLEMS for p in doc.problems))
 
 
 class InternalError(Exception):
@@ -42,9 +48,7 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
     config = config or Config()
     version_text = chart_version or config.chart_version or chart_versions.NEWEST
     context = Context(chart_version=version_text, chart_key=chart_versions.parse(version_text))
-    context.options["incomplete"] = any(
-        p.rule in FATAL_PROBLEMS for d in values.documents for p in d.problems) or any(
-        d.skipped for d in values.documents)
+    context.options["incomplete"] = any(unread(doc) for doc in values.documents)
     suppressions = Suppressions.scan(values.documents)
     by_problem = {r.check.get("problem"): r for r in rules if r.check["kind"] == checks.DOCUMENT_KIND}
     findings: list[Finding] = []
@@ -57,7 +61,7 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
         position = hit.position or (values.origin(hit.path) if hit.path is not None else None)
         if position is None and hit.path is not None:
             position = default_position(values)
-        severity = config.severity.get(rule.id) or config.severity.get(rule.name) or hit.severity or rule.severity
+        severity = config.severity_override(rule) or hit.severity or rule.severity
         scrub = values.redactor.scrub
         finding = Finding(
             rule=rule.id, name=rule.name, severity=severity,
@@ -115,8 +119,6 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
 def default_position(values: Values):
     """Where a finding about a missing value points: the top of the last file (usually
     config.yaml, where such settings belong), so every finding has a place in CI annotations."""
-    from .documents import Position
-
     for doc in reversed(values.documents):
         if not doc.skipped:
             return Position(doc.file, 1, 1)
@@ -124,6 +126,4 @@ def default_position(values: Values):
 
 
 def _position(item):
-    from .documents import Position
-
     return Position(item.file, item.line, 1)

@@ -83,10 +83,6 @@ class RegistrySettings:
         """host[:port] of `url`, as docker names registries."""
         return urlsplit(self.url).netloc.rpartition("@")[2] if "://" in self.url else ""
 
-    @property
-    def uses_token_url(self) -> bool:
-        return bool(self.token_url)
-
     def describe(self) -> dict:
         """The derivation as a report may print it: the password redacted, nothing else secret."""
         return {

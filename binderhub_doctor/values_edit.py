@@ -78,28 +78,10 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _is_blank_or_comment(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped.startswith("#")
-
-
-def _block_end(lines: list[str], start: int, column: int) -> int:
-    """Index of the last line that belongs to the block of the key on line ``start`` (written at
-    ``column``): following lines indented deeper, up to the next line at or left of the key."""
-    last = start
-    for index in range(start + 1, len(lines)):
-        line = lines[index]
-        if not line.strip():
-            continue
-        if _indent(line) <= column:
-            break
-        last = index
-    return last
-
-
 def _value_end(lines: list[str], start: int, column: int, block_scalar: bool) -> int:
-    """Last line of the value of the key on line ``start``. Comment lines after a plain or quoted
-    value are comments, not part of it, so they are kept; in a block scalar they are text."""
+    """Last line of the value of the key on line ``start`` (written at ``column``): following
+    lines indented deeper. Comment lines after a plain or quoted value are comments, not part of
+    it, so they are kept; in a block scalar, or for a whole mapping block, they belong to it."""
     last = start
     for index in range(start + 1, len(lines)):
         line = lines[index]
@@ -254,7 +236,7 @@ def _insert_keys(lines: list[str], document: Document, path: PathKey, value: str
             raise EditError(f"{file_name}:{key_pos.line}: cannot add keys under `{shown}`; add them by hand")
         new_parent = body[:colon + 1] + ((" " + rest) if rest else "") + newline
         children = _key_lines(missing, value, column + unit, unit, newline)
-        end = _block_end(lines, index, column)
+        end = _value_end(lines, index, column, block_scalar=True)
         return lines[:index] + [new_parent] + lines[index + 1:end + 1] + children + lines[end + 1:]
     if not isinstance(parent_value, dict):
         raise EditError(f"{file_name}:{key_pos.line}: `{shown}` is not a mapping, so `{'.'.join(path)}` "
@@ -269,7 +251,7 @@ def _insert_keys(lines: list[str], document: Document, path: PathKey, value: str
     if child_line == index:
         raise EditError(f"{file_name}:{key_pos.line}: `{shown}` is written in flow style; "
                         f"add `{'.'.join(path)}: {render_scalar(value)}` by hand")
-    end = _block_end(lines, index, column)
+    end = _value_end(lines, index, column, block_scalar=True)
     new = _key_lines(missing, value, child_columns[0], unit, newline)
     return lines[:end + 1] + new + lines[end + 1:]
 

@@ -8,8 +8,6 @@ from .base import Hit, paths_of, render
 
 def required(values, spec, context):
     """Missing values are warnings by default: another values file or --set may supply them."""
-    if context.options.get("incomplete"):
-        return  # a file could not be read; what looks missing may be in it
     for text in spec["path"] if isinstance(spec["path"], list) else [spec["path"]]:
         path = parse_path(text)
         value = values.get(path)

@@ -139,7 +139,7 @@ def unused_credentials(values, spec, context):
 
 
 def credentials_missing(values, spec, context):
-    if values.get(USE_REGISTRY) is False or context.options.get("incomplete"):
+    if values.get(USE_REGISTRY) is False:
         return
     if values.get(("config", "BinderHub", "registry_class")) not in (None, ""):
         return  # GoogleArtifactRegistry / ExternalRegistryHelper get credentials their own way
