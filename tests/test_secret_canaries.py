@@ -93,3 +93,16 @@ def test_the_early_block_end_is_reported_at_the_line_inside_the_key(tmp_path):
     syntax = [f for f in report["findings"] if f["rule"] == "BHD001"]
     line = next(i for i, text in enumerate(secret.splitlines(), 1) if text.startswith('  "private_key_id"'))
     assert syntax and syntax[0]["line"] == line and "ends the block early" in syntax[0]["message"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_no_canary_when_folders_are_linted_as_separate_sets(tmp_path, fmt):
+    for name, (secret, config) in (("a", VARIANTS["well-formed"]), ("b", VARIANTS["swapped"])):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "secret.yaml").write_text(secret)
+        (folder / "config.yaml").write_text(config)
+    run = run_cli("lint", "--folder-sets", "--format", fmt, str(tmp_path / "a" / "config.yaml"),
+                  str(tmp_path / "b" / "config.yaml"))
+    assert run.returncode == 1 and run.stdout
+    assert CANARY not in run.stdout and CANARY not in run.stderr
