@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from binderhub_doctor import chart_versions
 from binderhub_doctor.checks.builtin import chart_layout
 from binderhub_doctor.checks.builtin.chart_layout import Node, chart_model
 from binderhub_doctor.engine import lint
@@ -147,9 +148,122 @@ def test_model_agrees_with_the_binderhub_chart_schema():
 
 
 def test_model_agrees_with_the_jupyterhub_chart_schema():
+    """z2jh main: the tree before any of `jupyterhub_history` is undone."""
     problems: list[str] = []
-    compare(Z2JH_SCHEMA, chart_model().jupyterhub, "", problems)
+    compare(Z2JH_SCHEMA, chart_model().jupyterhub_at(chart_layout.NEWEST_Z2JH), "", problems)
     assert not problems, "\n".join(problems)
+
+
+# The JupyterHub chart each BinderHub chart version pins, from the z2jh repository itself (not in
+# ../shared, which holds only z2jh main): a git dir of jupyterhub/zero-to-jupyterhub-k8s.
+Z2JH_GIT = os.environ.get("BHD_Z2JH_GIT")
+PINNED_Z2JH = sorted({z2jh for _, z2jh in chart_model().z2jh_versions}, key=chart_layout.z2jh_key)
+needs_z2jh_git = pytest.mark.skipif(
+    not Z2JH_GIT, reason="set BHD_Z2JH_GIT to a git dir of jupyterhub/zero-to-jupyterhub-k8s "
+                         "to check the model against every JupyterHub chart version it pins")
+
+
+def z2jh_file(tag: str, name: str) -> str | None:
+    """jupyterhub/<name> at z2jh tag `tag`, or None when that version has no such file."""
+    run = subprocess.run(["git", "-C", Z2JH_GIT, "show", f"{tag}:jupyterhub/{name}"],
+                         capture_output=True, text=True, timeout=60)
+    return run.stdout if run.returncode == 0 else None
+
+
+def first_schema_z2jh() -> str:
+    """The first z2jh version Helm validated against (a values.schema.json in the chart): the one
+    the first strict BinderHub chart version pins."""
+    model = chart_model()
+    return model.z2jh_for(model.strict_since["jupyterhub"])
+
+
+def is_open(node: Node) -> bool:
+    return node.types is None or (node.is_mapping and not node.strict)
+
+
+def declared_paths(node: Node, path: str = "", newest: Node | None = None):
+    """Every key the model declares at a z2jh version, as dotted paths; not those that a later
+    version refuses with a message (`newest`: the same place in the whole model), nor those that
+    only exist to carry such keys."""
+    newest = newest or chart_model().jupyterhub
+    for key, child in node.keys.items():
+        later = newest.keys.get(key) if newest is not None else None
+        if later is not None and (later.removed is not None or only_holds_removed(later)):
+            continue
+        here = f"{path}.{key}" if path else key
+        yield here
+        yield from declared_paths(child, here, later or Node())
+
+
+def values_template_paths(tag: str) -> set[str]:
+    """Every values path the chart's templates and hub config read (`.Values.a.b`,
+    `get_config("a.b")`), with its parents."""
+    run = subprocess.run(["git", "-C", Z2JH_GIT, "grep", "-h", "-o", "-E",
+                          r"\.Values(\.[A-Za-z0-9_]+)+|get_config\(\s*['\"][A-Za-z0-9_.]+['\"]",
+                          tag, "--", "jupyterhub/templates", "jupyterhub/files"],
+                         capture_output=True, text=True, timeout=60)
+    paths = set()
+    for match in run.stdout.split():
+        text = match.removeprefix(".Values.").removeprefix("get_config(").strip("'\"(")
+        parts = text.split(".")
+        paths.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+    return paths
+
+
+def compare_with_values(defaults: dict, known: set[str], node: Node, problems: list[str]) -> None:
+    """A chart without a values schema: every key its values.yaml sets is one the model knows (or
+    sits in a part the model leaves open), and every key the model knows, the chart's values.yaml,
+    documentation schema or templates name."""
+    def walk(values: dict, node: Node, path: str):
+        for key, value in values.items():
+            here = f"{path}.{key}" if path else str(key)
+            child = node.keys.get(str(key))
+            if child is None:
+                if node.each is None and not is_open(node):
+                    problems.append(f"{here}: in the chart's values.yaml, not in the model")
+                continue
+            if isinstance(value, dict) and child.is_mapping:
+                walk(value, child, here)
+
+    walk(defaults, node, "")
+    for path in declared_paths(node):
+        if path not in known:
+            problems.append(f"{path}: in the model, but the chart neither sets nor reads it")
+
+
+@needs_z2jh_git
+@pytest.mark.parametrize("z2jh", PINNED_Z2JH)
+def test_model_agrees_with_each_pinned_jupyterhub_chart(z2jh):
+    """Both directions, for every z2jh version a BinderHub chart pins: its values schema where Helm
+    validates (z2jh 1.0 on), else its values.yaml."""
+    model = chart_model().jupyterhub_at(z2jh)
+    problems: list[str] = []
+    if chart_layout.z2jh_key(z2jh) >= chart_layout.z2jh_key(first_schema_z2jh()):
+        text = z2jh_file(z2jh, "values.schema.yaml") or z2jh_file(z2jh, "schema.yaml")
+        compare(yaml.safe_load(text), model, "", problems)
+    else:
+        defaults = yaml.safe_load(z2jh_file(z2jh, "values.yaml"))
+        documented = yaml.safe_load(z2jh_file(z2jh, "schema.yaml") or "{}")
+        known = values_template_paths(z2jh) | set(declared_paths_of_schema(documented))
+        known |= set(dotted_paths(defaults))
+        compare_with_values(defaults, known, model, problems)
+    assert not problems, "\n".join(problems)
+
+
+def dotted_paths(values: dict, path: str = ""):
+    for key, value in values.items():
+        here = f"{path}.{key}" if path else str(key)
+        yield here
+        if isinstance(value, dict):
+            yield from dotted_paths(value, here)
+
+
+def declared_paths_of_schema(schema: dict, path: str = ""):
+    for key, sub in (schema.get("properties") or {}).items():
+        here = f"{path}.{key}" if path else key
+        yield here
+        if isinstance(sub, dict):
+            yield from declared_paths_of_schema(sub, here)
 
 
 def test_agreement_check_catches_a_disagreement():
@@ -204,8 +318,6 @@ def test_model_knows_which_keys_the_chart_defaults_hold():
 
 
 def test_model_versions_are_ordered_and_not_newer_than_what_we_know():
-    from binderhub_doctor import chart_versions
-
     model = chart_model()
     firsts = [first for first, _ in model.z2jh_versions]
     assert firsts == sorted(firsts)
@@ -243,19 +355,31 @@ def test_model_is_read_once_and_checked_fast():
 # 2. Real helm, validating against the charts' schemas, agrees with our errors
 # ---------------------------------------------------------------------------------------------
 
+# The JupyterHub chart the newest BinderHub chart pins, which `lint` checks by default
+NEWEST_PINNED_Z2JH = chart_model().z2jh_for(chart_versions.parse(chart_versions.NEWEST))
+# Oracle cases whose verdict differs between that z2jh and z2jh main (all that ../shared holds)
+NEEDS_PINNED_Z2JH = {"z2jh-hub-config-lowercase", "z2jh-storage-volumes-map"}
+
+
 @pytest.fixture(scope="module")
 def schema_chart(tmp_path_factory):
-    """A chart with the BinderHub chart's defaults and schema and the JupyterHub subchart's, and
-    templates that render nothing: helm then refuses values only for what the schemas say."""
+    """A chart with the BinderHub chart's defaults and schema and the JupyterHub subchart's (the
+    one the newest BinderHub chart pins, from BHD_Z2JH_GIT; else z2jh main), and templates that
+    render nothing: helm then refuses values only for what the schemas say."""
     root = tmp_path_factory.mktemp("schema-chart") / "binderhub"
     subchart = root / "charts" / "jupyterhub"
+    if Z2JH_GIT:
+        z2jh_values = z2jh_file(NEWEST_PINNED_Z2JH, "values.yaml")
+        z2jh_schema = yaml.safe_load(z2jh_file(NEWEST_PINNED_Z2JH, "values.schema.yaml"))
+    else:
+        z2jh_values, z2jh_schema = (Z2JH / "chart-values.yaml").read_text(encoding="utf-8"), Z2JH_SCHEMA
     for folder, name, values, schema in (
-        (root, "binderhub", BINDERHUB / "chart-values.yaml", BH_SCHEMA),
-        (subchart, "jupyterhub", Z2JH / "chart-values.yaml", Z2JH_SCHEMA),
+        (root, "binderhub", (BINDERHUB / "chart-values.yaml").read_text(encoding="utf-8"), BH_SCHEMA),
+        (subchart, "jupyterhub", z2jh_values, z2jh_schema),
     ):
         (folder / "templates").mkdir(parents=True)
         (folder / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: 0.0.1\n")
-        (folder / "values.yaml").write_text(values.read_text(encoding="utf-8"))
+        (folder / "values.yaml").write_text(values)
         (folder / "values.schema.json").write_text(json.dumps(schema, default=str))
         (folder / "templates" / "empty.yaml").write_text("# nothing to render\n")
     return root
@@ -296,6 +420,8 @@ ORACLE_CASES = {
     "binderhub-key-under-jupyterhub": "jupyterhub:\n  imageBuilderType: dind\n",
     "typo-under-jupyterhub": "jupyterhub:\n  cull:\n    redirectToServer: false\n",
     "z2jh-hub-config-lowercase": "jupyterhub:\n  hub:\n    config:\n      jupyterhub: {}\n",
+    "z2jh-hub-config-not-a-map": "jupyterhub:\n  hub:\n    config: []\n",
+    "z2jh-storage-volumes-map": "jupyterhub:\n  singleuser:\n    storage:\n      extraVolumes:\n        data: {}\n",
     "z2jh-removed-auth": "jupyterhub:\n  auth:\n    type: dummy\n",
     "quoted-number": "replicas: \"2\"\n",
     "number-tag": "image:\n  tag: 1.10\n",
@@ -332,6 +458,9 @@ ORACLE_CASES = {
 @pytest.mark.parametrize("major", [3, 4])
 @pytest.mark.parametrize("name", sorted(ORACLE_CASES))
 def test_helm_refuses_exactly_what_we_call_a_schema_error(name, major, schema_chart, tmp_path):
+    if name in NEEDS_PINNED_Z2JH and not Z2JH_GIT:
+        pytest.skip(f"z2jh main and z2jh {NEWEST_PINNED_Z2JH} (the newest BinderHub chart's) differ here; "
+                    "set BHD_Z2JH_GIT to check it against the pinned one")
     values_file = tmp_path / "config.yaml"
     values_file.write_text(ORACLE_CASES[name], encoding="utf-8")
     accepted, stderr = helm_accepts(major, schema_chart, values_file, tmp_path)
@@ -471,8 +600,11 @@ def test_unknown_key_under_jupyterhub_points_to_where_it_belongs(tmp_path):
 
 
 def test_hub_config_entries_are_class_names(tmp_path):
+    """z2jh 4.2.0 (the newest BinderHub chart's) takes any key in hub.config; the hub ignores one
+    that is not a class name. (z2jh main refuses it: test_helm_refuses_exactly_what_we_call_a_schema_error.)"""
     found = one(findings_for(tmp_path, "jupyterhub:\n  hub:\n    config:\n      kubespawner: {}\n"), "BHD402")
-    assert "^[A-Z]" in found.message
+    assert found.severity == "warning" and "is not a class name" in found.message
+    assert "JupyterHub chart 4.2.0 lets it through" in found.message
 
 
 @pytest.mark.parametrize("text, path, new_place", [
@@ -689,6 +821,125 @@ def test_jupyterhub_keys_newer_than_the_jupyterhub_chart_binderhub_uses(tmp_path
 def test_keys_newer_than_an_unschematized_chart_are_warnings(tmp_path):
     found = one(findings_for(tmp_path, "extraFiles: {}\n", chart_version="0.2.0-n600"), "BHD414")
     assert found.severity == "warning"
+
+
+# BinderHub chart versions by the JupyterHub chart they pin (data/chart-model.yaml z2jh_versions)
+PINS_Z2JH_0_8 = "0.1.0-85ab7f4"
+PINS_Z2JH_0_9 = "0.2.0-n178.h9cff5e3"  # mybinder-turing-2020's chart
+PINS_Z2JH_0_10 = "0.2.0-n459"
+PINS_Z2JH_0_11 = "0.2.0-n575.h2dc091f"  # mybinder-prod-2021's chart
+PINS_Z2JH_1_0 = "0.2.0-n604"  # the first with a JupyterHub values schema
+PINS_Z2JH_1_2 = "0.2.0-n979"
+PINS_Z2JH_3_2 = "1.0.0-0.dev.git.3396.h693ba30"  # bia-binder-prod-2025's chart
+PINS_Z2JH_4_2 = chart_versions.NEWEST
+
+
+def test_each_chart_version_is_checked_against_the_jupyterhub_chart_it_pins():
+    model = chart_model()
+    pinned = {version: model.z2jh_for(chart_versions.parse(version)) for version in (
+        PINS_Z2JH_0_8, PINS_Z2JH_0_9, PINS_Z2JH_0_10, PINS_Z2JH_0_11, PINS_Z2JH_1_0, PINS_Z2JH_1_2,
+        PINS_Z2JH_3_2, PINS_Z2JH_4_2)}
+    assert list(pinned.values()) == ["0.8.0", "0.9.0", "0.10.6", "0.11.1", "1.0.1", "1.2.0", "3.2.1", "4.2.0"]
+    assert model.jupyterhub_at("4.2.0") is model.jupyterhub_at("4.2.0")
+    assert "httpRoute" not in model.jupyterhub_at("4.2.0").keys
+    assert "httpRoute" in model.jupyterhub_at(chart_layout.NEWEST_Z2JH).keys
+
+
+@pytest.mark.parametrize("chart_version", [PINS_Z2JH_4_2, PINS_Z2JH_3_2, PINS_Z2JH_1_0])
+def test_hub_config_takes_any_key_before_z2jh_4_3(tmp_path, chart_version):
+    """bia-binder's `hub.config.singleuser`: Helm accepts it (hub.config is open there) and the hub
+    ignores it, so it is a warning, not "Helm refuses"."""
+    text = "jupyterhub:\n  hub:\n    config:\n      singleuser:\n        image: {name: x}\n      KubeSpawner: 5\n"
+    found = findings_for(tmp_path, text, chart_version=chart_version)
+    ignored = one(found, "BHD402", "jupyterhub.hub.config.singleuser")
+    assert ignored.severity == "warning" and "not a class name" in ignored.message
+    assert "`jupyterhub.singleuser`" in ignored.message
+    assert not [f for f in found if f.severity == "error"]
+
+
+@pytest.mark.parametrize("chart_version, severity", [
+    (PINS_Z2JH_4_2, "error"), (PINS_Z2JH_3_2, "error"), (PINS_Z2JH_1_0, "error"), (PINS_Z2JH_0_11, "warning")])
+def test_storage_volumes_are_lists_before_z2jh_4_3(tmp_path, chart_version, severity):
+    """z2jh 4.3.0 also took a mapping for singleuser.storage.extraVolumes/extraVolumeMounts; the
+    charts that BinderHub pins refuse one (before z2jh 1.0 the hub's spawner failed on it)."""
+    text = ("jupyterhub:\n  singleuser:\n    storage:\n      extraVolumes:\n        data: {name: d}\n"
+            "      extraVolumeMounts:\n        data: {name: d, mountPath: /d}\n")
+    found = findings_for(tmp_path, text, chart_version=chart_version)
+    for key in ("extraVolumes", "extraVolumeMounts"):
+        wrong = one(found, "BHD407", f"jupyterhub.singleuser.storage.{key}")
+        assert wrong.severity == severity and "wants a list" in wrong.message
+    as_lists = ("jupyterhub:\n  singleuser:\n    storage:\n      extraVolumes: [{name: d}]\n"
+                "      extraVolumeMounts: [{name: d, mountPath: /d}]\n")
+    assert findings_for(tmp_path, as_lists, chart_version=chart_version) == []
+
+
+OLD_PROXY = ("jupyterhub:\n  proxy:\n    nodeSelector: {pool: core}\n    nginx:\n      proxyBodySize: 64m\n"
+             "  singleuser:\n    schedulerStrategy: pack\n")
+
+
+@pytest.mark.parametrize("chart_version, unknown, severity", [
+    (PINS_Z2JH_0_8, set(), None),
+    (PINS_Z2JH_0_9, {"proxy.nginx"}, "warning"),
+    (PINS_Z2JH_0_11, {"proxy.nginx", "proxy.nodeSelector"}, "warning"),
+    (PINS_Z2JH_1_0, {"proxy.nginx", "proxy.nodeSelector", "singleuser.schedulerStrategy"}, "error"),
+])
+def test_keys_of_older_jupyterhub_charts(tmp_path, chart_version, unknown, severity):
+    """proxy.nginx (until z2jh 0.9.0-beta.3), proxy.nodeSelector (until 0.10) and
+    singleuser.schedulerStrategy (until 1.0) were real keys; later charts ignore them, and
+    from z2jh 1.0 on Helm refuses them."""
+    found = findings_for(tmp_path, OLD_PROXY, chart_version=chart_version)
+    assert {f.path.removeprefix("jupyterhub.") for f in found if f.rule == "BHD402"} == unknown
+    assert {f.severity for f in found} <= {severity}
+    if "proxy.nginx" in unknown:
+        assert "(JupyterHub chart 0.9.0-beta.3 dropped it)" in one(found, "BHD402", "jupyterhub.proxy.nginx").message
+
+
+@pytest.mark.parametrize("text, path, chart_version, arrived, severity", [
+    ("jupyterhub:\n  hub:\n    config: {}\n", "jupyterhub.hub.config", PINS_Z2JH_0_10, "0.11.0", "warning"),
+    ("jupyterhub:\n  cull:\n    adminUsers: false\n", "jupyterhub.cull.adminUsers", PINS_Z2JH_1_2,
+     "2.0.0-beta.1", "error"),
+    ("jupyterhub:\n  hub:\n    service:\n      ports:\n        appProtocol: http\n",
+     "jupyterhub.hub.service.ports.appProtocol", PINS_Z2JH_3_2, "4.0.0-beta.3", "error"),
+])
+def test_jupyterhub_keys_newer_than_an_older_pinned_chart(tmp_path, text, path, chart_version, arrived, severity):
+    found = one(findings_for(tmp_path, text, chart_version=chart_version), "BHD414", path)
+    assert found.severity == severity and f"JupyterHub chart {arrived}" in found.message
+    assert findings_for(tmp_path, text) == []
+
+
+def test_requirements_follow_the_pinned_jupyterhub_chart(tmp_path):
+    """z2jh 2.0 replaced rbac.enabled with rbac.create (and requires it); before, rbac.enabled was
+    the key the chart required."""
+    assert findings_for(tmp_path, "jupyterhub:\n  rbac:\n    enabled: null\n", chart_version=PINS_Z2JH_1_2)[0].rule == "BHD412"
+    assert findings_for(tmp_path, "jupyterhub:\n  rbac:\n    create: false\n", chart_version=PINS_Z2JH_1_2)[0].rule == "BHD414"
+    assert findings_for(tmp_path, "jupyterhub:\n  rbac:\n    create: false\n") == []
+
+
+DEPLOYMENTS = REALWORLD / "deployments"
+
+
+def deployment_findings(name: str, chart_version: str | None) -> list[dict]:
+    """BHD4xx findings of a real deployment, linted in its own `-f` order and options."""
+    folder = DEPLOYMENTS / name
+    lint_options = yaml.safe_load((folder / "deployment.yaml").read_text(encoding="utf-8"))["lint"]
+    args = [*(["--values-key", lint_options["values_key"]] if lint_options.get("values_key") else []),
+            *[part for secret in lint_options.get("secret_files") or () for part in ("--secret-file", secret)],
+            *(["--chart-version", chart_version] if chart_version else []), *lint_options["files"]]
+    return [f for f in cli_findings(*args, cwd=folder) if f["rule"] in OUR_IDS]
+
+
+@pytest.mark.parametrize("chart_version", [PINS_Z2JH_3_2, None])
+def test_bia_binder_hub_config_singleuser_is_a_warning(chart_version):
+    found = deployment_findings("bia-binder-prod-2025", chart_version)
+    assert [(f["rule"], f["path"], f["severity"]) for f in found] == [
+        ("BHD402", "jupyterhub.hub.config.singleuser", "warning")]
+
+
+def test_pangeo_2019_keys_are_real_at_its_own_chart():
+    """pangeo-binder-staging-2019 ran BinderHub chart 0.2.0-b9ed7f5 (z2jh 0.8.0), which had
+    proxy.nginx and proxy.nodeSelector."""
+    assert not [f for f in deployment_findings("pangeo-binder-staging-2019", "0.2.0-b9ed7f5")
+                if f["rule"] == "BHD402"]
 
 
 def test_meta_chart_keys_outside_binderhub_are_not_linted_as_binderhub(tmp_path):

@@ -68,7 +68,7 @@ class Node:
     nodefault: bool = False
     since: tuple | None = None
     since_text: str | None = None
-    z2jh_since: tuple | None = None
+    z2jh_since: tuple | None = None  # only on `too_new` keys of a version view
     z2jh_since_text: str | None = None
     older: str | None = None
     removed: Removal | None = None
@@ -77,6 +77,9 @@ class Node:
     enforced_by: str | None = None
     subchart: str | None = None
     wrong_level_ok: frozenset = frozenset()
+    # Keys the selected JupyterHub chart does not have yet (only in a version's view, see
+    # ChartModel.jupyterhub_at): reported as too new, not as unknown.
+    too_new: dict = field(default_factory=dict)
 
     @property
     def is_mapping(self) -> bool:
@@ -87,14 +90,18 @@ class Node:
         return {k: v for k, v in self.keys.items() if v.removed is None}
 
 
-@dataclass
+@dataclass(eq=False)
 class ChartModel:
     binderhub: Node
-    jupyterhub: Node
+    jupyterhub: Node  # the JupyterHub chart as z2jh main has it; see jupyterhub_at for others
     strict_since: dict
     z2jh_versions: list
     binderhub_classes: frozenset
     jupyterhub_classes: frozenset
+    jupyterhub_raw: dict = field(default_factory=dict, repr=False)
+    jupyterhub_history: dict = field(default_factory=dict, repr=False)
+    compiler: _Compiler | None = field(default=None, repr=False)  # shares what the views leave unchanged
+    views: dict = field(default_factory=dict, repr=False)  # z2jh version -> Node
 
     def z2jh_for(self, chart_key: tuple) -> str:
         """The JupyterHub chart version a BinderHub chart version depends on."""
@@ -104,9 +111,27 @@ class ChartModel:
                 chosen = z2jh
         return chosen
 
+    def z2jh_dropped(self, path: tuple) -> str | None:
+        """The z2jh release that silently dropped the key at `path` (under `jupyterhub:`), if one did."""
+        return _z2jh_dropped(self).get(path)
+
+    def jupyterhub_at(self, z2jh_text: str) -> Node:
+        """The JupyterHub chart as z2jh version `z2jh_text` has it (NEWEST_Z2JH: the tree as
+        written), built once per version."""
+        if z2jh_text not in self.views:
+            raw = _RawAtVersion(self.jupyterhub_history, z2jh_key(z2jh_text)).node(self.jupyterhub_raw, ())
+            self.views[z2jh_text] = self.compiler.node(raw)
+        return self.views[z2jh_text]
+
+
+# The development head of zero-to-jupyterhub: newer than every release annotated in the model.
+NEWEST_Z2JH = "main"
+
 
 def z2jh_key(text) -> tuple:
-    """Orderable form of a JupyterHub chart version: 3.0.0-beta.1 < 3.0.0 < 3.1.0."""
+    """Orderable form of a JupyterHub chart version: 3.0.0-beta.1 < 3.0.0 < 3.1.0 < main."""
+    if str(text) == NEWEST_Z2JH:
+        return (float("inf"),)
     core, _, pre = str(text).partition("-")
     numbers = tuple(int(part) for part in core.split("."))
     return numbers + ((0, pre) if pre else (1, ""))
@@ -127,16 +152,17 @@ def _parse_type(text: str) -> tuple[frozenset | None, bool]:
 
 class _Compiler:
     def __init__(self):
-        self.memo: dict[int, Node] = {}
+        # id -> (raw, Node); holding the raw keeps its id from being reused by another mapping
+        self.memo: dict[int, tuple] = {}
 
     def node(self, raw) -> Node:
         if isinstance(raw, str):
             types, nullable = _parse_type(raw)
             return Node(types=types, nullable=nullable)
-        if id(raw) in self.memo:  # YAML anchors: one shape, one Node
-            return self.memo[id(raw)]
+        if id(raw) in self.memo:  # YAML anchors (and what the JupyterHub views leave unchanged): one Node
+            return self.memo[id(raw)][1]
         node = Node()
-        self.memo[id(raw)] = node
+        self.memo[id(raw)] = (raw, node)
         if "type" in raw:
             node.types, node.nullable = _parse_type(raw["type"])
         elif {"keys", "each", "strict"} & set(raw):
@@ -167,6 +193,7 @@ class _Compiler:
         node.enforced_by = raw.get("enforced_by")
         node.subchart = raw.get("subchart")
         node.wrong_level_ok = frozenset(raw.get("wrong_level_ok", ()))
+        node.too_new = {str(k): self.node(v) for k, v in (raw.get("too_new") or {}).items()}
         if "removed" in raw:
             spec = raw["removed"]
             removal = Removal(text=spec["text"], moved=spec.get("moved"), group=spec["group"])
@@ -197,7 +224,82 @@ def chart_model() -> ChartModel:
         z2jh_versions=[(chart_versions.parse(str(chart)), str(z2jh)) for chart, z2jh in raw["z2jh_versions"]],
         binderhub_classes=frozenset(raw["binderhub_classes"]),
         jupyterhub_classes=frozenset(raw["jupyterhub_classes"]),
+        jupyterhub_raw=raw["jupyterhub"],
+        jupyterhub_history=raw["jupyterhub_history"],
+        compiler=compiler,
     )
+
+
+@lru_cache(maxsize=None)
+def _z2jh_dropped(model: ChartModel) -> dict[tuple, str]:
+    return {_path(dotted): str(release) for release, changes in model.jupyterhub_history.items()
+            for dotted in (changes.get("removed") or {})}
+
+
+_ABSENT = object()
+
+
+class _RawAtVersion:
+    """The JupyterHub tree (z2jh main) taken back to an older z2jh version through
+    `jupyterhub_history`, still in the model's notation: keys added later left out (kept under
+    `too_new` where a strict mapping should call them too new rather than unknown), keys removed
+    since put back, fields as they were, and a `removed.z2jh` that has not happened yet dropped
+    (the key is then an ordinary one)."""
+
+    def __init__(self, history: dict, version: tuple):
+        self.version = version
+        self.state: dict[tuple, object] = {}  # path -> _ABSENT, or the node a removed key had
+        self.was: dict[tuple, dict] = {}
+        self.since: dict[tuple, str] = {}
+        # Newest change first, so that the oldest change after `version` has the last word.
+        for release, changes in sorted(history.items(), key=lambda item: z2jh_key(item[0]), reverse=True):
+            if version >= z2jh_key(release):
+                continue
+            for dotted in changes.get("added") or ():
+                self.state[_path(dotted)] = _ABSENT
+                self.since[_path(dotted)] = str(release)
+            for dotted, node in (changes.get("removed") or {}).items():
+                self.state[_path(dotted)] = node
+            for dotted, fields in (changes.get("was") or {}).items():
+                fields = {"type": fields} if isinstance(fields, str) else fields
+                self.was[_path(dotted)] = {**self.was.get(_path(dotted), {}), **fields}
+        touched = set(self.state) | set(self.was)
+        self.affected = {path[:n] for path in touched for n in range(len(path) + 1)}
+
+    def node(self, raw, path: tuple):
+        removal = raw.get("removed") if isinstance(raw, dict) else None
+        removal_ahead = bool(removal and removal.get("z2jh") and self.version < z2jh_key(removal["z2jh"]))
+        if path not in self.affected and not removal_ahead:
+            return raw  # unchanged since: shared as it is (YAML anchors stay one Node)
+        resolved = _as_mapping(raw)
+        resolved.update(self.was.get(path, {}))
+        if removal_ahead:
+            del resolved["removed"]
+        keys, too_new = {}, {}
+        for key, child in (resolved.get("keys") or {}).items():
+            here = path + (str(key),)
+            if self.state.get(here) is _ABSENT:
+                too_new[key] = {**_as_mapping(child), "z2jh_since": self.since[here]}
+            else:
+                keys[key] = self.node(child, here)
+        for here, node in self.state.items():
+            if node is not _ABSENT and here[:-1] == path and here[-1] not in keys:
+                keys[here[-1]] = self.node(node, here)
+        if keys or "keys" in resolved:
+            resolved["keys"] = keys
+        if too_new and resolved.get("strict") and resolved.get("each") is None:
+            resolved["too_new"] = too_new
+        if "each" in resolved:
+            resolved["each"] = self.node(resolved["each"], path + ("*",))
+        return resolved
+
+
+def _path(dotted: str) -> tuple:
+    return tuple(dotted.split("."))
+
+
+def _as_mapping(raw) -> dict:
+    return dict(raw) if isinstance(raw, dict) else {"type": raw}
 
 
 @lru_cache(maxsize=1)
@@ -239,6 +341,7 @@ class _Walk:
                       else chart_versions.parse(self.chart_text))
         self.z2jh_text = self.model.z2jh_for(self.chart)
         self.z2jh = z2jh_key(self.z2jh_text)
+        self.jupyterhub = self.model.jupyterhub_at(self.z2jh_text)  # what that z2jh version accepts
         self.strict_now = {side: self.chart >= since for side, since in self.model.strict_since.items()}
         self.hits: dict[str, list[Hit]] = defaultdict(list)
         self.enforced_by: str | None = None  # set inside values only the application checks
@@ -276,7 +379,7 @@ class _Walk:
     def visit(self, node: Node, value, path: tuple, side: str, *, required: bool, has_default: bool,
               defaults_known: bool, parent_strict: bool = True):
         if node is self.model.jupyterhub:
-            side = JUPYTERHUB
+            node, side = self.jupyterhub, JUPYTERHUB
         if node.removed is not None and self.removal_applies(node.removed):
             self.report_removed(node, value, path, side, parent_strict)
             return
@@ -312,6 +415,9 @@ class _Walk:
                            has_default=defaults_known and not child.nodefault,
                            defaults_known=defaults_known, parent_strict=strict)
                 continue
+            if key in node.too_new:
+                self.available(node.too_new[key], here, side, strict)
+                continue
             if node.each is not None and (node.key_pattern is None or node.key_pattern.search(key)):
                 self.wrong_side_class(node, key, here)
                 self.visit(node.each, item, here, side, required=key in required,
@@ -320,6 +426,13 @@ class _Walk:
                 continue
             if strict:
                 self.unknown(node, item, path, key, side)
+            elif node.key_pattern is not None and node.classes_of:
+                # An open hub.config (z2jh before 4.3.0): Helm takes the key, and the hub's
+                # `c[name].update(...)` keeps a lower-case name as a plain value no class reads.
+                self.unknown(node, item, path, key, side,
+                             ignored=f"JupyterHub chart {self.z2jh_text} lets it through, but the hub only "
+                                     f"reads class sections (such as `KubeSpawner`) from {self.shown(path)} "
+                                     "and ignores it")
         if not defaults_known:
             for key in node.required:
                 if key not in value:
@@ -455,13 +568,15 @@ class _Walk:
                      f"ignores it; BinderHub reads `config.{key}`",
                      severity="warning", fix=f"Move it to {self.where(('config', key))}.")
 
-    def unknown(self, node: Node, item, path: tuple, key: str, side: str):
+    def unknown(self, node: Node, item, path: tuple, key: str, side: str, ignored: str | None = None):
+        """A key the chart does not declare here; `ignored`: how it is ignored where the chart
+        itself takes any key."""
         here = path + (key,)
         model = self.model
-        severity = None if self.strict_now[side] else "warning"
-        effect = ("Helm refuses the install (additional property not allowed)" if severity is None
-                  else f"chart {self.chart_text} ignores it without a word")
-        if side == BINDERHUB and path == () and key in model.jupyterhub.declared() \
+        severity = None if self.strict_now[side] and not ignored else "warning"
+        effect = (ignored or ("Helm refuses the install (additional property not allowed)" if severity is None
+                              else f"chart {self.chart_text} ignores it without a word"))
+        if side == BINDERHUB and path == () and key in self.jupyterhub.declared() \
                 and key not in model.binderhub.wrong_level_ok:
             self.add("jupyterhub_key_at_root", here,
                      f"{self.shown(here)} is a JupyterHub setting; in the BinderHub chart it belongs under "
@@ -471,7 +586,7 @@ class _Walk:
         if side == JUPYTERHUB and path == (JUPYTERHUB,) and key in model.binderhub.declared() \
                 and key not in model.binderhub.wrong_level_ok:
             hub_too = (f" (JupyterHub's own `{key}` is {self.where((JUPYTERHUB, 'hub', key))})"
-                       if key in model.jupyterhub.keys["hub"].declared() else "")
+                       if key in self.jupyterhub.keys["hub"].declared() else "")
             self.add("binderhub_key_under_jupyterhub", here,
                      f"{self.shown(here)} is a BinderHub chart setting, but it is under `jupyterhub:`, "
                      f"where the JupyterHub chart {'does not allow it: Helm refuses the install' if severity is None else 'ignores it'}; "
@@ -481,7 +596,10 @@ class _Walk:
         chart = "BinderHub" if side == BINDERHUB else "JupyterHub"
         group = "unknown_key" if side == BINDERHUB else "unknown_jupyterhub_key"
         where = f"the {chart} chart's `{format_path(path)}`" if path else f"the {chart} chart"
-        message = f"{self.shown(here)} is not a key of {where}; {effect}."
+        what = "a class name" if ignored and node.key_pattern is not None else f"a key of {where}"
+        dropped = model.z2jh_dropped(here[1:]) if side == JUPYTERHUB else None
+        what += f" (JupyterHub chart {dropped} dropped it)" if dropped else ""
+        message = f"{self.shown(here)} is not {what}; {effect}."
         guess = closest(key, node.declared())
         if guess:
             message += f" Did you mean `{guess}`?"
@@ -515,9 +633,7 @@ class _Walk:
     def removal_applies(self, removal: Removal) -> bool:
         if removal.since is not None:
             return self.chart >= removal.since
-        if removal.z2jh is not None:
-            return self.z2jh >= removal.z2jh
-        return True
+        return True  # (a JupyterHub view holds only the removals its z2jh version has made)
 
     def report_removed(self, node: Node, value, path: tuple, side: str, parent_strict: bool):
         removal = node.removed
@@ -569,7 +685,7 @@ class _Walk:
 
     def only_jupyterhub_keys(self, removal: Removal, value, path: tuple, side: str) -> bool:
         return (side == BINDERHUB and len(path) == 1 and isinstance(value, dict) and bool(value)
-                and isinstance(removal.moved, dict) and path[0] in self.model.jupyterhub.declared())
+                and isinstance(removal.moved, dict) and path[0] in self.jupyterhub.declared())
 
     def leftover_jupyterhub_keys(self, removal: Removal, value, path: tuple, side: str, also: bool = True):
         """`hub:` at the top level may hold the old `hub.url` and JupyterHub settings side by side."""
