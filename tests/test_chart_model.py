@@ -241,6 +241,10 @@ def test_model_agrees_with_each_pinned_jupyterhub_chart(z2jh):
     if chart_layout.z2jh_key(z2jh) >= chart_layout.z2jh_key(first_schema_z2jh()):
         text = z2jh_file(z2jh, "values.schema.yaml") or z2jh_file(z2jh, "schema.yaml")
         compare(yaml.safe_load(text), model, "", problems)
+        # (with the BinderHub chart's own `jupyterhub:` defaults on top, as the newest chart has them)
+        defaults = merged(yaml.safe_load(z2jh_file(z2jh, "values.yaml")),
+                          load_schema(BINDERHUB / "chart-values.yaml")["jupyterhub"])
+        problems += default_problems(model, defaults)
     else:
         defaults = yaml.safe_load(z2jh_file(z2jh, "values.yaml"))
         documented = yaml.safe_load(z2jh_file(z2jh, "schema.yaml") or "{}")
@@ -290,11 +294,9 @@ def merged(base, overlay):
     return overlay
 
 
-def test_model_knows_which_keys_the_chart_defaults_hold():
-    """`nodefault` (a null there is validated, not a deletion) and `each_defaults` match values.yaml."""
-    model = chart_model()
-    bh_defaults = load_schema(BINDERHUB / "chart-values.yaml")
-    bh_defaults["jupyterhub"] = merged(load_schema(Z2JH / "chart-values.yaml"), bh_defaults["jupyterhub"])
+def default_problems(node: Node, defaults: dict) -> list[str]:
+    """Where `nodefault` (a null there is validated, not a deletion) and `each_defaults` disagree
+    with the chart's defaults."""
     problems: list[str] = []
 
     def walk(node: Node, defaults: dict, path: str):
@@ -313,7 +315,14 @@ def test_model_knows_which_keys_the_chart_defaults_hold():
                 problems.append(f"{path}: entries in the defaults {sorted(extra)}, model each_defaults "
                                 f"{sorted(node.each_defaults)}")
 
-    walk(model.binderhub, bh_defaults, "")
+    walk(node, defaults, "")
+    return problems
+
+
+def test_model_knows_which_keys_the_chart_defaults_hold():
+    bh_defaults = load_schema(BINDERHUB / "chart-values.yaml")
+    bh_defaults["jupyterhub"] = merged(load_schema(Z2JH / "chart-values.yaml"), bh_defaults["jupyterhub"])
+    problems = default_problems(chart_model().binderhub, bh_defaults)
     assert not problems, "\n".join(problems)
 
 
