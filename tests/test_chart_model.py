@@ -154,6 +154,21 @@ def test_model_agrees_with_the_jupyterhub_chart_schema():
     assert not problems, "\n".join(problems)
 
 
+def test_agreement_check_catches_a_disagreement():
+    """The comparison itself can fail: a changed type, a missing key, a strictness flip."""
+    model = chart_model()
+    schema = json.loads(json.dumps(BH_SCHEMA["properties"]["service"]))
+    schema["properties"]["nodePort"]["type"] = "string"
+    schema["properties"]["externalPort"] = {"type": "integer"}
+    schema["additionalProperties"] = True
+    problems: list[str] = []
+    compare(schema, model.binderhub.keys["service"], "service", problems)
+    text = "\n".join(problems)
+    assert "service.nodePort: type" in text
+    assert "declares `externalPort`" in text
+    assert "the chart is open, the model strict" in text
+
+
 # The JupyterHub chart each BinderHub chart version pins, from the z2jh repository itself (not in
 # ../shared, which holds only z2jh main): a git dir of jupyterhub/zero-to-jupyterhub-k8s.
 Z2JH_GIT = os.environ.get("BHD_Z2JH_GIT")
@@ -270,21 +285,6 @@ def declared_paths_of_schema(schema: dict, path: str = ""):
             yield from declared_paths_of_schema(sub, here)
 
 
-def test_agreement_check_catches_a_disagreement():
-    """The comparison itself can fail: a changed type, a missing key, a strictness flip."""
-    model = chart_model()
-    schema = json.loads(json.dumps(BH_SCHEMA["properties"]["service"]))
-    schema["properties"]["nodePort"]["type"] = "string"
-    schema["properties"]["externalPort"] = {"type": "integer"}
-    schema["additionalProperties"] = True
-    problems: list[str] = []
-    compare(schema, model.binderhub.keys["service"], "service", problems)
-    text = "\n".join(problems)
-    assert "service.nodePort: type" in text
-    assert "declares `externalPort`" in text
-    assert "the chart is open, the model strict" in text
-
-
 def merged(base, overlay):
     if isinstance(base, dict) and isinstance(overlay, dict):
         result = dict(base)
@@ -292,6 +292,15 @@ def merged(base, overlay):
             result[key] = merged(base.get(key), value) if key in base else value
         return result
     return overlay
+
+
+def test_model_knows_which_keys_the_chart_defaults_hold():
+    """`nodefault` (a null there is validated, not a deletion) and `each_defaults` match values.yaml."""
+    model = chart_model()
+    bh_defaults = load_schema(BINDERHUB / "chart-values.yaml")
+    bh_defaults["jupyterhub"] = merged(load_schema(Z2JH / "chart-values.yaml"), bh_defaults["jupyterhub"])
+    problems = default_problems(model.binderhub, bh_defaults)
+    assert not problems, "\n".join(problems)
 
 
 def default_problems(node: Node, defaults: dict) -> list[str]:
@@ -317,13 +326,6 @@ def default_problems(node: Node, defaults: dict) -> list[str]:
 
     walk(node, defaults, "")
     return problems
-
-
-def test_model_knows_which_keys_the_chart_defaults_hold():
-    bh_defaults = load_schema(BINDERHUB / "chart-values.yaml")
-    bh_defaults["jupyterhub"] = merged(load_schema(Z2JH / "chart-values.yaml"), bh_defaults["jupyterhub"])
-    problems = default_problems(chart_model().binderhub, bh_defaults)
-    assert not problems, "\n".join(problems)
 
 
 def test_model_versions_are_ordered_and_not_newer_than_what_we_know():
