@@ -1013,6 +1013,38 @@ def test_any_value_at_any_path_of_the_model_is_handled(tmp_path):
                     assert isinstance(hit.message, str) and hit.message
 
 
+def filled(node: Node, oddities: list, turn: list, depth: int = 0) -> dict:
+    """Values that set every key a view of the model knows (too new ones too), and an entry of
+    each open mapping, to an oddity in turn; mappings the model describes are filled in."""
+    data = {}
+    entries = {"Entry": node.each, "entry": node.each} if node.each is not None else {}
+    for key, child in {**node.keys, **node.too_new, **entries}.items():
+        if child is not None and (child.keys or child.each) and depth < 5:
+            data[key] = filled(child, oddities, turn, depth + 1)
+        else:
+            turn[0] += 1
+            data[key] = oddities[turn[0] % len(oddities)]
+    return data
+
+
+@pytest.mark.parametrize("z2jh", PINNED_Z2JH)
+def test_any_value_under_jupyterhub_is_handled_at_each_pinned_version(tmp_path, z2jh):
+    """No crash at any chart version, whatever sits where the JupyterHub chart it pins expects
+    something else."""
+    from binderhub_doctor.data_files import load_yaml
+
+    chart_version = next(str(chart) for chart, pinned in load_yaml(chart_layout.MODEL_PATH)["z2jh_versions"]
+                         if str(pinned) == z2jh)
+    oddities = [None, [], {}, [1, {"a": None}], "text", 0, 1.5, True, {"x": {"y": [None]}}]
+    document = tmp_path / "config.yaml"
+    for offset in range(len(oddities)):
+        data = {"jupyterhub": {**filled(chart_model().jupyterhub_at(z2jh), oddities, [offset]), "notAKey": 1}}
+        document.write_text(json.dumps(data), encoding="utf-8")
+        findings = lint(load_values([document]), RULES, chart_version=chart_version).findings
+        assert all(isinstance(f.message, str) and f.message for f in findings)
+        assert {"BHD402", "BHD407"} <= {f.rule for f in findings}  # the odd values were looked at
+
+
 def test_every_rule_names_a_chart_layout_function():
     for rule in RULES:
         if rule.id in OUR_IDS:
