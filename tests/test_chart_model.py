@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from binderhub_doctor import chart_versions
+from binderhub_doctor.checks.base import type_name
 from binderhub_doctor.checks.builtin import chart_layout
 from binderhub_doctor.checks.builtin.chart_layout import Node, chart_model
 from binderhub_doctor.engine import lint
@@ -227,8 +228,8 @@ def values_template_paths(tag: str) -> set[str]:
 
 def compare_with_values(defaults: dict, known: set[str], node: Node, problems: list[str]) -> None:
     """A chart without a values schema: every key its values.yaml sets is one the model knows (or
-    sits in a part the model leaves open), and every key the model knows, the chart's values.yaml,
-    documentation schema or templates name."""
+    sits in a part the model leaves open), with a default of the type the model says, and every
+    key the model knows, the chart's values.yaml, documentation schema or templates name."""
     def walk(values: dict, node: Node, path: str):
         for key, value in values.items():
             here = f"{path}.{key}" if path else str(key)
@@ -237,6 +238,10 @@ def compare_with_values(defaults: dict, known: set[str], node: Node, problems: l
                 if node.each is None and not is_open(node):
                     problems.append(f"{here}: in the chart's values.yaml, not in the model")
                 continue
+            allowed = (child.types or set()) | ({"integer"} if "number" in (child.types or ()) else set())
+            if value is not None and child.types is not None and type_name(value) not in allowed:
+                problems.append(f"{here}: the chart's default is {type_name(value)}, the model wants "
+                                f"{sorted(child.types)}")
             if isinstance(value, dict) and child.is_mapping:
                 walk(value, child, here)
 
