@@ -179,6 +179,14 @@ needs_z2jh_git = pytest.mark.skipif(
                          "to check the model against every JupyterHub chart version it pins")
 
 
+def pinning_chart(z2jh: str) -> str:
+    """The first BinderHub chart version that pins JupyterHub chart `z2jh`."""
+    from binderhub_doctor.data_files import load_yaml
+
+    return next(str(chart) for chart, pinned in load_yaml(chart_layout.MODEL_PATH)["z2jh_versions"]
+                if str(pinned) == z2jh)
+
+
 def z2jh_file(tag: str, name: str) -> str | None:
     """jupyterhub/<name> at z2jh tag `tag`, or None when that version has no such file."""
     run = subprocess.run(["git", "-C", Z2JH_GIT, "show", f"{tag}:jupyterhub/{name}"],
@@ -408,10 +416,10 @@ def helm_accepts(major: int, chart: Path, values_file: Path, tmp_path: Path) -> 
     return run.returncode == 0, run.stderr
 
 
-def schema_claims(values_file: Path) -> tuple[list, list]:
+def schema_claims(values_file: Path, chart_version: str | None = None) -> tuple[list, list]:
     """Our findings that say Helm refuses the values (errors), and those that say a key the schema
     requires is missing (warnings: another values file might add it)."""
-    result = lint(load_values([values_file]), RULES)
+    result = lint(load_values([values_file]), RULES, chart_version=chart_version)
     ours = [f for f in result.findings if f.rule in OUR_IDS - NOT_SCHEMA_RULES]
     refused = [f for f in ours if f.severity == "error" and "Helm refuses the install" in f.message]
     # a JupyterHub key newer than the z2jh the chart pins: the pinned z2jh's schema refuses it
@@ -421,8 +429,8 @@ def schema_claims(values_file: Path) -> tuple[list, list]:
     return refused, missing
 
 
-def assert_agrees(accepted: bool, stderr: str, values_file: Path, what: str):
-    refused, missing = schema_claims(values_file)
+def assert_agrees(accepted: bool, stderr: str, values_file: Path, what: str, chart_version: str | None = None):
+    refused, missing = schema_claims(values_file, chart_version)
     if accepted:
         assert not refused and not missing, (
             f"helm accepts {what}, but we say it refuses: {[(f.rule, f.message) for f in refused + missing]}")
@@ -1022,6 +1030,54 @@ def test_any_value_at_any_path_of_the_model_is_handled(tmp_path):
                     assert isinstance(hit.message, str) and hit.message
 
 
+# Values under `jupyterhub:` whose verdict changed between the z2jh versions BinderHub pins
+PINNED_ORACLE_CASES = {
+    "old-proxy-keys": OLD_PROXY,
+    "storage-volumes-map": "jupyterhub:\n  singleuser:\n    storage:\n      extraVolumes: {data: {name: d}}\n",
+    "hub-config-lowercase": "jupyterhub:\n  hub:\n    config:\n      singleuser: {image: {name: x}}\n",
+    "cull-admin-users": "jupyterhub:\n  cull:\n    adminUsers: false\n",
+    "user-scheduler-score": "jupyterhub:\n  scheduling:\n    userScheduler:\n      plugins:\n        score: {enabled: []}\n",
+    "traefik-static-config": "jupyterhub:\n  proxy:\n    traefik:\n      extraStaticConfig: {log: {level: DEBUG}}\n",
+    "rbac-create": "jupyterhub:\n  rbac:\n    create: true\n",
+    "enabled": "jupyterhub:\n  enabled: true\n",
+}
+
+
+@pytest.fixture(scope="module")
+def pinned_z2jh_charts(tmp_path_factory):
+    """z2jh version -> a chart holding that JupyterHub chart (defaults and values schema from
+    BHD_Z2JH_GIT) as its subchart, with templates that render nothing."""
+    charts = {}
+
+    def chart(z2jh: str) -> Path:
+        if z2jh not in charts:
+            root = tmp_path_factory.mktemp(f"z2jh-{z2jh}") / "parent"
+            subchart = root / "charts" / "jupyterhub"
+            for folder, name in ((root, "parent"), (subchart, "jupyterhub")):
+                (folder / "templates").mkdir(parents=True)
+                (folder / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: 0.0.1\n")
+                (folder / "templates" / "empty.yaml").write_text("# nothing to render\n")
+            (root / "values.yaml").write_text("{}\n")
+            (subchart / "values.yaml").write_text(z2jh_file(z2jh, "values.yaml"))
+            schema = yaml.safe_load(z2jh_file(z2jh, "values.schema.yaml") or z2jh_file(z2jh, "schema.yaml"))
+            (subchart / "values.schema.json").write_text(json.dumps(schema, default=str))
+            charts[z2jh] = root
+        return charts[z2jh]
+
+    return chart
+
+
+@needs_z2jh_git
+@pytest.mark.parametrize("name", sorted(PINNED_ORACLE_CASES))
+@pytest.mark.parametrize("z2jh", ["1.0.1", "1.2.0", "2.0.0", "3.2.1", "4.2.0"])
+def test_helm_with_each_pinned_jupyterhub_chart_refuses_what_we_call_an_error(z2jh, name, pinned_z2jh_charts,
+                                                                              tmp_path):
+    values_file = tmp_path / "config.yaml"
+    values_file.write_text(PINNED_ORACLE_CASES[name], encoding="utf-8")
+    accepted, stderr = helm_accepts(3, pinned_z2jh_charts(z2jh), values_file, tmp_path)
+    assert_agrees(accepted, stderr, values_file, f"{name} with z2jh {z2jh}", chart_version=pinning_chart(z2jh))
+
+
 def filled(node: Node, oddities: list, turn: list, depth: int = 0) -> dict:
     """Values that set every key a view of the model knows (too new ones too), and an entry of
     each open mapping, to an oddity in turn; mappings the model describes are filled in."""
@@ -1040,10 +1096,7 @@ def filled(node: Node, oddities: list, turn: list, depth: int = 0) -> dict:
 def test_any_value_under_jupyterhub_is_handled_at_each_pinned_version(tmp_path, z2jh):
     """No crash at any chart version, whatever sits where the JupyterHub chart it pins expects
     something else."""
-    from binderhub_doctor.data_files import load_yaml
-
-    chart_version = next(str(chart) for chart, pinned in load_yaml(chart_layout.MODEL_PATH)["z2jh_versions"]
-                         if str(pinned) == z2jh)
+    chart_version = pinning_chart(z2jh)
     oddities = [None, [], {}, [1, {"a": None}], "text", 0, 1.5, True, {"x": {"y": [None]}}]
     document = tmp_path / "config.yaml"
     for offset in range(len(oddities)):
