@@ -119,7 +119,8 @@ class ChartModel:
         """The JupyterHub chart as z2jh version `z2jh_text` has it (NEWEST_Z2JH: the tree as
         written), built once per version."""
         if z2jh_text not in self.views:
-            raw = _RawAtVersion(self.jupyterhub_history, z2jh_key(z2jh_text)).node(self.jupyterhub_raw, ())
+            view = _RawAtVersion(self.jupyterhub_history, _z2jh_removals(self), z2jh_key(z2jh_text))
+            raw = view.node(self.jupyterhub_raw, ())
             self.views[z2jh_text] = self.compiler.node(raw)
         return self.views[z2jh_text]
 
@@ -236,6 +237,25 @@ def _z2jh_dropped(model: ChartModel) -> dict[tuple, str]:
             for dotted in (changes.get("removed") or {})}
 
 
+@lru_cache(maxsize=None)
+def _z2jh_removals(model: ChartModel) -> dict[tuple, tuple]:
+    """Path -> z2jh version, for every key of the tree whose removal (`removed.z2jh`) a chart explains."""
+    found: dict[tuple, tuple] = {}
+
+    def walk(raw, path: tuple):
+        if not isinstance(raw, dict):
+            return
+        if (raw.get("removed") or {}).get("z2jh"):
+            found[path] = z2jh_key(raw["removed"]["z2jh"])
+        for key, child in (raw.get("keys") or {}).items():
+            walk(child, path + (str(key),))
+        if "each" in raw:
+            walk(raw["each"], path + ("*",))
+
+    walk(model.jupyterhub_raw, ())
+    return found
+
+
 _ABSENT = object()
 
 
@@ -246,8 +266,9 @@ class _RawAtVersion:
     since put back, fields as they were, and a `removed.z2jh` that has not happened yet dropped
     (the key is then an ordinary one)."""
 
-    def __init__(self, history: dict, version: tuple):
+    def __init__(self, history: dict, removals: dict[tuple, tuple], version: tuple):
         self.version = version
+        self.removals_ahead = {path for path, since in removals.items() if version < since}
         self.state: dict[tuple, object] = {}  # path -> _ABSENT, or the node a removed key had
         self.was: dict[tuple, dict] = {}
         self.since: dict[tuple, str] = {}
@@ -263,17 +284,15 @@ class _RawAtVersion:
             for dotted, fields in (changes.get("was") or {}).items():
                 fields = {"type": fields} if isinstance(fields, str) else fields
                 self.was[_path(dotted)] = {**self.was.get(_path(dotted), {}), **fields}
-        touched = set(self.state) | set(self.was)
+        touched = set(self.state) | set(self.was) | self.removals_ahead
         self.affected = {path[:n] for path in touched for n in range(len(path) + 1)}
 
     def node(self, raw, path: tuple):
-        removal = raw.get("removed") if isinstance(raw, dict) else None
-        removal_ahead = bool(removal and removal.get("z2jh") and self.version < z2jh_key(removal["z2jh"]))
-        if path not in self.affected and not removal_ahead:
+        if path not in self.affected:
             return raw  # unchanged since: shared as it is (YAML anchors stay one Node)
         resolved = _as_mapping(raw)
         resolved.update(self.was.get(path, {}))
-        if removal_ahead:
+        if path in self.removals_ahead:
             del resolved["removed"]
         keys, too_new = {}, {}
         for key, child in (resolved.get("keys") or {}).items():
