@@ -3,9 +3,11 @@
 Evidence, in order:
 1. the model agrees with the charts' own schemas (read from ../shared/realworld, never copied
    into the project): every declared key, type, enum, strictness and requirement, and which keys
-   the charts' defaults hold;
+   the charts' defaults hold; and, with BHD_Z2JH_GIT naming a git dir of zero-to-jupyterhub-k8s,
+   each JupyterHub chart version a BinderHub chart pins agrees with the model's view of it;
 2. real helm 3 and 4, validating values against those schemas, refuse exactly the values our
-   rules call errors (the schema-level ones);
+   rules call errors (the schema-level ones), at the newest chart and (BHD_Z2JH_GIT) at the
+   JupyterHub chart each BinderHub chart pins;
 3. real deployments lint without a BHD4xx error, and the corpus cases are met;
 4. each rule, its messages, chart-version gates, null semantics and the meta-chart trap.
 """
