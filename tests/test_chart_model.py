@@ -28,6 +28,7 @@ from binderhub_doctor import chart_versions
 from binderhub_doctor.checks.base import type_name
 from binderhub_doctor.checks.builtin import chart_layout
 from binderhub_doctor.checks.builtin.chart_layout import Node, chart_model
+from binderhub_doctor.data_files import load_yaml
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
@@ -183,8 +184,6 @@ needs_z2jh_git = pytest.mark.skipif(
 
 def pinning_chart(z2jh: str) -> str:
     """The first BinderHub chart version that pins JupyterHub chart `z2jh`."""
-    from binderhub_doctor.data_files import load_yaml
-
     return next(str(chart) for chart, pinned in load_yaml(chart_layout.MODEL_PATH)["z2jh_versions"]
                 if str(pinned) == z2jh)
 
@@ -213,7 +212,7 @@ def declared_paths(node: Node, path: str = "", newest: Node | None = None):
     only exist to carry such keys."""
     newest = newest or chart_model().jupyterhub
     for key, child in node.keys.items():
-        later = newest.keys.get(key) if newest is not None else None
+        later = newest.keys.get(key)
         if later is not None and (later.removed is not None or only_holds_removed(later)):
             continue
         here = f"{path}.{key}" if path else key
