@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -180,6 +181,42 @@ PINNED_Z2JH = sorted({z2jh for _, z2jh in chart_model().z2jh_versions}, key=char
 needs_z2jh_git = pytest.mark.skipif(
     not Z2JH_GIT, reason="set BHD_Z2JH_GIT to a git dir of jupyterhub/zero-to-jupyterhub-k8s "
                          "to check the model against every JupyterHub chart version it pins")
+
+
+BINDERHUB_GIT = os.environ.get("BHD_BINDERHUB_GIT")
+
+
+def git(directory: str, *args: str) -> str:
+    return subprocess.run(["git", "-C", directory, *args], capture_output=True, text=True, timeout=60).stdout
+
+
+@pytest.mark.skipif(not BINDERHUB_GIT, reason="set BHD_BINDERHUB_GIT to a git dir of jupyterhub/binderhub "
+                                               "to check which JupyterHub chart each BinderHub chart pins")
+def test_z2jh_versions_are_the_pins_of_binderhub_charts():
+    """Every change of the jupyterhub dependency on binderhub's main branch since chart 0.2.0 is a
+    `z2jh_versions` entry at that chart version (a z2jh snapshot counts as its release)."""
+    model = chart_model()
+    changes = git(BINDERHUB_GIT, "log", "--first-parent", "--reverse", "--format=%H", "0.2.0..HEAD", "--",
+                  "helm-chart/binderhub/requirements.yaml", "helm-chart/binderhub/Chart.yaml").split()
+    previous, seen = None, []
+    for commit in changes:
+        dependencies = yaml.safe_load(git(BINDERHUB_GIT, "show", f"{commit}:helm-chart/binderhub/requirements.yaml")
+                                      or git(BINDERHUB_GIT, "show", f"{commit}:helm-chart/binderhub/Chart.yaml"))
+        pin = next(d["version"] for d in dependencies["dependencies"] if d["name"] == "jupyterhub")
+        release = re.match(r"\d+\.\d+\.\d+(-(alpha|beta)\.\d+)?", str(pin)).group(0)
+        if release == previous:
+            continue
+        # chartpress numbered charts 0.2.0-n<commits since 0.2.0> until its baseVersion 1.0.0-0.dev
+        if "baseVersion" in git(BINDERHUB_GIT, "show", f"{commit}:helm-chart/chartpress.yaml"):
+            number, chart = int(git(BINDERHUB_GIT, "rev-list", "--count", commit)), "1.0.0-0.dev.git.{}"
+        else:
+            number, chart = int(git(BINDERHUB_GIT, "rev-list", "--count", f"0.2.0..{commit}")), "0.2.0-n{}"
+        assert model.z2jh_for(chart_versions.parse(chart.format(number))) == release, (commit, chart.format(number))
+        if previous is not None:
+            assert model.z2jh_for(chart_versions.parse(chart.format(number - 1))) == previous, commit
+        previous = release
+        seen.append(release)
+    assert seen == [z2jh for first, z2jh in model.z2jh_versions if first >= chart_versions.parse("0.2.0")]
 
 
 def pinning_chart(z2jh: str) -> str:
