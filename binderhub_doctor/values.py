@@ -67,13 +67,28 @@ class Values:
     def has(self, path: PathKey) -> bool:
         return self.get(path, _MISSING) is not _MISSING
 
-    def document_of(self, path: PathKey) -> Document | None:
+    def unsettled(self, path: PathKey) -> str | None:
+        """Why the value at ``path`` cannot be known, or None when the files read settle it: its
+        value is encrypted (SOPS), or a file that could not be read (git-crypt, a broken file) may
+        set it, because it comes after the file that set it, or nothing read sets it at all."""
         full = self.prefix + tuple(path)
-        for size in range(len(full), -1, -1):
-            owner = self.owners.get(full[:size])
-            if owner is not None:
-                return self.documents[owner]
+        first = self._owner_index(full) if self.has(path) else 0
+        for doc in self.documents[first or 0:]:
+            if doc.unread:
+                return f"{doc.file} {'is ' + doc.skipped if doc.skipped else 'could not be read'} and may set it"
+            if _encrypts(doc, full):
+                return f"its value in {doc.file} is encrypted ({doc.encrypted})"
         return None
+
+    def _owner_index(self, full: PathKey) -> int | None:
+        for size in range(len(full), -1, -1):
+            if full[:size] in self.owners:
+                return self.owners[full[:size]]
+        return None
+
+    def document_of(self, path: PathKey) -> Document | None:
+        owner = self._owner_index(self.prefix + tuple(path))
+        return None if owner is None else self.documents[owner]
 
     def origin(self, path: PathKey) -> Position | None:
         """Where ``path`` was written; for a missing path, its closest written ancestor."""
@@ -159,7 +174,26 @@ def merge_documents(documents: list[Document]) -> tuple[dict, dict[PathKey, int]
     owners: dict[PathKey, int] = {}
     for index, doc in enumerate(documents):
         _merge_into(merged, doc.data, (), index, owners)
+        for path in doc.encrypted_paths:  # an encrypted value still replaces what came before
+            _unset(merged, path, index, owners)
     return merged, owners
+
+
+def _unset(merged: dict, path: PathKey, index: int, owners: dict) -> None:
+    parent = merged
+    for part in path[:-1]:
+        parent = parent.get(part) if isinstance(parent, dict) else None
+    if isinstance(parent, dict) and path[-1] in parent:
+        del parent[path[-1]]
+        for stale in [p for p in owners if len(p) > len(path) and p[: len(path)] == path]:
+            del owners[stale]
+    owners[path] = index
+
+
+def _encrypts(doc: Document, path: PathKey) -> bool:
+    """Whether ``doc`` holds an encrypted value at ``path``, above it or inside it."""
+    size = len(path)
+    return any(p[:size] == path or path[: len(p)] == p for p in doc.encrypted_paths)
 
 
 def _merge_into(target: dict, source: dict, path: PathKey, index: int, owners: dict) -> None:

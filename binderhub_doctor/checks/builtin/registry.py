@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from ...registry_settings import derive, looks_like_json_key, token_url_service
-from ..base import Hit
+from ..base import Hit, unchecked
 from ..placeholder import find as find_placeholder
 
 URL = ("registry", "url")
@@ -53,15 +53,19 @@ def json_key_username(values, spec, context):
     username = values.get(USERNAME)
     if username in (None, "") and url != "https://gcr.io":
         shown = url if isinstance(url, str) else "the Docker Hub default"
-        yield Hit(USERNAME if values.has(USERNAME) else URL,
+        hit = Hit(USERNAME if values.has(USERNAME) else URL,
                   f"registry.password is a Google JSON key, but registry.username is not set and registry.url is "
                   f"{shown}: the chart fills in `_json_key` only for exactly https://gcr.io, so it sends "
                   "`<token>` as the user name and every push is refused",
                   fix="Add `username: _json_key` under `registry:`.")
     elif isinstance(username, str) and username not in ("_json_key", "_json_key_base64", "") and \
             not find_placeholder(username):
-        yield Hit(USERNAME, f"registry.username is `{username}`, but a JSON key file is used with the user name "
-                            "`_json_key`", fix="Set `username: _json_key`.")
+        hit = Hit(USERNAME, f"registry.username is `{username}`, but a JSON key file is used with the user name "
+                            "`_json_key` (or `_json_key_base64` for the key in base64)",
+                  fix="Set `username: _json_key`.")
+    else:
+        return
+    yield unchecked(values, "the user name for the JSON key", PASSWORD, (URL, USERNAME)) or hit
 
 
 def token_url_form(values, spec, context):
@@ -99,7 +103,7 @@ def acr_token_url(values, spec, context):
         return
     service = token_url_service(token_url)
     if _host(token_url) != acr or (service is not None and service.lower() != acr):
-        yield Hit(TOKEN_URL, f"token_url {values.show(TOKEN_URL)} does not match the registry {acr}: both its "
+        yield unchecked(values, f"the token_url for {acr}", TOKEN_URL, (URL, TOKEN_URL)) or Hit(TOKEN_URL, f"token_url {values.show(TOKEN_URL)} does not match the registry {acr}: both its "
                              "host and its `service=` must be the ACR host",
                   fix=f"Use `https://{acr}/oauth2/token?service={acr}`.")
 
@@ -119,6 +123,11 @@ def auth_config(values, spec, context):
     if "username" in configured and "password" in configured:
         return
     path = AUTH_CONFIG_URL if values.has(AUTH_CONFIG_URL) else DOCKER_REGISTRY + ("url",)
+    unknown = unchecked(values, "whether BinderHub finds its registry credentials", path,
+                        (URL, DOCKER_REGISTRY + ("url",), AUTH_CONFIG_URL))
+    if unknown:
+        yield unknown
+        return
     keys = ", ".join(f"`{k}`" for k in settings.auths_keys) or "none"
     yield Hit(path, f"BinderHub looks its registry credentials up under `{settings.auth_config_url}`, but the "
                     f"docker config the chart writes only has {keys} (from registry.url); it talks to the "
