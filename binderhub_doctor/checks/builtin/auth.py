@@ -7,11 +7,11 @@ from ..base import Hit, unchecked
 
 AUTH = ("config", "BinderHub", "auth_enabled")
 HUB_SIDE = ("jupyterhub", "hub", "config", "BinderSpawner", "auth_enabled")
-# Charts before 0.2.0-n684 switched the hub side on with this chart value, which their
-# `00-binder` extraConfig read with z2jh.get_config; PR #1351 (binderhub 61820e98, merged as
+# Charts before 0.2.0-n678 switched the hub side on with this chart value, which their
+# `00-binder` extraConfig read with z2jh.get_config; binderhub 61820e98 (0.2.0-678, PR #1351, merged as
 # a4441d37, 2021-09-09) made it the BinderSpawner.auth_enabled trait.
 OLD_HUB_SIDE = ("jupyterhub", "custom", "binderauth_enabled")
-HUB_SIDE_TRAIT_SINCE = "0.2.0-n684"
+HUB_SIDE_TRAIT_SINCE = "0.2.0-n678"
 SERVICE = ("jupyterhub", "hub", "services", "binder")
 
 

@@ -50,6 +50,8 @@ class Removal:
     since_text: str | None = None
     z2jh: tuple | None = None  # JupyterHub chart version that started refusing it
     z2jh_text: str | None = None
+    ignored_before: tuple | None = None  # from `since` until this version the chart ignored the key
+    ignored_before_text: str | None = None
 
 
 @dataclass(eq=False)
@@ -173,6 +175,9 @@ class _Compiler:
             if spec.get("since"):
                 removal.since_text = str(spec["since"])
                 removal.since = chart_versions.parse(removal.since_text)
+            if spec.get("ignored_before"):
+                removal.ignored_before_text = str(spec["ignored_before"])
+                removal.ignored_before = chart_versions.parse(removal.ignored_before_text)
             if spec.get("z2jh"):
                 removal.z2jh_text = str(spec["z2jh"])
                 removal.z2jh = z2jh_key(removal.z2jh_text)
@@ -527,7 +532,14 @@ class _Walk:
             # `hub:` with no `url`: JupyterHub settings at the wrong level, not the old layout
             self.leftover_jupyterhub_keys(removal, value, path, side, also=False)
             return
-        if removal.since_text:
+        severity = None
+        if removal.ignored_before is not None and self.chart < removal.ignored_before:
+            refusal = (f"BinderHub chart {self.chart_text} ignores it without a word (charts from "
+                       f"{removal.ignored_before_text} on refuse it)")
+            severity = "warning"
+        elif removal.ignored_before_text:
+            refusal = f"BinderHub chart {removal.ignored_before_text} and newer refuse it"
+        elif removal.since_text:
             refusal = f"BinderHub chart {removal.since_text} and newer refuse it"
         elif removal.z2jh_text:
             refusal = (f"JupyterHub chart {removal.z2jh_text} and newer refuse it (BinderHub chart "
@@ -536,7 +548,9 @@ class _Walk:
             refusal = "the chart refuses it"
         # A key the schema still declares (or under an open mapping) is refused by NOTES.txt, with
         # a message; one it no longer declares is refused by Helm's schema check, without one.
-        if node.types is None and parent_strict and self.strict_now[side]:
+        if severity == "warning":
+            how = "the setting has no effect"
+        elif node.types is None and parent_strict and self.strict_now[side]:
             how = "Helm refuses the install (additional property not allowed)"
         else:
             how = "the chart's NOTES.txt stops the install"
@@ -545,7 +559,7 @@ class _Walk:
             message += " Set " + "; ".join(f"`{new}`" + (f" (was `{old}`)" if old else "") for old, new, _ in moves) + " instead."
         fixes = [f"{new}: {shown}" if shown is not None and _is_path(new) else new for _, new, shown in moves]
         fix = ("Replace it with " + "; ".join(fixes) + ".") if fixes else None
-        self.add(group, path, message, fix=fix)
+        self.add(group, path, message, severity=severity, fix=fix)
         self.leftover_jupyterhub_keys(removal, value, path, side)
 
     def moves(self, removal: Removal, value, path: tuple) -> list[tuple[str | None, str, str | None]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from ... import chart_versions
 from ...registry_settings import derive, looks_like_json_key, token_url_service
 from ..base import Hit, unchecked
 from ..placeholder import find as find_placeholder
@@ -17,6 +18,9 @@ DOCKER_REGISTRY = ("config", "DockerRegistry")
 TOKEN_URL = DOCKER_REGISTRY + ("token_url",)
 AUTH_CONFIG_URL = DOCKER_REGISTRY + ("auth_config_url",)
 USE_REGISTRY = ("config", "BinderHub", "use_registry")
+# Since binderhub PR #1586 (3de27f2d, 2022-12-15) DockerRegistry without a token_url follows the
+# registry's 401 `WWW-Authenticate: Bearer` challenge (binderhub/registry.py@3de27f2d).
+BEARER_CHALLENGE_SINCE = "1.0.0-0.dev.git.2927"
 _NONE_WORDS = {"none", "null", "nil", "~", "false"}
 
 
@@ -93,6 +97,8 @@ def acr_token_url(values, spec, context):
     acr = _host(url)
     token_url = values.get(TOKEN_URL)
     if not values.has(TOKEN_URL) or token_url == "":
+        if context.chart_key >= chart_versions.parse(BEARER_CHALLENGE_SINCE):
+            return  # BinderHub asks ACR for a token the way its 401 answer says
         yield Hit(TOKEN_URL, f"registry.url is the Azure Container Registry {acr}, but "
                              "config.DockerRegistry.token_url is not set; BinderHub cannot get a token to check "
                              "for existing images and rebuilds them",

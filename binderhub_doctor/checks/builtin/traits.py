@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 from ...data_files import load_yaml
 from ...paths import closest
-from ..base import Hit, looks_like_number
+from ..base import Hit, looks_like_number, unchecked
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "traits.yaml"
 CONFIG = ("config",)
@@ -793,7 +793,8 @@ def build_token_secret_missing(values, spec, context):
         path, why = ("hpa", "enabled"), "the horizontal pod autoscaler is enabled"
     else:
         return
-    yield Hit(path, f"{why}, and none of these files sets config.BinderHub.build_token_secret: unless another "
+    yield unchecked(values, f"whether the BinderHub pods share a build_token_secret ({why})", path,
+                    (TOKEN_SECRET,)) or Hit(path, f"{why}, and none of these files sets config.BinderHub.build_token_secret: unless another "
                     "values file does, each BinderHub pod signs build tokens with its own random key, and a "
                     "launch whose build request reaches another pod fails with \"Invalid build token\"")
 
