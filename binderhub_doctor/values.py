@@ -80,6 +80,11 @@ class Values:
                 return f"its value in {doc.file} is encrypted ({doc.encrypted})"
         return None
 
+    def encrypted(self, path: PathKey) -> bool:
+        """Whether the value at ``path`` is set, but encrypted (SOPS)."""
+        doc = self.document_of(path)
+        return doc is not None and self.prefix + tuple(path) in doc.encrypted_paths
+
     def _owner_index(self, full: PathKey) -> int | None:
         for size in range(len(full), -1, -1):
             if full[:size] in self.owners:

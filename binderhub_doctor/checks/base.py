@@ -37,7 +37,7 @@ def unchecked(values: Values, what: str, at: tuple, paths) -> Hit | None:
     for path in paths:
         why = values.unsettled(path)
         if why:
-            return Hit(at, f"{what} could not be checked: {values.display_path(path)} is not known ({why})",
+            return Hit(at, f"{what} could not be checked: {values.display_path(path)} is not known; {why}",
                        severity="info",
                        fix="Lint the decrypted values too (e.g. `binderhub-doctor lint <(sops -d FILE) …` or "
                            "after `git-crypt unlock`) to check it.")

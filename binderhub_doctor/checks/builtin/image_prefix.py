@@ -126,13 +126,15 @@ def registry_match(values, spec, context):
     host, _ = split(prefix)
     prefix_host = host or "docker.io"
     registry_url = values.get(REGISTRY_URL)
-    if isinstance(registry_url, str) and registry_url and not find_placeholder(registry_url):
+    if values.encrypted(REGISTRY_URL):
+        yield unchecked(values, "whether image_prefix is on the registry of registry.url", PREFIX, (REGISTRY_URL,))
+    elif isinstance(registry_url, str) and registry_url and not find_placeholder(registry_url):
         registry_host = url_host(registry_url)
         if not _same_registry(prefix_host, registry_host):
             # Without the secret file, registry.url may still be overridden there: only a warning.
             settled = values.has_secret_file()
             unknown = unchecked(values, "whether image_prefix is on the registry of registry.url", PREFIX,
-                                (PREFIX, REGISTRY_URL))
+                                (REGISTRY_URL, PREFIX))
             yield unknown or Hit(PREFIX, f"image_prefix pushes to `{prefix_host}`, but registry.url (the registry the "
                               f"credentials are for) is `{registry_host}`; pushes are denied or images are "
                               "looked up in the wrong registry, so every launch rebuilds"
@@ -148,7 +150,7 @@ def registry_match(values, spec, context):
         lookup_host = url_host(lookup_url)
         if not _same_registry(prefix_host, lookup_host):
             unknown = unchecked(values, "whether image_prefix is on the registry DockerRegistry.url asks",
-                                DOCKER_REGISTRY_URL, (PREFIX, DOCKER_REGISTRY_URL))
+                                DOCKER_REGISTRY_URL, (DOCKER_REGISTRY_URL, PREFIX))
             yield unknown or Hit(DOCKER_REGISTRY_URL, f"DockerRegistry.url asks `{lookup_host}` whether an image exists, but "
                                            f"image_prefix pushes to `{prefix_host}`; every launch rebuilds")
 
