@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import chart_versions, checks
+from . import chart_pin
+from .chart_pin import ChartChoice
 from .checks.base import Context, Hit, conditions_hold
 from .config import Config
 from .documents import FATAL_PROBLEMS, Position  # noqa: F401 - FATAL_PROBLEMS: others import it from here
@@ -32,16 +34,20 @@ class LintResult:
     files: list[str]
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     values_key: str | None = None
+    chart: ChartChoice | None = None  # the chart version linted against, and where it came from
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
 def lint(values: Values, rules: list[Rule], config: Config | None = None,
-         chart_version: str | None = None, raise_errors: bool = False) -> LintResult:
+         chart_version: str | None = None, raise_errors: bool = False, chart: ChartChoice | None = None) -> LintResult:
+    """``chart``: the version chosen by chart_pin.choose; ``chart_version`` is the short form for
+    callers that only have a version (the values' own pins are then not looked at)."""
     config = config or Config()
-    version_text = chart_version or config.chart_version or chart_versions.NEWEST
-    context = Context(chart_version=version_text, chart_key=chart_versions.parse(version_text))
+    if chart is None:
+        chart = chart_pin.choose(chart_version, config, [])
+    context = Context(chart_version=chart.version, chart_key=chart_versions.parse(chart.version))
     suppressions = Suppressions.scan(values.documents)
     by_problem = {r.check.get("problem"): r for r in rules if r.check["kind"] == checks.DOCUMENT_KIND}
     findings: list[Finding] = []
@@ -106,6 +112,7 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
         files=[d.file for d in values.documents],
         skipped=[(d.file, d.skipped or SOPS_NOTE) for d in values.documents if d.skipped or d.encrypted],
         values_key=".".join(values.prefix) or None,
+        chart=chart,
     )
 
 

@@ -1,0 +1,96 @@
+"""Which BinderHub chart the values are for, and how we know: `--chart-version`, the config file,
+the chart the deployment's own Chart.yaml / requirements.yaml pins, or else the newest we know.
+
+A deployment that wraps BinderHub in its own chart (mybinder.org-deploy, gesisbinder, 2i2c)
+keeps its values next to that chart's Chart.yaml (Helm 3, `dependencies:`) or requirements.yaml
+(Helm 2), which names the exact `binderhub` chart version it deploys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import chart_versions
+
+BINDERHUB = "binderhub"
+JUPYTERHUB = "jupyterhub"
+_CHART_FILES = ("Chart.yaml", "requirements.yaml")
+NEWEST_SOURCE = "the newest known"
+
+
+@dataclass(frozen=True)
+class ChartChoice:
+    version: str
+    source: str  # where the version came from, for the summary
+
+
+def choose(explicit: str | None, config, files: list[Path]) -> ChartChoice:
+    """The version to lint against, first of: the option, the config file, a pin, the newest."""
+    if explicit:
+        choice = ChartChoice(str(explicit), "--chart-version")
+    elif config.chart_version:
+        choice = ChartChoice(config.chart_version, f"chart-version in {config.path or 'the config file'}")
+    else:
+        choice = pinned(files) or ChartChoice(chart_versions.NEWEST, NEWEST_SOURCE)
+    chart_versions.parse(choice.version)  # a bad option or config value is a usage error
+    return choice
+
+
+def pinned(files: list[Path]) -> ChartChoice | None:
+    """The `binderhub` chart version pinned next to the first values file that has such a pin."""
+    seen: set[Path] = set()
+    for values_file in files:
+        folder = Path(values_file).parent
+        if folder in seen:
+            continue
+        seen.add(folder)
+        for name in _CHART_FILES:
+            found = _pin_in(folder / name)
+            if found:
+                return found
+    return None
+
+
+def _pin_in(chart_file: Path) -> ChartChoice | None:
+    data = _read(chart_file)
+    if not isinstance(data, dict):
+        return None
+    for dependency in data.get("dependencies") or ():
+        if isinstance(dependency, dict) and dependency.get("name") == BINDERHUB:
+            version = _exact(dependency.get("version"))
+            if version:
+                return ChartChoice(version, f"pinned in {chart_file}")
+    # BinderHub's own chart (it depends on the JupyterHub chart): its values.yaml is the chart's.
+    own = data.get("name") == BINDERHUB and any(
+        isinstance(d, dict) and d.get("name") == JUPYTERHUB for d in data.get("dependencies") or ())
+    version = _exact(data.get("version")) if own else None
+    return ChartChoice(version, f"the chart of {chart_file}") if version else None
+
+
+def _exact(version) -> str | None:
+    """A pinned version; a range (`~1.0.0`, `>=0.2.0`) or chartpress's placeholder names none."""
+    if version is None:
+        return None
+    text = str(version).strip()
+    try:
+        key = chart_versions.parse(text)
+    except chart_versions.ChartVersionError:
+        return None
+    # Every published BinderHub chart is a pre-release of 0.1.0 or later; `0.0.1-set.by.chartpress`
+    # (a chart in development) or a bare `0.2.0` name none.
+    return text if key[:3] >= (0, 1, 0) and "-" in text and "chartpress" not in text else None
+
+
+def _read(path: Path):
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(1024 * 1024)
+    except OSError:
+        return None
+    import yaml  # already loaded by the values loader
+
+    try:
+        return yaml.safe_load(raw.decode("utf-8", "replace"))
+    except yaml.YAMLError:
+        return None
