@@ -21,6 +21,9 @@ USE_REGISTRY = ("config", "BinderHub", "use_registry")
 # Since binderhub PR #1586 (3de27f2d, 2022-12-15) DockerRegistry without a token_url follows the
 # registry's 401 `WWW-Authenticate: Bearer` challenge (binderhub/registry.py@3de27f2d).
 BEARER_CHALLENGE_SINCE = "1.0.0-0.dev.git.2927"
+# GitLab's token endpoint, whose registry service is the `container_registry` that BinderHub asks
+# for when token_url names none (binderhub/registry.py@b9fad995, `get_image_manifest`).
+GITLAB_TOKEN_PATH = "/jwt/auth"
 _NONE_WORDS = {"none", "null", "nil", "~", "false"}
 
 
@@ -84,9 +87,10 @@ def token_url_form(values, spec, context):
     if not re.match(r"^https?://[^/\s]+", token_url):
         yield Hit(TOKEN_URL, f"token_url {values.show(TOKEN_URL)} is not an http(s) URL",
                   fix="Write it as https://<host>/<path>?service=<service>.")
-    elif token_url_service(token_url) is None:
+    elif token_url_service(token_url) is None and not urlsplit(token_url).path.rstrip("/").endswith(GITLAB_TOKEN_PATH):
         yield Hit(TOKEN_URL, "token_url has no `?service=` parameter; BinderHub then asks for "
-                             "service=container_registry, which most token servers refuse",
+                             "service=container_registry, which is GitLab's registry service but not other "
+                             "registries' (they refuse the token, and every launch rebuilds)",
                   severity="warning", fix="Append `?service=<the service your registry advertises>`.")
 
 
@@ -147,9 +151,10 @@ def unused_credentials(values, spec, context):
         return
     given = [p for p in (USERNAME, PASSWORD, URL) if values.get(p) not in (None, "")]
     if given:
-        yield Hit(USE_REGISTRY, "use_registry is false, so BinderHub never pushes and the registry settings ("
-                                + ", ".join(".".join(p) for p in given) + ") are unused; images stay on the "
-                                "node that built them and other nodes rebuild them",
+        yield Hit(USE_REGISTRY, "use_registry is false although registry settings ("
+                                + ", ".join(".".join(p) for p in given) + ") are given: BinderHub pushes "
+                                "nothing and looks images up only in the docker daemon it reaches, which works "
+                                "on a single node; the credentials only let build pods pull private base images",
                   fix="Set `use_registry: true` to push to the registry, or remove the unused registry settings.")
 
 
