@@ -462,7 +462,7 @@ class _Builder:
                     f"key `{key}` appears twice in this mapping (first at line {first.line + 1}); "
                     "Helm silently keeps only this last one and drops everything under the first",
                     _mark_position(self.doc.file, key_node.start_mark), path=path + (key,),
-                    hint="Merge the two blocks into one, or delete the one you do not want."))
+                    hint="Merge the two blocks into one, or delete the one you do not want.", severity="warning"))
                 self._forget(path + (key,))
             seen[key] = key_node.start_mark
             self.doc.key_positions[path + (key,)] = _mark_position(self.doc.file, key_node.start_mark)

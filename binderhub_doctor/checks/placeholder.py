@@ -49,7 +49,10 @@ def check(values, spec, context):
         unused = path[:1] == ("registry",) and values.get(("config", "BinderHub", "use_registry")) is False
         if unused:
             message += "; it is unused while use_registry is false"
-        yield Hit(path, render(message, values, path, placeholder=found), severity="warning" if unused else None)
+        # an error only where the value is used and fails (`fails_under`); elsewhere a warning
+        fails = "fails_under" not in spec or _inside(path, {parse_path(p) for p in spec["fails_under"]})
+        yield Hit(path, render(message, values, path, placeholder=found),
+                  severity="warning" if unused or not fails else None)
 
 
 def _inside(path: tuple, prefixes) -> bool:
