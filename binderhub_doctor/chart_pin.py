@@ -37,8 +37,31 @@ def choose(explicit: str | None, config, files: list[Path]) -> ChartChoice:
     return choice
 
 
+@dataclass(frozen=True)
+class Pin:
+    """A chart next to the values files that deploys BinderHub."""
+
+    chart_file: Path
+    version: str | None  # the exact BinderHub chart version, None for a range
+    values_key: str | None  # where BinderHub's values sit: the dependency's alias or name; None at the top
+
+    @property
+    def chart_values(self) -> Path:
+        """The chart's own values.yaml: its defaults, and the keys that are the chart's own."""
+        return self.chart_file.parent / "values.yaml"
+
+
 def pinned(files: list[Path]) -> ChartChoice | None:
-    """The `binderhub` chart version pinned next to the first values file that has such a pin."""
+    pin = find_pin(files)
+    if pin is None or pin.version is None:
+        return None
+    where = "pinned in" if pin.values_key else "the chart of"
+    return ChartChoice(pin.version, f"{where} {pin.chart_file}")
+
+
+def find_pin(files: list[Path]) -> Pin | None:
+    """The chart (Chart.yaml or requirements.yaml) that deploys BinderHub, next to the first values
+    file that has one: a parent chart with a `binderhub` dependency, or BinderHub's own chart."""
     seen: set[Path] = set()
     for values_file in files:
         folder = Path(values_file).parent
@@ -52,20 +75,18 @@ def pinned(files: list[Path]) -> ChartChoice | None:
     return None
 
 
-def _pin_in(chart_file: Path) -> ChartChoice | None:
+def _pin_in(chart_file: Path) -> Pin | None:
     data = _read(chart_file)
     if not isinstance(data, dict):
         return None
-    for dependency in data.get("dependencies") or ():
-        if isinstance(dependency, dict) and dependency.get("name") == BINDERHUB:
-            version = _exact(dependency.get("version"))
-            if version:
-                return ChartChoice(version, f"pinned in {chart_file}")
+    dependencies = [d for d in data.get("dependencies") or () if isinstance(d, dict)]
+    for dependency in dependencies:
+        if dependency.get("name") == BINDERHUB:
+            return Pin(chart_file, _exact(dependency.get("version")), str(dependency.get("alias") or BINDERHUB))
     # BinderHub's own chart (it depends on the JupyterHub chart): its values.yaml is the chart's.
-    own = data.get("name") == BINDERHUB and any(
-        isinstance(d, dict) and d.get("name") == JUPYTERHUB for d in data.get("dependencies") or ())
-    version = _exact(data.get("version")) if own else None
-    return ChartChoice(version, f"the chart of {chart_file}") if version else None
+    if data.get("name") == BINDERHUB and any(d.get("name") == JUPYTERHUB for d in dependencies):
+        return Pin(chart_file, _exact(data.get("version")), None)
+    return None
 
 
 def _exact(version) -> str | None:

@@ -45,6 +45,7 @@ class Values:
     prefix: PathKey = ()
     secret_files: frozenset[str] = frozenset()
     redactor: Redactor = field(default_factory=Redactor)
+    parent_keys: frozenset[str] = frozenset()  # top-level keys that are a parent chart's own
 
     @property
     def data(self) -> dict:
@@ -227,10 +228,22 @@ def _owner(owners: dict, path: PathKey) -> int | None:
 
 
 def detect_values_key(merged: dict) -> str | None:
-    """`binderhub` when the files are values of a chart that holds BinderHub under that key."""
-    inner = merged.get(META_CHART_KEY)
-    if isinstance(inner, dict) and not (_BINDERHUB_ROOT_KEYS & set(merged)):
+    """`binderhub` when the files are values of a chart that holds BinderHub under that key;
+    `<chart>.binderhub` when that chart is itself a dependency of another (a chart of a chart,
+    such as `persistent_binderhub.binderhub`)."""
+    if _BINDERHUB_ROOT_KEYS & set(merged):
+        return None
+    if isinstance(merged.get(META_CHART_KEY), dict):
         return META_CHART_KEY
+    nested = [found for found in (nested_values_key(k, inner) for k, inner in merged.items()) if found]
+    return nested[0] if len(nested) == 1 else None
+
+
+def nested_values_key(key, inner) -> str | None:
+    """`key.binderhub` when ``inner`` (the values under ``key``) holds BinderHub under `binderhub:`."""
+    if isinstance(inner, dict) and isinstance(inner.get(META_CHART_KEY), dict) and \
+            not (_BINDERHUB_ROOT_KEYS & set(inner)) and "." not in str(key):
+        return f"{key}.{META_CHART_KEY}"
     return None
 
 
@@ -250,6 +263,7 @@ def build_values(
     secret_files: list[str | Path] | None = None,
     values_key: str | None = None,
     auto_values_key: bool = True,
+    parent_keys: frozenset[str] = frozenset(),
 ) -> Values:
     merged, owners = merge_documents(documents)
     if secret_files is None:
@@ -260,7 +274,7 @@ def build_values(
     if values_key is None and auto_values_key:
         values_key = detect_values_key(merged)
     prefix = tuple(values_key.split(".")) if values_key else ()
-    values = Values(merged, documents, owners, prefix, frozenset(secret))
+    values = Values(merged, documents, owners, prefix, frozenset(secret), parent_keys=parent_keys)
     values.redactor.add(collect_secrets(documents))
     return values
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from ... import chart_versions
 from ...data_files import load_yaml
 from ...paths import closest
-from ...values import META_CHART_KEY, format_path
+from ...values import META_CHART_KEY, format_path, nested_values_key
 from ..base import Hit, looks_like_number, type_name, with_article
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "chart-model.yaml"
@@ -493,10 +493,15 @@ class _Walk:
             fix = f"Rename it to `{guess}`."
         else:
             elsewhere = self.elsewhere(key, here)
+            nested = nested_values_key(key, item) if side == BINDERHUB and path == () else None
             if side == BINDERHUB and path == () and key == META_CHART_KEY and isinstance(item, dict):
                 message += (" These look like the values of a chart that holds BinderHub under "
                             "`binderhub:`; lint them with `--values-key binderhub`.")
                 fix = "Pass --values-key binderhub, and keep every BinderHub setting under `binderhub:`."
+            elif nested:
+                message += (f" These look like the values of a chart that holds BinderHub under `{nested}`; "
+                            f"lint them with `--values-key {nested}`.")
+                fix = f"Pass --values-key {nested}, and keep every BinderHub setting under `{nested}`."
             elif elsewhere:
                 message += f" `{key}` belongs at {elsewhere}."
                 fix = f"Move it to {elsewhere}."
@@ -617,8 +622,8 @@ class _Walk:
         else:
             return
         for key, item in root.items():
-            if key == holder:
-                continue
+            if key == holder or key in values.parent_keys:
+                continue  # the parent chart's own values.yaml declares it: its templates read it
             suspicious = key in ("imageBuilderType", "dind", "pink", "imageCleaner") or (
                 key == "config" and isinstance(item, dict)
                 and bool(set(map(str, item)) & self.model.binderhub_classes))
