@@ -21,11 +21,17 @@ def lint_json(folder, *args):
     return json.loads(run.stdout)
 
 
-def test_the_values_key_comes_from_the_parent_chart(tmp_path):
+def parent_chart(tmp_path):
+    """A deployment folder holding its parent chart (gesisbinder/) beside its config.yaml."""
     chart = tmp_path / "gesisbinder"
     chart.mkdir()
     (chart / "Chart.yaml").write_text(CHART)
     (chart / "values.yaml").write_text(PARENT_DEFAULTS)
+    return tmp_path
+
+
+def test_the_values_key_comes_from_the_parent_chart(tmp_path):
+    parent_chart(tmp_path)
     (tmp_path / "config.yaml").write_text("imageCleaner:\n  days: 7\nbinderhub:\n  replicas: 1\n")
     report = lint_json(tmp_path, "gesisbinder/values.yaml", "config.yaml")
     assert report["summary"]["values_key"] == "binderhub"
@@ -35,10 +41,7 @@ def test_the_values_key_comes_from_the_parent_chart(tmp_path):
 
 
 def test_binderhub_keys_the_parent_does_not_have_are_still_the_known_mistake(tmp_path):
-    chart = tmp_path / "gesisbinder"
-    chart.mkdir()
-    (chart / "Chart.yaml").write_text(CHART)
-    (chart / "values.yaml").write_text(PARENT_DEFAULTS)
+    parent_chart(tmp_path)
     (tmp_path / "config.yaml").write_text("imageBuilderType: dind\n")
     report = lint_json(tmp_path, "gesisbinder/values.yaml", "config.yaml")
     (misplaced,) = [f for f in report["findings"] if f["rule"] == "BHD415"]
