@@ -86,3 +86,42 @@ def test_probing_credentials_from_a_sops_file_asks_for_the_decrypted_file():
     assert run.returncode == 2
     assert "enc.secret.values.yaml: encrypted (SOPS); pass the decrypted file" in run.stderr
     assert "Traceback" not in run.stderr and "ENC[" not in run.stderr + run.stdout
+
+
+AGREE_RULE = """\
+rules:
+  - id: ORG001
+    name: lookup-url-is-push-url
+    severity: error
+    summary: DockerRegistry.url and registry.url name the same registry.
+    why: Our policy (https://binderhub.readthedocs.io/en/latest/zero-to-binderhub/setup-registry.html).
+    fix: Make them the same.
+    check: {kind: agree, path: config.DockerRegistry.url, other: registry.url, compare: host}
+"""
+
+
+def test_an_agree_rule_does_not_conclude_from_a_value_an_unread_file_may_set(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "org.yaml").write_text(AGREE_RULE)
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("registry:\n  url: https://registry.example.org\n  password: pw-123456789\n")
+    config = tmp_path / "config.yaml"
+    config.write_text("config:\n  DockerRegistry:\n    url: https://other.example.org\n")
+
+    def org_findings(*files):
+        run = run_cli("lint", "--format", "json", "--rules", rules, "--select", "ORG", *files)
+        return [(f["severity"], f["message"]) for f in json.loads(run.stdout)["findings"]]
+
+    ((severity, _),) = org_findings(secret, config)
+    assert severity == "error"
+    ((severity, message),) = org_findings(secret, config, GIT_CRYPT)
+    assert severity == "info" and "could not be checked" in message and "git-crypt" in message
+
+
+def test_replicas_without_a_build_token_secret_is_unknown_when_the_secret_file_is_encrypted(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("replicas: 2\n")
+    assert [f.severity for f in findings(config) if f.rule == "BHD309"] == ["warning"]
+    (hit,) = [f for f in findings(config, GIT_CRYPT) if f.rule == "BHD309"]
+    assert hit.severity == "info" and "build_token_secret is not known" in hit.message

@@ -826,10 +826,10 @@ def build_token_secret_missing(values, spec, context):
         path, why = ("hpa", "enabled"), "the horizontal pod autoscaler is enabled"
     else:
         return
-    yield unchecked(values, f"whether the BinderHub pods share a build_token_secret ({why})", path,
-                    (TOKEN_SECRET,)) or Hit(path, f"{why}, and none of these files sets config.BinderHub.build_token_secret: unless another "
+    hit = Hit(path, f"{why}, and none of these files sets config.BinderHub.build_token_secret: unless another "
                     "values file does, each BinderHub pod signs build tokens with its own random key, and a "
                     "launch whose build request reaches another pod fails with \"Invalid build token\"")
+    yield unchecked(values, f"whether the BinderHub pods share a build_token_secret ({why})", path, (TOKEN_SECRET,)) or hit
 
 
 # --- BHD310 ban_networks ---------------------------------------------------------------------------
@@ -974,7 +974,9 @@ def build_docker_config_auths(values, spec, context):
     first = sorted({registry, *map(str, extra)})[0]
     if first == registry:
         return
-    yield Hit(path, f"{values.display_path(path)} adds `{first}`, which sorts before registry.url `{registry}` in "
+    hit = Hit(path, f"{values.display_path(path)} adds `{first}`, which sorts before registry.url `{registry}` in "
                     "the docker config.json the chart writes; BinderHub takes the first key as its registry, so "
                     "it looks for built images in the wrong place and rebuilds them on every launch",
               fix=f"Set `config.DockerRegistry.url: {registry}` (and `auth_config_url` if it is not that key).")
+    yield unchecked(values, "which registry BinderHub takes from the docker config", path,
+                    (("registry", "url"), CONFIG + ("DockerRegistry", "url"))) or hit
