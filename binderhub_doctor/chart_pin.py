@@ -25,14 +25,18 @@ class ChartChoice:
     source: str  # where the version came from, for the summary
 
 
-def choose(explicit: str | None, config, files: list[Path]) -> ChartChoice:
-    """The version to lint against, first of: the option, the config file, a pin, the newest."""
+def choose(explicit: str | None, config, pin: Pin | None = None) -> ChartChoice:
+    """The version to lint against, first of: the option, the config file, the pin (find_pin of
+    the values files), the newest."""
     if explicit:
         choice = ChartChoice(str(explicit), "--chart-version")
     elif config.chart_version:
         choice = ChartChoice(config.chart_version, f"chart-version in {config.path or 'the config file'}")
+    elif pin is not None and pin.version is not None:
+        where = "pinned in" if pin.values_key else "the chart of"
+        choice = ChartChoice(pin.version, f"{where} {pin.chart_file}")
     else:
-        choice = pinned(files) or ChartChoice(chart_versions.NEWEST, NEWEST_SOURCE)
+        choice = ChartChoice(chart_versions.NEWEST, NEWEST_SOURCE)
     chart_versions.parse(choice.version)  # a bad option or config value is a usage error
     return choice
 
@@ -49,14 +53,6 @@ class Pin:
     def chart_values(self) -> Path:
         """The chart's own values.yaml: its defaults, and the keys that are the chart's own."""
         return self.chart_file.parent / "values.yaml"
-
-
-def pinned(files: list[Path]) -> ChartChoice | None:
-    pin = find_pin(files)
-    if pin is None or pin.version is None:
-        return None
-    where = "pinned in" if pin.values_key else "the chart of"
-    return ChartChoice(pin.version, f"{where} {pin.chart_file}")
 
 
 def find_pin(files: list[Path]) -> Pin | None:

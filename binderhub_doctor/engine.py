@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import chart_versions, checks
-from . import chart_pin
+from . import chart_pin, chart_versions, checks
 from .chart_pin import ChartChoice
 from .checks.base import Context, Hit, conditions_hold
 from .config import Config
@@ -46,7 +45,7 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
     callers that only have a version (the values' own pins are then not looked at)."""
     config = config or Config()
     if chart is None:
-        chart = chart_pin.choose(chart_version, config, [])
+        chart = chart_pin.choose(chart_version, config)
     context = Context(chart_version=chart.version, chart_key=chart_versions.parse(chart.version))
     suppressions = Suppressions.scan(values.documents)
     by_problem = {r.check.get("problem"): r for r in rules if r.check["kind"] == checks.DOCUMENT_KIND}

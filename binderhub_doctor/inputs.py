@@ -118,8 +118,12 @@ def load_config_for(explicit: str | None, cwd: Path | None = None) -> Config:
         raise InputError(str(exc)) from None
 
 
+_FIND = object()
+
+
 def load(files: list[Path], config: Config, secret_files: list[str] = (),
-         values_key: str | None = None) -> Values:
+         values_key: str | None = None, pin=_FIND) -> Values:
+    """``pin``: the chart next to the files (chart_pin.find_pin), when the caller has found it."""
     documents = []
     for path in files:
         check_readable(path)
@@ -137,7 +141,7 @@ def load(files: list[Path], config: Config, secret_files: list[str] = (),
             raise InputError(f"{secret}: --secret-file names a file that is not among the values files")
     key = values_key if values_key is not None else config.values_key
     automatic = values_key is None and config.values_key is None
-    pin = chart_pin.find_pin(files)
+    pin = chart_pin.find_pin(files) if pin is _FIND else pin
     parent_keys: frozenset = frozenset()
     if pin is not None and pin.values_key and automatic:
         # the deployment's own chart says where BinderHub's values are, and which keys are its own

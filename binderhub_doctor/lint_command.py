@@ -41,12 +41,13 @@ def lint_sets(options: LintOptions, file_sets: list[list[Path]]):
     config = load_config_for(options.config_file)
     config.select = options.select or config.select
     config.ignore = [*config.ignore, *options.ignore]
-    chart_pin.choose(options.chart_version, config, [])  # a bad --chart-version fails before any file is read
+    chart_pin.choose(options.chart_version, config)  # a bad --chart-version fails before any file is read
     rules = load_rules([*config.rule_dirs, *options.rule_dirs])
     linted = []
     for files in file_sets:
-        values = load(files, config, options.secret_files, options.values_key)
-        chart = chart_pin.choose(options.chart_version, config, files)
+        pin = chart_pin.find_pin(files)
+        values = load(files, config, options.secret_files, options.values_key, pin=pin)
+        chart = chart_pin.choose(options.chart_version, config, pin)
         linted.append((lint(values, rules, config, chart=chart), rules, values))
     return linted
 
