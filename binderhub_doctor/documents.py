@@ -420,6 +420,7 @@ class _Builder:
                     "cannot store (it fails with `json: unsupported value`)",
                     _mark_position(self.doc.file, node.start_mark), path=path,
                     hint=f"Quote it if you mean the text: \"{node.value}\"."))
+                return node.value  # reported; the rules see the text, never a float no check expects
             return value
         if id(node) in self.active:
             raise _Refused("an alias refers to the node that contains it (a recursive structure)",

@@ -125,3 +125,11 @@ def test_replicas_without_a_build_token_secret_is_unknown_when_the_secret_file_i
     assert [f.severity for f in findings(config) if f.rule == "BHD309"] == ["warning"]
     (hit,) = [f for f in findings(config, GIT_CRYPT) if f.rule == "BHD309"]
     assert hit.severity == "info" and "build_token_secret is not known" in hit.message
+
+
+def test_a_nan_value_is_reported_once_and_crashes_no_rule(tmp_path):
+    """`.NaN` cannot be stored by Helm: the loader reports it, and the rules see its text."""
+    values = tmp_path / "config.yaml"
+    values.write_text("imageBuilderType: .NaN\nservice:\n  type: .inf\n")
+    found = lint(load_values([values]), RULES, raise_errors=True).findings
+    assert {f.path for f in found if f.rule == "BHD001"} == {"imageBuilderType", "service.type"}
