@@ -133,3 +133,12 @@ def test_a_nan_value_is_reported_once_and_crashes_no_rule(tmp_path):
     values.write_text("imageBuilderType: .NaN\nservice:\n  type: .inf\n")
     found = lint(load_values([values]), RULES, raise_errors=True).findings
     assert {f.path for f in found if f.rule == "BHD001"} == {"imageBuilderType", "service.type"}
+
+
+def test_auth_settings_in_a_git_crypt_file_are_not_reported_missing(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("config:\n  BinderHub:\n    auth_enabled: true\n")
+    known = {f.message for f in findings(config) if f.rule == "BHD506"}
+    assert any("oauth_client_id" in m for m in known) and any("not for the hub" in m for m in known)
+    unknown = [f for f in findings(config, GIT_CRYPT) if f.rule == "BHD506"]
+    assert [f.severity for f in unknown] == ["info"], "the encrypted file may hold the hub side and the service"

@@ -32,7 +32,8 @@ def hub_side(values, spec, context):
                             "users get 403 or redirect loops",
                       fix=f"Set `{shown}: true` too.")
     service = values.get(SERVICE) or {}
-    missing = [k for k in ("oauth_client_id", "oauth_redirect_uri") if not (isinstance(service, dict) and service.get(k))]
+    missing = [k for k in ("oauth_client_id", "oauth_redirect_uri")
+               if not (isinstance(service, dict) and service.get(k)) and not values.unsettled(SERVICE + (k,))]
     if missing:
         yield Hit(AUTH, "auth_enabled needs the binder service registered for OAuth: "
                         + ", ".join(f"jupyterhub.hub.services.binder.{k}" for k in missing) + " not set",
