@@ -36,6 +36,12 @@ HELM_MAX_DEPTH = 10_000  # go-yaml v2's own limit ("exceeded max depth of 10000"
 MAX_BYTES = 8 * 1024 * 1024
 
 GIT_CRYPT_MAGIC = b"\x00GITCRYPT\x00"
+# A SOPS file keeps its keys in clear and replaces each value with `ENC[AES256_GCM,data:…]`;
+# its own metadata sits under a top-level `sops:` key, which `sops -d` removes.
+SOPS_KEY = "sops"
+_SOPS_VALUE = re.compile(r"^ENC\[AES256_GCM,")
+# Problems that leave a file without values: what it sets cannot be known.
+FATAL_PROBLEMS = {"yaml-syntax", "file-encoding", "values-not-a-mapping", "file-unreadable"}
 
 _TRUE = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"}
 _FALSE = {"n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"}
@@ -94,6 +100,13 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     skipped: str | None = None  # why the file was not read, e.g. "encrypted (git-crypt)"
+    encrypted: str | None = None  # "SOPS": keys read, but the values below are ciphertext
+    encrypted_paths: set = field(default_factory=set)  # where those values are (left out of data)
+
+    @property
+    def unread(self) -> bool:
+        """Skipped, or left without values by a problem (a value Helm refuses does not count)."""
+        return bool(self.skipped) or (not self.data and any(p.rule in FATAL_PROBLEMS for p in self.problems))
 
     def position(self, path: PathKey) -> Position | None:
         """Where a finding about ``path`` should point: the key for collections, else the value."""
@@ -212,7 +225,39 @@ def _parse_text(text: str, doc: Document) -> Document:
             hint="Start the file with top-level keys such as `config:` or `registry:`."))
         return doc
     doc.data = data
+    _set_sops_values_aside(doc)
     return doc
+
+
+def _set_sops_values_aside(doc: Document) -> None:
+    """A SOPS file's values are unknown, never wrong: take them (and the `sops:` metadata) out of
+    the data and remember where they were, so that the merge can still let them override."""
+    meta = doc.data.get(SOPS_KEY)
+    if not isinstance(meta, dict) or not _has_sops_value(meta):
+        return
+    del doc.data[SOPS_KEY]
+    doc.encrypted = "SOPS"
+
+    def strip(node, path):
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, item in list(items):
+            here = path + (key,)
+            if isinstance(item, str) and _SOPS_VALUE.match(item):
+                doc.encrypted_paths.add(here)
+                if isinstance(node, dict):
+                    del node[key]
+            elif isinstance(item, (dict, list)):
+                strip(item, here)
+
+    strip(doc.data, ())
+
+
+def _has_sops_value(node) -> bool:
+    if isinstance(node, dict):
+        return any(_has_sops_value(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_sops_value(v) for v in node)
+    return isinstance(node, str) and _SOPS_VALUE.match(node) is not None
 
 
 def _decode(raw: bytes, doc: Document) -> str | None:
@@ -375,6 +420,7 @@ class _Builder:
                     "cannot store (it fails with `json: unsupported value`)",
                     _mark_position(self.doc.file, node.start_mark), path=path,
                     hint=f"Quote it if you mean the text: \"{node.value}\"."))
+                return node.value  # reported; the rules see the text, never a float no check expects
             return value
         if id(node) in self.active:
             raise _Refused("an alias refers to the node that contains it (a recursive structure)",
@@ -417,7 +463,7 @@ class _Builder:
                     f"key `{key}` appears twice in this mapping (first at line {first.line + 1}); "
                     "Helm silently keeps only this last one and drops everything under the first",
                     _mark_position(self.doc.file, key_node.start_mark), path=path + (key,),
-                    hint="Merge the two blocks into one, or delete the one you do not want."))
+                    hint="Merge the two blocks into one, or delete the one you do not want.", severity="warning"))
                 self._forget(path + (key,))
             seen[key] = key_node.start_mark
             self.doc.key_positions[path + (key,)] = _mark_position(self.doc.file, key_node.start_mark)

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import chart_versions, checks
+from . import chart_pin, chart_versions, checks
+from .chart_pin import ChartChoice
 from .checks.base import Context, Hit, conditions_hold
 from .config import Config
-from .documents import Position
+from .documents import FATAL_PROBLEMS, Position  # noqa: F401 - FATAL_PROBLEMS: others import it from here
 from .findings import Finding
 from .ruleset import Rule
 from .suppressions import Suppressions
 from .values import Values
 
-# Problems that can leave a file unread: rules about missing values would only add noise then.
-FATAL_PROBLEMS = {"yaml-syntax", "file-encoding", "values-not-a-mapping", "file-unreadable"}
 UNUSED_SUPPRESSION = "unused-suppression"
-
-
-def unread(doc) -> bool:
-    """Skipped, or left without values by a problem (a value Helm refuses does not count)."""
-    return bool(doc.skipped) or (not doc.data and any(p.rule in FATAL_PROBLEMS for p in doc.problems))
+SOPS_NOTE = "encrypted (SOPS): its keys were checked, its encrypted values could not be"
 
 
 class InternalError(Exception):
@@ -38,17 +33,20 @@ class LintResult:
     files: list[str]
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     values_key: str | None = None
+    chart: ChartChoice | None = None  # the chart version linted against, and where it came from
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
 def lint(values: Values, rules: list[Rule], config: Config | None = None,
-         chart_version: str | None = None, raise_errors: bool = False) -> LintResult:
+         chart_version: str | None = None, raise_errors: bool = False, chart: ChartChoice | None = None) -> LintResult:
+    """``chart``: the version chosen by chart_pin.choose; ``chart_version`` is the short form for
+    callers that only have a version (the values' own pins are then not looked at)."""
     config = config or Config()
-    version_text = chart_version or config.chart_version or chart_versions.NEWEST
-    context = Context(chart_version=version_text, chart_key=chart_versions.parse(version_text))
-    context.options["incomplete"] = any(unread(doc) for doc in values.documents)
+    if chart is None:
+        chart = chart_pin.choose(chart_version, config)
+    context = Context(chart_version=chart.version, chart_key=chart_versions.parse(chart.version))
     suppressions = Suppressions.scan(values.documents)
     by_problem = {r.check.get("problem"): r for r in rules if r.check["kind"] == checks.DOCUMENT_KIND}
     findings: list[Finding] = []
@@ -56,8 +54,8 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
     def emit(rule: Rule, hit: Hit):
         if not config.enabled(rule):
             return
-        if context.options["incomplete"] and hit.path is not None and not values.has(hit.path):
-            return  # a file could not be read: what looks missing may well be in it
+        if hit.path is not None and not values.has(hit.path) and values.unsettled(hit.path):
+            return  # an encrypted or unreadable file may well hold what looks missing
         position = hit.position or (values.origin(hit.path) if hit.path is not None else None)
         if position is None and hit.path is not None:
             position = default_position(values)
@@ -111,8 +109,9 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
     return LintResult(
         findings=sorted(unique.values(), key=Finding.sort_key),
         files=[d.file for d in values.documents],
-        skipped=[(d.file, d.skipped) for d in values.documents if d.skipped],
+        skipped=[(d.file, d.skipped or SOPS_NOTE) for d in values.documents if d.skipped or d.encrypted],
         values_key=".".join(values.prefix) or None,
+        chart=chart,
     )
 
 

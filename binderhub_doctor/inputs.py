@@ -11,6 +11,7 @@ import os
 import stat
 from pathlib import Path
 
+from . import chart_pin
 from .config import Config, ConfigError, find_config, load_config
 from .documents import load_document
 from .values import Values, build_values, is_secret_filename
@@ -117,8 +118,12 @@ def load_config_for(explicit: str | None, cwd: Path | None = None) -> Config:
         raise InputError(str(exc)) from None
 
 
+_FIND = object()
+
+
 def load(files: list[Path], config: Config, secret_files: list[str] = (),
-         values_key: str | None = None) -> Values:
+         values_key: str | None = None, pin=_FIND) -> Values:
+    """``pin``: the chart next to the files (chart_pin.find_pin), when the caller has found it."""
     documents = []
     for path in files:
         check_readable(path)
@@ -135,12 +140,34 @@ def load(files: list[Path], config: Config, secret_files: list[str] = (),
         if not any(os.path.realpath(secret) == os.path.realpath(d.file) for d in documents):
             raise InputError(f"{secret}: --secret-file names a file that is not among the values files")
     key = values_key if values_key is not None else config.values_key
+    automatic = values_key is None and config.values_key is None
+    pin = chart_pin.find_pin(files) if pin is _FIND else pin
+    parent_keys: frozenset = frozenset()
+    if pin is not None and pin.values_key and automatic:
+        # the deployment's own chart says where BinderHub's values are, and which keys are its own
+        key, automatic = pin.values_key, False
+    if pin is not None and pin.values_key and key == pin.values_key:
+        parent_keys = _own_keys(pin.chart_values, documents) - {pin.values_key}
     return build_values(
         documents,
         secret_files=explicit_secret or None,
         values_key=key or None,
-        auto_values_key=values_key is None and config.values_key is None,
+        auto_values_key=automatic,
+        parent_keys=parent_keys,
     )
+
+
+def _own_keys(chart_values: Path, documents) -> frozenset:
+    """The top-level keys of a parent chart's own values.yaml (its defaults): those keys are the
+    parent chart's, whatever their names, and its templates read them."""
+    wanted = os.path.realpath(chart_values)
+    for doc in documents:
+        if os.path.realpath(doc.file) == wanted:
+            return frozenset(map(str, doc.data))
+    try:
+        return frozenset(map(str, load_document(chart_values).data))
+    except OSError:
+        return frozenset()
 
 
 def _display(path: Path) -> str:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import chart_versions, reporters
+from . import chart_pin, chart_versions, reporters
 from .engine import lint
 from .findings import at_least
 from .inputs import InputError, load, load_config_for, value_files
@@ -41,13 +41,14 @@ def lint_sets(options: LintOptions, file_sets: list[list[Path]]):
     config = load_config_for(options.config_file)
     config.select = options.select or config.select
     config.ignore = [*config.ignore, *options.ignore]
-    version = options.chart_version or config.chart_version or chart_versions.NEWEST
-    chart_versions.parse(version)
+    chart_pin.choose(options.chart_version, config)  # a bad --chart-version fails before any file is read
     rules = load_rules([*config.rule_dirs, *options.rule_dirs])
     linted = []
     for files in file_sets:
-        values = load(files, config, options.secret_files, options.values_key)
-        linted.append((lint(values, rules, config, chart_version=version), rules, values))
+        pin = chart_pin.find_pin(files)
+        values = load(files, config, options.secret_files, options.values_key, pin=pin)
+        chart = chart_pin.choose(options.chart_version, config, pin)
+        linted.append((lint(values, rules, config, chart=chart), rules, values))
     return linted
 
 
@@ -60,10 +61,7 @@ def run_lint(options: LintOptions, usage_error) -> int:
             result, rules, values = lint_files(options)
     except (InputError, RuleFileError, chart_versions.ChartVersionError) as exc:
         raise usage_error(str(exc)) from None
-    report = reporters.render(options.fmt, result, rules, {
-        "colour": options.colour, "show_fixes": not options.quiet,
-        "chart_version": options.chart_version or chart_versions.NEWEST,
-    })
+    report = reporters.render(options.fmt, result, rules, {"colour": options.colour, "show_fixes": not options.quiet})
     report = values.redactor.scrub(report)
     if options.output:
         write_atomically(Path(options.output), report)
@@ -88,7 +86,8 @@ def combine(linted):
     from .engine import LintResult
 
     first_result, rules, values = linted[0]
-    result = LintResult(findings=[], files=[], skipped=[], values_key=first_result.values_key)
+    result = LintResult(findings=[], files=[], skipped=[], values_key=first_result.values_key,
+                        chart=first_result.chart)
     for each, _, each_values in linted:
         result.findings.extend(each.findings)
         result.files.extend(each.files)

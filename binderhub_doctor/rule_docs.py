@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
+
+SEVERITY_POLICY = """\
+## Severity policy
+
+- **error**: Helm refuses the render or the install (a schema, a template's `fail`, a file Helm
+  cannot parse), or BinderHub demonstrably fails (it stops, every launch fails or rebuilds, every
+  push is refused), *for the chart version being linted* (`--chart-version`, the config file's
+  `chart-version`, the chart your Chart.yaml pins, else the newest known). Every error rule's
+  **Why** cites its source: an upstream URL, or a file at a version (`binderhub/app.py@b9fad995`).
+- **warning**: a value that is ignored, misplaced, deprecated or a risk, and a value that is
+  missing (another values file or `--set` may supply it).
+- **info**: advice, and what could not be checked. A value the tool cannot know is never an
+  error: a value encrypted with SOPS, a git-crypt file, or a file that could not be read. A rule
+  that compares two values does not conclude when such a file may set one of them; it says (info)
+  what it could not check.
+"""
+# A source a rule's `why` cites: a URL (not a `https://<host>` template, not an example host) or
+# `file@version`.
+_SOURCE = re.compile(r"https?://(?![\w.-]*example\.)[\w-]+(?:\.[\w-]+)+(?:/[^\s<>`)]*)?|[\w./-]+\.(?:py|ya?ml|tpl|txt|json|go)@[\w.-]+|[\w-]+/[\w.-]+@[0-9a-f]{7,}")
+
+
+def cites_source(text: str) -> bool:
+    return _SOURCE.search(text) is not None
 
 
 def example_files(example: dict) -> dict[str, str]:
@@ -39,6 +64,8 @@ def explain_text(rule) -> str:
 def markdown(rules) -> str:
     out = ["# binderhub-doctor rules", "",
            "Generated from `rules/*.yaml` by `python -m binderhub_doctor.rule_docs`; do not edit by hand.", "",
+           SEVERITY_POLICY,
+           "## Rules", "",
            "| id | name | severity | summary |", "| --- | --- | --- | --- |"]
     for rule in rules:
         out.append(f"| [{rule.id}](#{rule.id.lower()}-{rule.name}) | {rule.name} | {rule.severity} | {rule.summary} |")

@@ -45,6 +45,7 @@ class Values:
     prefix: PathKey = ()
     secret_files: frozenset[str] = frozenset()
     redactor: Redactor = field(default_factory=Redactor)
+    parent_keys: frozenset[str] = frozenset()  # top-level keys that are a parent chart's own
 
     @property
     def data(self) -> dict:
@@ -67,13 +68,33 @@ class Values:
     def has(self, path: PathKey) -> bool:
         return self.get(path, _MISSING) is not _MISSING
 
-    def document_of(self, path: PathKey) -> Document | None:
+    def unsettled(self, path: PathKey) -> str | None:
+        """Why the value at ``path`` cannot be known, or None when the files read settle it: its
+        value is encrypted (SOPS), or a file that could not be read (git-crypt, a broken file) may
+        set it, because it comes after the file that set it, or nothing read sets it at all."""
         full = self.prefix + tuple(path)
-        for size in range(len(full), -1, -1):
-            owner = self.owners.get(full[:size])
-            if owner is not None:
-                return self.documents[owner]
+        first = self._owner_index(full) if self.has(path) else 0
+        for doc in self.documents[first or 0:]:
+            if doc.unread:
+                return f"{doc.file} {'is ' + doc.skipped if doc.skipped else 'could not be read'} and may set it"
+            if _encrypts(doc, full):
+                return f"its value in {doc.file} is encrypted ({doc.encrypted})"
         return None
+
+    def encrypted(self, path: PathKey) -> bool:
+        """Whether the value at ``path`` is set, but encrypted (SOPS)."""
+        doc = self.document_of(path)
+        return doc is not None and self.prefix + tuple(path) in doc.encrypted_paths
+
+    def _owner_index(self, full: PathKey) -> int | None:
+        for size in range(len(full), -1, -1):
+            if full[:size] in self.owners:
+                return self.owners[full[:size]]
+        return None
+
+    def document_of(self, path: PathKey) -> Document | None:
+        owner = self._owner_index(self.prefix + tuple(path))
+        return None if owner is None else self.documents[owner]
 
     def origin(self, path: PathKey) -> Position | None:
         """Where ``path`` was written; for a missing path, its closest written ancestor."""
@@ -159,7 +180,26 @@ def merge_documents(documents: list[Document]) -> tuple[dict, dict[PathKey, int]
     owners: dict[PathKey, int] = {}
     for index, doc in enumerate(documents):
         _merge_into(merged, doc.data, (), index, owners)
+        for path in doc.encrypted_paths:  # an encrypted value still replaces what came before
+            _unset(merged, path, index, owners)
     return merged, owners
+
+
+def _unset(merged: dict, path: PathKey, index: int, owners: dict) -> None:
+    parent = merged
+    for part in path[:-1]:
+        parent = parent.get(part) if isinstance(parent, dict) else None
+    if isinstance(parent, dict) and path[-1] in parent:
+        del parent[path[-1]]
+        for stale in [p for p in owners if len(p) > len(path) and p[: len(path)] == path]:
+            del owners[stale]
+    owners[path] = index
+
+
+def _encrypts(doc: Document, path: PathKey) -> bool:
+    """Whether ``doc`` holds an encrypted value at ``path``, above it or inside it."""
+    size = len(path)
+    return any(p[:size] == path or path[: len(p)] == p for p in doc.encrypted_paths)
 
 
 def _merge_into(target: dict, source: dict, path: PathKey, index: int, owners: dict) -> None:
@@ -188,10 +228,22 @@ def _owner(owners: dict, path: PathKey) -> int | None:
 
 
 def detect_values_key(merged: dict) -> str | None:
-    """`binderhub` when the files are values of a chart that holds BinderHub under that key."""
-    inner = merged.get(META_CHART_KEY)
-    if isinstance(inner, dict) and not (_BINDERHUB_ROOT_KEYS & set(merged)):
+    """`binderhub` when the files are values of a chart that holds BinderHub under that key;
+    `<chart>.binderhub` when that chart is itself a dependency of another (a chart of a chart,
+    such as `persistent_binderhub.binderhub`)."""
+    if _BINDERHUB_ROOT_KEYS & set(merged):
+        return None
+    if isinstance(merged.get(META_CHART_KEY), dict):
         return META_CHART_KEY
+    nested = [found for found in (nested_values_key(k, inner) for k, inner in merged.items()) if found]
+    return nested[0] if len(nested) == 1 else None
+
+
+def nested_values_key(key, inner) -> str | None:
+    """`key.binderhub` when ``inner`` (the values under ``key``) holds BinderHub under `binderhub:`."""
+    if isinstance(inner, dict) and isinstance(inner.get(META_CHART_KEY), dict) and \
+            not (_BINDERHUB_ROOT_KEYS & set(inner)) and "." not in str(key):
+        return f"{key}.{META_CHART_KEY}"
     return None
 
 
@@ -211,6 +263,7 @@ def build_values(
     secret_files: list[str | Path] | None = None,
     values_key: str | None = None,
     auto_values_key: bool = True,
+    parent_keys: frozenset[str] = frozenset(),
 ) -> Values:
     merged, owners = merge_documents(documents)
     if secret_files is None:
@@ -221,7 +274,7 @@ def build_values(
     if values_key is None and auto_values_key:
         values_key = detect_values_key(merged)
     prefix = tuple(values_key.split(".")) if values_key else ()
-    values = Values(merged, documents, owners, prefix, frozenset(secret))
+    values = Values(merged, documents, owners, prefix, frozenset(secret), parent_keys=parent_keys)
     values.redactor.add(collect_secrets(documents))
     return values
 

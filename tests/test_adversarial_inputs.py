@@ -435,8 +435,9 @@ def test_colliding_non_string_keys_are_a_duplicate_key_finding(tmp_path):
     path.write_text("extraConfig:\n  yes: first\n  true: second\n")
     for major in (3, 4):
         assert helm_values(major, path, tmp_path) == (True, {"extraConfig": {"true": "second"}})
-    finding = only_finding(lint("--format", "json", path), "BHD002")
+    finding = only_finding(lint("--format", "json", "--strict", path), "BHD002")
     assert finding["line"] == 3 and "first at line 2" in finding["message"]
+    assert finding["severity"] == "warning", "Helm installs it (keeping the last key): not an error"
 
 
 def test_list_as_a_key_is_a_finding_like_helms_error(tmp_path):

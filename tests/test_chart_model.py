@@ -691,9 +691,11 @@ def test_old_chart_keys_get_the_migration_hint(tmp_path, text, path, new_place):
     assert found.severity == "error" and new_place in found.message
 
 
-def test_old_keys_are_errors_for_every_chart_version(tmp_path):
-    for version in ("0.1.0-85ab7f4", "0.2.0-3b53fce", "1.0.0-0.dev.git.3673.h040c9bbe"):
+def test_old_keys_are_errors_from_chart_0_2_0_and_the_own_keys_of_0_1_0_charts(tmp_path):
+    for version in ("0.2.0-3b53fce", "1.0.0-0.dev.git.3673.h040c9bbe"):
         assert one(findings_for(tmp_path, "hub:\n  url: http://x\n", chart_version=version), "BHD403").severity == "error"
+    old_chart = findings_for(tmp_path, "hub:\n  url: http://x\n", chart_version="0.1.0-85ab7f4")
+    assert not [f for f in old_chart if f.rule == "BHD403"]
 
 
 def test_migration_hint_shows_values_but_never_a_secret(tmp_path):

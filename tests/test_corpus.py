@@ -33,7 +33,8 @@ def matches(finding: dict, expected: dict) -> bool:
 def test_corpus_case(case):
     folder = CORPUS / case
     expect = yaml.safe_load((folder / "expect.yaml").read_text())
-    run = run_cli("lint", "--format", "json", str(folder / "secret.yaml"), str(folder / "config.yaml"))
+    run = run_cli("lint", "--format", "json", *map(str, expect.get("args") or ()),
+                  str(folder / "secret.yaml"), str(folder / "config.yaml"))
     assert run.returncode in (0, 1), run.stderr
     findings = json.loads(run.stdout)["findings"]
     if expect["clean"]:

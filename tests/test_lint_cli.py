@@ -83,7 +83,7 @@ def test_text_format_shows_location_rule_message_fix_and_summary(tmp_path):
     hit = next(i for i, l in enumerate(lines) if "BHD201" in l)
     assert lines[hit].startswith(f"{tmp_path}/config.yaml:4:5: error BHD201 ")
     assert lines[hit + 1].strip().startswith("fix: ")
-    assert lines[-1].endswith("in 2 files") and "1 error" in lines[-1]
+    assert "1 error" in lines[-1] and " in 2 files, chart " in lines[-1] and lines[-1].endswith("(the newest known)")
     assert "\x1b[" not in run.stdout
 
 

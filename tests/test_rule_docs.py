@@ -1,6 +1,6 @@
 """docs/rules.md is generated from the rule files; it must never drift from them."""
 
-from binderhub_doctor.rule_docs import markdown
+from binderhub_doctor.rule_docs import cites_source, markdown
 from binderhub_doctor.ruleset import load_rules
 from support.tools import REPO_ROOT
 
@@ -16,3 +16,23 @@ def test_every_rule_has_a_section_and_anchor_that_its_url_points_to():
     for rule in load_rules():
         assert f"## {rule.id} {rule.name}" in text
         assert rule.url.endswith(f"#{rule.id.lower()}-{rule.name}")
+
+
+def test_docs_state_the_severity_policy():
+    text = (REPO_ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert "## Severity policy" in text
+    assert "never an\n  error" in text and "for the chart version being linted" in text
+
+
+def test_every_error_rule_cites_its_source():
+    """The policy: an error only where Helm refuses or BinderHub demonstrably fails, and the rule's
+    `why` says where that is written (a URL, or an upstream file at a version)."""
+    uncited = [rule.id for rule in load_rules() if rule.severity == "error" and not cites_source(rule.why)]
+    assert not uncited, f"error rules whose why cites no source: {uncited}"
+
+
+def test_a_url_template_is_no_citation():
+    assert not cites_source("BinderHub builds `https://<hostname>/api/v4/…` itself")
+    assert cites_source("see https://github.com/jupyterhub/binderhub/blob/main/helm-chart/binderhub/schema.yaml")
+    assert cites_source("(binderhub/launcher.py@b9fad995)")
+    assert not cites_source("`https://gitlab.example.org` becomes `https://https://gitlab.example.org/api/v4`")

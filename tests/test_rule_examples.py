@@ -57,3 +57,18 @@ def test_rule_files_match_the_meta_schema():
     for path in sorted(builtin_rules_dir().glob("*.yaml")):
         errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
         assert not errors, f"{path.name}: {errors[0].message}"
+
+
+def test_every_rule_that_reports_an_error_in_its_examples_cites_its_source(tmp_path):
+    """The severity policy reaches rules whose own severity is lower but whose hits can be errors."""
+    from binderhub_doctor.rule_docs import cites_source
+
+    uncited = set()
+    for index, (rule, kind, _, example) in enumerate(case.values for case in CASES):
+        if kind != "fail" or cites_source(rule.why):
+            continue
+        folder = tmp_path / str(index)
+        folder.mkdir()
+        if any(f.rule == rule.id and f.severity == "error" for f in lint_example(folder, example).findings):
+            uncited.add(rule.id)
+    assert not uncited, f"rules reporting errors whose why cites no source: {sorted(uncited)}"

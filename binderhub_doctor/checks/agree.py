@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ..paths import parse_path
-from .base import Hit, render
+from .base import Hit, render, unchecked
 
 
 def host(value: str) -> str:
@@ -28,4 +28,5 @@ def check(values, spec, context):
     transform = _TRANSFORMS[spec.get("compare", "text")]
     if transform(a) != transform(b):
         message = spec.get("message", "{path} ({value}) does not agree with {other} ({other_value})")
-        yield Hit(path, render(message, values, path, other=spec["other"], other_value=values.show(other)))
+        hit = Hit(path, render(message, values, path, other=spec["other"], other_value=values.show(other)))
+        yield unchecked(values, f"whether {spec['path']} agrees with {spec['other']}", path, (path, other)) or hit

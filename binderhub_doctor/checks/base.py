@@ -30,6 +30,20 @@ class Context:
     options: dict = field(default_factory=dict)
 
 
+def unchecked(values: Values, what: str, at: tuple, paths) -> Hit | None:
+    """A comparison of two values concludes nothing while one of them is unknown (encrypted, or
+    possibly set by a file that could not be read): then this info hit says what went unchecked,
+    pointing at ``at``; None when every value in ``paths`` is settled."""
+    for path in paths:
+        why = values.unsettled(path)
+        if why:
+            return Hit(at, f"{what} could not be checked: {values.display_path(path)} is not known; {why}",
+                       severity="info",
+                       fix="Lint the decrypted values too (e.g. `binderhub-doctor lint <(sops -d FILE) …` or "
+                           "after `git-crypt unlock`) to check it.")
+    return None
+
+
 def paths_of(values: Values, spec: dict, key: str = "path") -> list[tuple]:
     patterns = spec.get(key)
     if patterns is None:

@@ -73,8 +73,9 @@ def _load_values(files, secret_files, values_key):
     except InputError as exc:
         raise UsageProblem(str(exc)) from None
     for document in values.documents:
-        if document.skipped:
-            raise UsageProblem(f"{document.file}: {document.skipped}; pass the decrypted file")
+        if document.skipped or document.encrypted:
+            why = document.skipped or f"encrypted ({document.encrypted})"
+            raise UsageProblem(f"{document.file}: {why}; pass the decrypted file")
         for problem in document.problems:
             if problem.rule in _FATAL_PROBLEMS:
                 where = f"{problem.position.file}:{problem.position.line}" if problem.position else document.file

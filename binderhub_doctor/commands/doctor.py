@@ -104,7 +104,7 @@ def run_doctor(options: DoctorOptions):
 
     sections = [lint_section(result)]
     broken = any(p.rule in FATAL_PROBLEMS for d in values.documents for p in d.problems) or \
-        any(getattr(d, "skipped", False) for d in values.documents)
+        any(d.skipped or d.encrypted for d in values.documents)
     probes = (("registry", "Registry"), ("github", "GitHub"), ("gitlab", "GitLab"))
     if options.offline:
         sections += [Section(name, title, SKIP, "not run (--offline)") for name, title in probes]

@@ -174,8 +174,7 @@ def lint_values(files: list[str], version: str | None):
                     message=finding.message + " (no other values file will supply it here)")
         findings.append(finding)
     result = dataclasses.replace(result, findings=sorted(findings, key=Finding.sort_key))
-    report = reporters.render("text", result, rules, {"colour": False, "show_fixes": True,
-                                                      "chart_version": version or chart_versions.NEWEST})
+    report = reporters.render("text", result, rules, {"colour": False, "show_fixes": True})
     click.echo(values.redactor.scrub(report), err=True, nl=False)
     errors = sum(1 for f in result.findings if at_least(f.severity, "error"))
     return values, errors, deferred

@@ -18,7 +18,8 @@ def render(result, rules, options: dict) -> str:
             "warnings": result.count("warning"),
             "infos": result.count("info"),
             "values_key": result.values_key,
-            "chart_version": options.get("chart_version"),
+            "chart_version": result.chart.version if result.chart else None,
+            "chart_version_source": result.chart.source if result.chart else None,
         },
     }
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

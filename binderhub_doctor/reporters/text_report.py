@@ -33,6 +33,8 @@ def summary_line(result, paint=lambda text, code: text) -> str:
     scope = f"{files} file{'s' if files != 1 else ''}"
     if result.values_key:
         scope += f" (BinderHub values under `{result.values_key}:`)"
+    if result.chart:
+        scope += f", chart {result.chart.version} ({result.chart.source})"
     if not result.findings:
         return paint(f"✓ no problems found in {scope}", "32")
     parts = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for n, s in counts if n)

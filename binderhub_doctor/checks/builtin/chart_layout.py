@@ -16,7 +16,7 @@ from pathlib import Path
 from ... import chart_versions
 from ...data_files import load_yaml
 from ...paths import closest
-from ...values import META_CHART_KEY, format_path
+from ...values import META_CHART_KEY, format_path, nested_values_key
 from ..base import Hit, looks_like_number, type_name, with_article
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "chart-model.yaml"
@@ -50,6 +50,8 @@ class Removal:
     since_text: str | None = None
     z2jh: tuple | None = None  # JupyterHub chart version that started refusing it
     z2jh_text: str | None = None
+    ignored_before: tuple | None = None  # from `since` until this version the chart ignored the key
+    ignored_before_text: str | None = None
 
 
 @dataclass(eq=False)
@@ -201,6 +203,9 @@ class _Compiler:
             if spec.get("since"):
                 removal.since_text = str(spec["since"])
                 removal.since = chart_versions.parse(removal.since_text)
+            if spec.get("ignored_before"):
+                removal.ignored_before_text = str(spec["ignored_before"])
+                removal.ignored_before = chart_versions.parse(removal.ignored_before_text)
             if spec.get("z2jh"):
                 removal.z2jh_text = str(spec["z2jh"])
                 removal.z2jh = z2jh_key(removal.z2jh_text)
@@ -625,10 +630,15 @@ class _Walk:
             fix = f"Rename it to `{guess}`."
         else:
             elsewhere = self.elsewhere(key, here)
+            nested = nested_values_key(key, item) if side == BINDERHUB and path == () else None
             if side == BINDERHUB and path == () and key == META_CHART_KEY and isinstance(item, dict):
                 message += (" These look like the values of a chart that holds BinderHub under "
                             "`binderhub:`; lint them with `--values-key binderhub`.")
                 fix = "Pass --values-key binderhub, and keep every BinderHub setting under `binderhub:`."
+            elif nested:
+                message += (f" These look like the values of a chart that holds BinderHub under `{nested}`; "
+                            f"lint them with `--values-key {nested}`.")
+                fix = f"Pass --values-key {nested}, and keep every BinderHub setting under `{nested}`."
             elif elsewhere:
                 message += f" `{key}` belongs at {elsewhere}."
                 fix = f"Move it to {elsewhere}."
@@ -662,7 +672,14 @@ class _Walk:
             # `hub:` with no `url`: JupyterHub settings at the wrong level, not the old layout
             self.leftover_jupyterhub_keys(removal, value, path, side, also=False)
             return
-        if removal.since_text:
+        severity = None
+        if removal.ignored_before is not None and self.chart < removal.ignored_before:
+            refusal = (f"BinderHub chart {self.chart_text} ignores it without a word (charts from "
+                       f"{removal.ignored_before_text} on refuse it)")
+            severity = "warning"
+        elif removal.ignored_before_text:
+            refusal = f"BinderHub chart {removal.ignored_before_text} and newer refuse it"
+        elif removal.since_text:
             refusal = f"BinderHub chart {removal.since_text} and newer refuse it"
         elif removal.z2jh_text:
             refusal = (f"JupyterHub chart {removal.z2jh_text} and newer refuse it (BinderHub chart "
@@ -671,7 +688,9 @@ class _Walk:
             refusal = "the chart refuses it"
         # A key the schema still declares (or under an open mapping) is refused by NOTES.txt, with
         # a message; one it no longer declares is refused by Helm's schema check, without one.
-        if node.types is None and parent_strict and self.strict_now[side]:
+        if severity == "warning":
+            how = "the setting has no effect"
+        elif node.types is None and parent_strict and self.strict_now[side]:
             how = "Helm refuses the install (additional property not allowed)"
         else:
             how = "the chart's NOTES.txt stops the install"
@@ -680,7 +699,7 @@ class _Walk:
             message += " Set " + "; ".join(f"`{new}`" + (f" (was `{old}`)" if old else "") for old, new, _ in moves) + " instead."
         fixes = [f"{new}: {shown}" if shown is not None and _is_path(new) else new for _, new, shown in moves]
         fix = ("Replace it with " + "; ".join(fixes) + ".") if fixes else None
-        self.add(group, path, message, fix=fix)
+        self.add(group, path, message, severity=severity, fix=fix)
         self.leftover_jupyterhub_keys(removal, value, path, side)
 
     def moves(self, removal: Removal, value, path: tuple) -> list[tuple[str | None, str, str | None]]:
@@ -738,8 +757,8 @@ class _Walk:
         else:
             return
         for key, item in root.items():
-            if key == holder:
-                continue
+            if key == holder or key in values.parent_keys:
+                continue  # the parent chart's own values.yaml declares it: its templates read it
             suspicious = key in ("imageBuilderType", "dind", "pink", "imageCleaner") or (
                 key == "config" and isinstance(item, dict)
                 and bool(set(map(str, item)) & self.model.binderhub_classes))

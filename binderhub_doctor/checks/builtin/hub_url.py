@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 
-from ..base import Hit
+from urllib.parse import urlsplit
+
+from ..base import Hit, unchecked
 from ..placeholder import find as find_placeholder
 
 HUB_URL = ("config", "BinderHub", "hub_url")
+# BinderHub calls `<hub_url>hub/api/` and sends users to `<hub_url>user/…` (binderhub/launcher.py
+# @b9fad995); JupyterHub serves those under its base URL, the chart's jupyterhub.hub.baseUrl.
+HUB_BASE_URL = ("jupyterhub", "hub", "baseUrl")
 
 
 def form(values, spec, context):
@@ -20,7 +25,14 @@ def form(values, spec, context):
             yield Hit(path, f"{name} {values.show(path)} does not start with http:// or https://; launches "
                             "redirect users to a relative, broken address",
                       fix=f"Write the full URL, e.g. `http://{re.sub(r'^[a-z]*:?/*', '', url)}`.")
-        elif re.search(r"/hub/?$", url):
-            yield Hit(path, f"{name} ends in /hub; BinderHub appends hub/api/… itself, so requests go to "
-                            "…/hub/hub/api", severity="warning",
-                      fix="Use the hub's base URL without the trailing /hub.")
+        elif re.search(r"/hub/?$", url) and _slashed(urlsplit(url).path) != _slashed(values.get(HUB_BASE_URL)):
+            hit = Hit(path, f"{name} ends in /hub, but the hub's base URL (jupyterhub.hub.baseUrl) is not "
+                            "/hub/; BinderHub appends hub/api/… itself, so requests go to …/hub/hub/api",
+                      severity="warning", fix="Use the hub's base URL without the trailing /hub.")
+            yield unchecked(values, f"whether {name} matches the hub's base URL", path, (HUB_BASE_URL,)) or hit
+
+
+def _slashed(path) -> str:
+    """A URL path as JupyterHub normalises its base URL: with a leading and a trailing slash."""
+    text = path if isinstance(path, str) and path else "/"
+    return "/" + text.strip("/") + "/" if text.strip("/") else "/"

@@ -11,7 +11,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from ..base import Hit
+from ..base import Hit, unchecked
 from ..placeholder import find as find_placeholder
 
 PREFIX = ("config", "BinderHub", "image_prefix")
@@ -126,12 +126,16 @@ def registry_match(values, spec, context):
     host, _ = split(prefix)
     prefix_host = host or "docker.io"
     registry_url = values.get(REGISTRY_URL)
-    if isinstance(registry_url, str) and registry_url and not find_placeholder(registry_url):
+    if values.encrypted(REGISTRY_URL):
+        yield unchecked(values, "whether image_prefix is on the registry of registry.url", PREFIX, (REGISTRY_URL,))
+    elif isinstance(registry_url, str) and registry_url and not find_placeholder(registry_url):
         registry_host = url_host(registry_url)
         if not _same_registry(prefix_host, registry_host):
             # Without the secret file, registry.url may still be overridden there: only a warning.
             settled = values.has_secret_file()
-            yield Hit(PREFIX, f"image_prefix pushes to `{prefix_host}`, but registry.url (the registry the "
+            unknown = unchecked(values, "whether image_prefix is on the registry of registry.url", PREFIX,
+                                (REGISTRY_URL, PREFIX))
+            yield unknown or Hit(PREFIX, f"image_prefix pushes to `{prefix_host}`, but registry.url (the registry the "
                               f"credentials are for) is `{registry_host}`; pushes are denied or images are "
                               "looked up in the wrong registry, so every launch rebuilds"
                               + ("" if settled else " (unless the secret file, not linted here, sets registry.url)"),
@@ -145,7 +149,9 @@ def registry_match(values, spec, context):
     if isinstance(lookup_url, str) and lookup_url and not find_placeholder(lookup_url):
         lookup_host = url_host(lookup_url)
         if not _same_registry(prefix_host, lookup_host):
-            yield Hit(DOCKER_REGISTRY_URL, f"DockerRegistry.url asks `{lookup_host}` whether an image exists, but "
+            unknown = unchecked(values, "whether image_prefix is on the registry DockerRegistry.url asks",
+                                DOCKER_REGISTRY_URL, (DOCKER_REGISTRY_URL, PREFIX))
+            yield unknown or Hit(DOCKER_REGISTRY_URL, f"DockerRegistry.url asks `{lookup_host}` whether an image exists, but "
                                            f"image_prefix pushes to `{prefix_host}`; every launch rebuilds")
 
 
@@ -162,7 +168,7 @@ def gcr_project(values, spec, context):
     except (ValueError, AttributeError):
         return
     if isinstance(project, str) and project and len(path) > 1 and path[0] != project and not find_placeholder(project):
-        yield Hit(PREFIX, f"image_prefix pushes to project `{path[0]}`, but the service-account key in "
+        yield unchecked(values, "whether image_prefix is in the key's project", PREFIX, (PREFIX, ("registry", "password"))) or Hit(PREFIX, f"image_prefix pushes to project `{path[0]}`, but the service-account key in "
                           f"registry.password belongs to project `{project}`; pushes fail unless that account "
                           "was granted access to the other project")
 

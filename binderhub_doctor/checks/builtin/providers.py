@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..base import Hit
+from ..base import Hit, unchecked
 
 GITHUB = ("config", "GitHubRepoProvider")
 GITLAB = ("config", "GitLabRepoProvider")
@@ -16,7 +16,9 @@ def github_enterprise(values, spec, context):
         return
     api = values.get(GITHUB + ("api_base_path",))
     if api in (None, ""):
-        yield Hit(GITHUB + ("hostname",),
+        unknown = unchecked(values, "whether api_base_path is set for GitHub Enterprise", GITHUB + ("hostname",),
+                            (GITHUB + ("api_base_path",),))
+        yield unknown or Hit(GITHUB + ("hostname",),
                   f"GitHubRepoProvider.hostname is `{hostname}` (GitHub Enterprise) but api_base_path is not set, "
                   f"so API calls go to https://api.{hostname}, which Enterprise servers do not answer",
                   fix=f"Set `config.GitHubRepoProvider.api_base_path: https://{hostname}/api/v3`.")

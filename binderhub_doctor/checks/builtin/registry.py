@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from ... import chart_versions
 from ...registry_settings import derive, looks_like_json_key, token_url_service
-from ..base import Hit
+from ..base import Hit, unchecked
 from ..placeholder import find as find_placeholder
 
 URL = ("registry", "url")
@@ -17,6 +18,12 @@ DOCKER_REGISTRY = ("config", "DockerRegistry")
 TOKEN_URL = DOCKER_REGISTRY + ("token_url",)
 AUTH_CONFIG_URL = DOCKER_REGISTRY + ("auth_config_url",)
 USE_REGISTRY = ("config", "BinderHub", "use_registry")
+# Since binderhub PR #1586 (3de27f2d, 2022-12-15) DockerRegistry without a token_url follows the
+# registry's 401 `WWW-Authenticate: Bearer` challenge (binderhub/registry.py@3de27f2d).
+BEARER_CHALLENGE_SINCE = "1.0.0-0.dev.git.2927"
+# GitLab's token endpoint, whose registry service is the `container_registry` that BinderHub asks
+# for when token_url names none (binderhub/registry.py@b9fad995, `get_image_manifest`).
+GITLAB_TOKEN_PATH = "/jwt/auth"
 _NONE_WORDS = {"none", "null", "nil", "~", "false"}
 
 
@@ -53,15 +60,19 @@ def json_key_username(values, spec, context):
     username = values.get(USERNAME)
     if username in (None, "") and url != "https://gcr.io":
         shown = url if isinstance(url, str) else "the Docker Hub default"
-        yield Hit(USERNAME if values.has(USERNAME) else URL,
+        hit = Hit(USERNAME if values.has(USERNAME) else URL,
                   f"registry.password is a Google JSON key, but registry.username is not set and registry.url is "
                   f"{shown}: the chart fills in `_json_key` only for exactly https://gcr.io, so it sends "
                   "`<token>` as the user name and every push is refused",
                   fix="Add `username: _json_key` under `registry:`.")
     elif isinstance(username, str) and username not in ("_json_key", "_json_key_base64", "") and \
             not find_placeholder(username):
-        yield Hit(USERNAME, f"registry.username is `{username}`, but a JSON key file is used with the user name "
-                            "`_json_key`", fix="Set `username: _json_key`.")
+        hit = Hit(USERNAME, f"registry.username is `{username}`, but a JSON key file is used with the user name "
+                            "`_json_key` (or `_json_key_base64` for the key in base64)",
+                  fix="Set `username: _json_key`.")
+    else:
+        return
+    yield unchecked(values, "the user name for the JSON key", PASSWORD, (URL, USERNAME)) or hit
 
 
 def token_url_form(values, spec, context):
@@ -76,9 +87,10 @@ def token_url_form(values, spec, context):
     if not re.match(r"^https?://[^/\s]+", token_url):
         yield Hit(TOKEN_URL, f"token_url {values.show(TOKEN_URL)} is not an http(s) URL",
                   fix="Write it as https://<host>/<path>?service=<service>.")
-    elif token_url_service(token_url) is None:
+    elif token_url_service(token_url) is None and not urlsplit(token_url).path.rstrip("/").endswith(GITLAB_TOKEN_PATH):
         yield Hit(TOKEN_URL, "token_url has no `?service=` parameter; BinderHub then asks for "
-                             "service=container_registry, which most token servers refuse",
+                             "service=container_registry, which is GitLab's registry service but not other "
+                             "registries' (they refuse the token, and every launch rebuilds)",
                   severity="warning", fix="Append `?service=<the service your registry advertises>`.")
 
 
@@ -89,6 +101,8 @@ def acr_token_url(values, spec, context):
     acr = _host(url)
     token_url = values.get(TOKEN_URL)
     if not values.has(TOKEN_URL) or token_url == "":
+        if context.chart_key >= chart_versions.parse(BEARER_CHALLENGE_SINCE):
+            return  # BinderHub asks ACR for a token the way its 401 answer says
         yield Hit(TOKEN_URL, f"registry.url is the Azure Container Registry {acr}, but "
                              "config.DockerRegistry.token_url is not set; BinderHub cannot get a token to check "
                              "for existing images and rebuilds them",
@@ -99,7 +113,7 @@ def acr_token_url(values, spec, context):
         return
     service = token_url_service(token_url)
     if _host(token_url) != acr or (service is not None and service.lower() != acr):
-        yield Hit(TOKEN_URL, f"token_url {values.show(TOKEN_URL)} does not match the registry {acr}: both its "
+        yield unchecked(values, f"the token_url for {acr}", TOKEN_URL, (URL, TOKEN_URL)) or Hit(TOKEN_URL, f"token_url {values.show(TOKEN_URL)} does not match the registry {acr}: both its "
                              "host and its `service=` must be the ACR host",
                   fix=f"Use `https://{acr}/oauth2/token?service={acr}`.")
 
@@ -119,6 +133,11 @@ def auth_config(values, spec, context):
     if "username" in configured and "password" in configured:
         return
     path = AUTH_CONFIG_URL if values.has(AUTH_CONFIG_URL) else DOCKER_REGISTRY + ("url",)
+    unknown = unchecked(values, "whether BinderHub finds its registry credentials", path,
+                        (URL, DOCKER_REGISTRY + ("url",), AUTH_CONFIG_URL))
+    if unknown:
+        yield unknown
+        return
     keys = ", ".join(f"`{k}`" for k in settings.auths_keys) or "none"
     yield Hit(path, f"BinderHub looks its registry credentials up under `{settings.auth_config_url}`, but the "
                     f"docker config the chart writes only has {keys} (from registry.url); it talks to the "
@@ -132,9 +151,10 @@ def unused_credentials(values, spec, context):
         return
     given = [p for p in (USERNAME, PASSWORD, URL) if values.get(p) not in (None, "")]
     if given:
-        yield Hit(USE_REGISTRY, "use_registry is false, so BinderHub never pushes and the registry settings ("
-                                + ", ".join(".".join(p) for p in given) + ") are unused; images stay on the "
-                                "node that built them and other nodes rebuild them",
+        yield Hit(USE_REGISTRY, "use_registry is false although registry settings ("
+                                + ", ".join(".".join(p) for p in given) + ") are given: BinderHub pushes "
+                                "nothing and looks images up only in the docker daemon it reaches, which works "
+                                "on a single node; the credentials only let build pods pull private base images",
                   fix="Set `use_registry: true` to push to the registry, or remove the unused registry settings.")
 
 

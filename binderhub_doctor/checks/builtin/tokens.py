@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..base import Hit
+from ..base import Hit, unchecked
 from ..placeholder import find as find_placeholder
 
 HUB_TOKENS = (
@@ -40,5 +40,6 @@ def hub_token_strength(values, spec, context):
 def hub_tokens_identical(values, spec, context):
     api, proxy = (values.get(p) for p in HUB_TOKENS)
     if isinstance(api, str) and api and api == proxy:
-        yield Hit(HUB_TOKENS[1], "secretToken is the same value as the binder service's apiToken; "
-                                 "anyone who learns one holds both")
+        yield unchecked(values, "whether the two hub tokens differ", HUB_TOKENS[1], HUB_TOKENS) or Hit(
+            HUB_TOKENS[1], "secretToken is the same value as the binder service's apiToken; anyone who learns "
+                           "one holds both")

@@ -21,11 +21,12 @@ from urllib.parse import urlparse
 
 from ...data_files import load_yaml
 from ...paths import closest
-from ..base import Hit, looks_like_number
+from ..base import Hit, looks_like_number, unchecked
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "traits.yaml"
 CONFIG = ("config",)
 APP = "BinderHub"
+STOPS = "BinderHub stops at start-up with a TraitError"
 NEWEST = math.inf  # a chart version without a build number: assume the newest
 
 
@@ -376,7 +377,7 @@ def trait_type_problem(trait: Trait, value, cat: Catalog | None = None) -> TypeP
         if trait.allow_none or kind == "Any":
             return None
         return TypeProblem(
-            "is empty (null), which this setting does not accept: BinderHub stops at start-up with a TraitError",
+            f"is empty (null), which this setting does not accept: {STOPS}",
             'Remove the line to keep the default, or give a value' + (' (`""` for an empty string).'
                                                                        if kind in ("Unicode", "Union") else "."))
     if kind == "Union":
@@ -386,7 +387,7 @@ def trait_type_problem(trait: Trait, value, cat: Catalog | None = None) -> TypeP
 
 
 def _check_simple(kind: str, trait: Trait, value, cat: Catalog) -> TypeProblem | None:
-    crash = "BinderHub stops at start-up with a TraitError"
+    crash = STOPS
     if kind == "Any":
         return None
     if kind == "Unicode":
@@ -478,7 +479,7 @@ def _check_text(trait: Trait, value: str) -> TypeProblem | None:
 
 
 def _check_class_path(trait: Trait, value, cat: Catalog) -> TypeProblem | None:
-    crash = "BinderHub stops at start-up with a TraitError"
+    crash = STOPS
     klass = trait.spec.get("klass")
     if not isinstance(value, str):
         return TypeProblem(f"is {_kind(value)}, but must be an import path such as `binderhub.registry.DockerRegistry`: {crash}",
@@ -560,8 +561,28 @@ def wrong_type(values, spec, context):
             if problem is None:
                 continue
             path = section.path + (key,)
+            message, severity = problem.message, problem.severity
+            elsewhere = _when_wrong(cat, section.cls, values)
+            if elsewhere and STOPS in message:
+                message, severity = message.replace(STOPS, elsewhere[0]), elsewhere[1] or severity
             yield Hit(path, f"{values.display_path(path)} ({trait.type if trait.type != 'Union' else 'Unicode'}) "
-                            f"{problem.message}", severity=problem.severity, fix=problem.fix)
+                            f"{message}", severity=severity, fix=problem.fix)
+
+
+def _when_wrong(cat: Catalog, cls: str, values) -> tuple[str, str | None] | None:
+    """(what a TraitError in `cls`'s settings does, severity) where that is not BinderHub stopping
+    at start-up: the object is created later, or not at all (binderhub/app.py, `initialize` and
+    `watch_builders`, and binderhub/base.py, `get_provider`, jupyterhub/binderhub@b9fad995)."""
+    if cat.known(cls) and cat.is_subclass(cls, "RepoProvider"):
+        return ("every launch from this provider fails with a TraitError (BinderHub creates repository "
+                "providers for each request)", None)
+    if cat.known(cls) and cat.is_subclass(cls, "KubernetesCleaner"):
+        return ("the build cleaner's background task stops with a TraitError, and finished builds are no "
+                "longer cleaned up while BinderHub runs on", "warning")
+    if cat.known(cls) and cat.is_subclass(cls, "DockerRegistry") and values.get(CONFIG + (APP, "use_registry")) is False:
+        return ("it is never read while use_registry is false, because BinderHub creates no registry then",
+                "warning")
+    return None
 
 
 # --- BHD304 config section not a mapping ----------------------------------------------------------
@@ -581,8 +602,10 @@ def section_not_mapping(values, spec, context):
         what = "empty (null)" if body is None else _kind(body)
         fix = (f"Remove the line, or write `{name}: {{}}`." if body is None or name[:1].isupper()
                else f"Put it under its class, e.g. `config.BinderHub.{name}`.")
-        yield Hit(path, f"{shown} is {what}, not a mapping of settings: the chart runs "
-                        f"`c[\"{name}\"].update(...)` with it and BinderHub stops at start-up ({failure})", fix=fix)
+        yield Hit(path, f"{shown} is {what}, not a mapping of settings: the chart's binderhub_config.py runs "
+                        f"`c[\"{name}\"].update(...)` with it, which raises {failure}; traitlets logs \"Exception "
+                        "while loading config file\" and BinderHub starts without any of the chart's settings "
+                        "(no hub_url, no registry), so launches fail", fix=fix)
 
 
 def _update_failure(name: str, body) -> str | None:
@@ -652,10 +675,20 @@ def _deprecation_hit(values, cat, build, section, trait, info, change, path) -> 
         chained = _deprecation_of(cat, use)
         if chained:
             message += f" (itself deprecated: use `config.{chained}`)" if chained != "-" else " (itself deprecated)"
-        message += ". BinderHub still copies the value over at start-up and logs a deprecation warning"
+        if not info.get("default_of"):
+            message += ". BinderHub still copies the value over at start-up and logs a deprecation warning"
     else:
         message += " and has no replacement"
     fix = info.get("fix") or (f"Move the value to `config.{use}`." if use else "Remove it.")
+    default_of = info.get("default_of")
+    if default_of:  # not copied: it only fills in the default of the new setting
+        cls, _, name = default_of.partition(".")
+        if values.get(CONFIG + (cls, name)) is not None:
+            message += (f"; `config.{default_of}` is set, so BinderHub ignores this line without a word "
+                        f"(the old value only fills in the default of `{name}`)")
+        else:
+            message += f"; BinderHub still uses it for the default of `config.{default_of}` and logs a deprecation warning"
+        return Hit(path, message, fix=fix)
     if use:
         others = _setting(values, cat, use)
         if others:
@@ -793,9 +826,10 @@ def build_token_secret_missing(values, spec, context):
         path, why = ("hpa", "enabled"), "the horizontal pod autoscaler is enabled"
     else:
         return
-    yield Hit(path, f"{why}, and none of these files sets config.BinderHub.build_token_secret: unless another "
+    hit = Hit(path, f"{why}, and none of these files sets config.BinderHub.build_token_secret: unless another "
                     "values file does, each BinderHub pod signs build tokens with its own random key, and a "
                     "launch whose build request reaches another pod fails with \"Invalid build token\"")
+    yield unchecked(values, f"whether the BinderHub pods share a build_token_secret ({why})", path, (TOKEN_SECRET,)) or hit
 
 
 # --- BHD310 ban_networks ---------------------------------------------------------------------------
@@ -940,7 +974,9 @@ def build_docker_config_auths(values, spec, context):
     first = sorted({registry, *map(str, extra)})[0]
     if first == registry:
         return
-    yield Hit(path, f"{values.display_path(path)} adds `{first}`, which sorts before registry.url `{registry}` in "
+    hit = Hit(path, f"{values.display_path(path)} adds `{first}`, which sorts before registry.url `{registry}` in "
                     "the docker config.json the chart writes; BinderHub takes the first key as its registry, so "
                     "it looks for built images in the wrong place and rebuilds them on every launch",
               fix=f"Set `config.DockerRegistry.url: {registry}` (and `auth_config_url` if it is not that key).")
+    yield unchecked(values, "which registry BinderHub takes from the docker config", path,
+                    (("registry", "url"), CONFIG + ("DockerRegistry", "url"))) or hit
