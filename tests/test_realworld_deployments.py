@@ -15,9 +15,6 @@ from binderhub_doctor.chart_versions import NEWEST
 from support.tools import SHARED, run_cli
 
 DEPLOYMENTS = SHARED / "realworld" / "deployments"
-# False errors that belong to the versioned JupyterHub model (issue 11, item 1), which another
-# branch brings; remove these once it is merged.
-PENDING_JUPYTERHUB_MODEL = {("BHD402", "jupyterhub.hub.config.singleuser")}
 
 
 def deployments():
@@ -59,10 +56,7 @@ def test_no_false_error_and_every_real_one(folder, mode):
     missed = [path for path in real_paths if path not in {f["path"] for f in errors}]
     assert not missed, f"real defects no longer reported: {missed}"
     false = [(f["rule"], f["path"], f["message"]) for f in errors if f["path"] not in real_paths]
-    pending = [f for f in false if (f[0], f[1].removeprefix("binderhub.")) in PENDING_JUPYTERHUB_MODEL]
-    assert not [f for f in false if f not in pending]
-    if pending:
-        pytest.xfail(f"the JupyterHub model's false errors, fixed on another branch: {pending}")
+    assert not false
 
 
 @pytest.mark.skipif(not DEPLOYMENTS.is_dir(), reason=f"{DEPLOYMENTS} is absent (upstream data, never committed)")
