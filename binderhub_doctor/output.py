@@ -22,6 +22,7 @@ import io
 import json
 import re
 import sys
+import threading
 from typing import Iterable
 from urllib.parse import quote
 
@@ -116,10 +117,6 @@ class SecretRegistry:
     def _shown(self, found: str) -> str:
         return self._candidates.get(found) or redacted(found)
 
-    def __contains__(self, text: str) -> bool:
-        pattern = self.pattern()
-        return bool(pattern and pattern.search(text))
-
 
 # One per process: the values loaded and the probes run by this command all feed it.
 SECRETS = SecretRegistry()
@@ -134,12 +131,14 @@ class RedactingStream(io.TextIOBase):
     """A text stream that redacts known secrets, then writes to ``target``.
 
     Text is held back until a line ends (a `\\n`, or a `\\r` that a progress line starts
-    with), so a secret written in two pieces is still seen whole."""
+    with) or the writer flushes, so a secret written in two pieces (print's arguments) is
+    still seen whole."""
 
     def __init__(self, target, registry: SecretRegistry = SECRETS):
         self.target = target
         self.registry = registry
         self._held = ""
+        self._lock = threading.Lock()  # helm's stdout and stderr are pumped by threads
 
     # click and print() look at these to decide how to write
     @property
@@ -162,23 +161,24 @@ class RedactingStream(io.TextIOBase):
     def write(self, text) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        self._held += text
-        end = max(self._held.rfind("\n"), self._held.rfind("\r"))
-        if end >= 0:
-            ready, self._held = self._held[:end + 1], self._held[end + 1:]
-            self.target.write(self.registry.redact(ready))
+        with self._lock:
+            self._held += text
+            end = max(self._held.rfind("\n"), self._held.rfind("\r"))
+            if end >= 0:
+                ready, self._held = self._held[:end + 1], self._held[end + 1:]
+                self.target.write(self.registry.redact(ready))
         return len(text)
 
     def flush(self) -> None:
-        # A spinner flushes without ending its line: what follows its last `\r` waits.
+        """Write what is held back too: a prompt or a spinner frame ends no line, and every
+        writer here (click.echo, helm's pump, the spinner) writes a whole message, then flushes."""
+        with self._lock:
+            held, self._held = self._held, ""
+            if held:
+                self.target.write(self.registry.redact(held))
         self.target.flush()
 
-    def finish(self) -> None:
-        """Write what is held back (the end of the output, with or without a newline)."""
-        if self._held:
-            held, self._held = self._held, ""
-            self.target.write(self.registry.redact(held))
-        self.target.flush()
+    finish = flush  # at exit: the end of the output, with or without a newline
 
 
 def install() -> tuple[RedactingStream, RedactingStream]:

@@ -285,5 +285,7 @@ def _secrets_in_text(lines: list[str]) -> list[str]:
             if is_secret_container(match.group(2)) or value[:1] in ("|", ">"):
                 block_indent = len(match.group(1))
             continue
+        if value[:1] in ("{", "[") and not is_secret_container(match.group(2)):
+            continue  # `auth: {type: jupyterhub}`: settings, not a credential
         found.append(value.strip("\"'"))
     return found
