@@ -88,3 +88,22 @@ def test_a_server_message_cannot_print_fake_steps(tmp_path, command):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "denied\\n✓ push" in result.stdout, result.stdout  # the message is shown, spelled out
     assert_inert(result.stdout + result.stderr)
+
+
+def test_a_service_address_with_control_characters_is_refused(tmp_path):
+    """A Kubernetes API answering a hostname that forges a workflow command: connect neither
+    prints it as is nor writes it into config.yaml."""
+    from support.kubernetes_api import FakeKubernetesAPI, write_kubeconfig
+    from support.tools import TOOLS
+
+    config = "config:\n  BinderHub:\n    use_registry: false\n"
+    (tmp_path / "secret.yaml").write_text("registry:\n  password: Xk81-Qv7-zz9\n")
+    (tmp_path / "config.yaml").write_text(config)
+    with FakeKubernetesAPI(states=[{"hostname": f"lb.example.org\n{FORGED}\x1b[1A"}]) as api:
+        env = dict(os.environ, KUBECTL=str(TOOLS / "helm3" / "kubectl"), GITHUB_ACTIONS="true",
+                   KUBECONFIG=str(write_kubeconfig(tmp_path / "kubeconfig", {"lab": api.url}, current="lab")))
+        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "neither an IP address nor a host name" in result.stderr
+    assert_inert(result.stdout + result.stderr)
+    assert (tmp_path / "config.yaml").read_text() == config
