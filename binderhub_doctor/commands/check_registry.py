@@ -59,7 +59,9 @@ def command(files, secret_files, values_key, fmt, timeout, ca_bundle, insecure_h
     report = probe_registry(settings, options, values.redactor, extra_notes=push_credential_notes(settings))
     output = render(report, fmt)
     if fmt == "text":
-        shown = ", ".join(doc.file for doc in values.documents)
+        from ..printable import printable
+
+        shown = ", ".join(printable(doc.file) for doc in values.documents)
         output = f"Registry settings BinderHub would use (from {shown}):\n" + output
     click.echo(output, nl=False)
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
