@@ -162,16 +162,44 @@ def _load_rules(rule_dirs):
         raise UsageProblem(str(exc)) from None
 
 
+EXIT_INTERRUPTED = 128 + 2  # what a shell reports for a command ended by SIGINT
+
+
 def main(argv=None):
+    """Every command's output leaves through the redacting sink (output.py), click's own
+    messages and a debug traceback included."""
+    from . import output
+
+    output.install()
     try:
-        cli.main(args=argv, prog_name=program_name(),
-                 standalone_mode=True)
-    except KeyboardInterrupt:
+        sys.exit(run(argv))
+    finally:
+        output.finish()
+
+
+def run(argv=None) -> int:
+    try:
+        # Not standalone: click would turn Ctrl-C into "Aborted!" and exit 1, the findings code.
+        code = cli.main(args=argv, prog_name=program_name(), standalone_mode=False)
+        return code if isinstance(code, int) else 0  # click returns ctx.exit()'s code
+    except (KeyboardInterrupt, click.exceptions.Abort) as exc:
+        if isinstance(exc, click.exceptions.Abort) and isinstance(exc.__cause__, EOFError):
+            click.echo(f"{program_name()}: error: input ended", err=True)
+            return EXIT_USAGE
         click.echo(f"{program_name()}: interrupted", err=True)
-        sys.exit(130)
+        return EXIT_INTERRUPTED
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        if isinstance(exc, click.UsageError):  # click's own: it quotes the arguments as given
+            from .printable import printable
+
+            exc.message = printable(exc.message)
+        exc.show()
+        return exc.exit_code
     except Exception as exc:  # a bug: say so in one line, with no value that could be a secret
         if debug_enabled():
             raise
         click.echo(f"{program_name()}: internal error ({type(exc).__name__}); "
                    "rerun with BINDERHUB_DOCTOR_DEBUG=1 for details and please report it", err=True)
-        sys.exit(EXIT_USAGE)
+        return EXIT_USAGE

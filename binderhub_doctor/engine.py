@@ -60,14 +60,13 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
         if position is None and hit.path is not None:
             position = default_position(values)
         severity = config.severity_override(rule) or hit.severity or rule.severity
-        scrub = values.redactor.scrub
         finding = Finding(
             rule=rule.id, name=rule.name, severity=severity,
             file=position.file if position else None,
             line=position.line if position else None,
             column=position.column if position else None,
             path=values.display_path(hit.path) if hit.path is not None else None,
-            message=scrub(hit.message), fix=scrub(hit.fix or rule.fix), url=rule.url,
+            message=hit.message, fix=(hit.fix or rule.fix or "").strip() or None, url=rule.url,
         )
         if config.ignored_in_file(rule, finding.file) or suppressions.suppresses(finding, rule):
             return

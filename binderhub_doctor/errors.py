@@ -15,7 +15,9 @@ class UsageProblem(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file=None) -> None:
-        click.echo(f"{program_name()}: error: {self.format_message()}", err=True)
+        from .printable import printable  # one line, whatever the message quotes
+
+        click.echo(f"{program_name()}: error: {printable(self.format_message())}", err=True)
 
 
 def program_name() -> str:

@@ -1,5 +1,5 @@
 """Finding Helm and talking to it: which binary, which version, which chart repository, the exact
-`helm upgrade --install` command, and running it with its output streamed and scrubbed.
+`helm upgrade --install` command, and running it with its output streamed through our own streams.
 
 Run as `helm binder ...`, Helm hands us its settings through the environment (global flags are
 consumed by Helm and never reach the plugin as arguments): `HELM_BIN` (the helm the user ran),
@@ -19,7 +19,9 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Mapping
+
+from .printable import printable_lines
 
 CHART_NAME = "binderhub"
 REPO_NAME = "jupyterhub"
@@ -171,12 +173,12 @@ def upgrade_command(
     version: str | None = None,
     devel: bool = False,
     kube_context: str | None = None,
-    debug: bool = False,
     extra_args: list[str] = (),
 ) -> list[str]:
     """The one safe form of the install guide's command: always `--namespace` with
     `--create-namespace` (the guide's second `helm upgrade` forgets it), a pinned `--version`
-    (every BinderHub chart is a pre-release), values only from files, never on the command line."""
+    (every BinderHub chart is a pre-release), values only from files, never on the command line,
+    and never `--debug` (see :func:`manifest_printing_arguments`)."""
     argv = [helm, "upgrade", "--install", release, chart]
     if version:
         argv += ["--version", version]
@@ -187,8 +189,6 @@ def upgrade_command(
         argv += ["--kube-context", kube_context]
     for path in values_files:
         argv += ["-f", path]
-    if debug:
-        argv.append("--debug")
     argv += list(extra_args)
     return argv
 
@@ -200,34 +200,84 @@ def check_release_name(name: str) -> None:
             "digits and `-`, starting and ending with a letter or digit (e.g. `binder`)")
 
 
-_SET_OPTIONS = ("--set", "--set-string", "--set-json", "--set-literal")
+_SET_OPTIONS = ("--set", "--set-string", "--set-json", "--set-literal", "--set-file")
+_JSON_KEY = re.compile(r'"([^"\\]*)"\s*:')
 
 
-def secret_set_arguments(args: list[str]) -> list[str]:
-    """Keys of `--set key=value` pass-through arguments that would put a secret on the command
-    line (visible in `ps` and shell history), e.g. `registry.password`."""
-    from .secrets import is_secret_key
-
-    found: list[str] = []
-    pending = False
+def set_assignments(args: list[str]) -> list[tuple[str, str]]:
+    """(option, assignment) of every `--set*` among pass-through arguments, in either spelling
+    (`--set a=b`, `--set=a=b`)."""
+    found: list[tuple[str, str]] = []
+    pending = None
     for arg in args:
-        assignment = None
         if pending:
-            assignment, pending = arg, False
+            found.append((pending, arg))
+            pending = None
         elif arg in _SET_OPTIONS:
-            pending = True
+            pending = arg
         else:
             option, eq, rest = arg.partition("=")
             if eq and option in _SET_OPTIONS:
-                assignment = rest
-        if assignment is None:
-            continue
-        for item in assignment.split(","):
-            key = item.partition("=")[0].strip()
-            last = re.split(r"[.\[]", key)[-1] if key else ""
-            if key and is_secret_key(last.rstrip("]")):
-                found.append(key)
+                found.append((option, rest))
     return found
+
+
+def secret_set_arguments(args: list[str]) -> list[str]:
+    """`--set*` pass-through arguments that would put a secret on the command line (visible in
+    `ps` and shell history), each described for a message: a secret key in the path
+    (`registry.password=`), in a JSON value (`registry={"password": ...}`, or a whole JSON
+    object), or a value that is plainly a token (`ghp_...`). `--set-file` of a secret key is
+    refused too: that value would bypass the lint of the values files."""
+    from .secrets import is_secret_container, is_secret_key, is_secret_path, looks_like_token
+
+    found: list[str] = []
+    for option, assignment in set_assignments(args):
+        if option == "--set-json":
+            path, _, value = assignment.partition("=")
+            if assignment.lstrip().startswith("{"):
+                path, value = "", assignment
+            parts = _path_parts(path)
+            nested = value.lstrip()[:1] in ("{", "[")
+            if parts and (any(map(is_secret_container, parts)) if nested else is_secret_path(parts)):
+                found.append(f"`{option} {path.strip()}=...`")
+            elif any(is_secret_key(key) for key in _JSON_KEY.findall(value)):
+                key = next(key for key in _JSON_KEY.findall(value) if is_secret_key(key))
+                found.append(f"`{option}` with a `{key}` field")
+            continue
+        items = [assignment] if option in ("--set-literal", "--set-file") else assignment.split(",")
+        for item in items:
+            path, _, value = item.partition("=")
+            if is_secret_path(_path_parts(path)) or looks_like_token(value.strip()):
+                found.append(f"`{option} {path.strip()}=...`")
+                break
+    return found
+
+
+def _path_parts(path: str) -> tuple[str, ...]:
+    """`a.b[0].c` -> ("a", "b", "0", "c")."""
+    return tuple(part for part in re.split(r"[.\[\]]+", path.strip()) if part)
+
+
+# With these, helm prints the rendered manifest (the chart's Secrets: the `config` values in
+# plain text, the registry password as base64 inside JSON inside base64) or the values: no
+# filter of helm's output can be trusted to find every encoding, so they are refused.
+_PRINTS_MANIFEST = ("--dry-run", "--debug", "--output", "-o")
+
+
+def manifest_printing_arguments(args: list[str]) -> list[str]:
+    """Pass-through arguments with which helm would print the rendered Secrets or the values."""
+    found = []
+    for arg in args:
+        option = arg.partition("=")[0]
+        if option in _PRINTS_MANIFEST or (arg.startswith("-o") and not arg.startswith("--")):
+            found.append(arg)
+    return found
+
+
+def environment_without_debug(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for helm without HELM_DEBUG, which helm reads as its own `--debug`."""
+    env = os.environ if env is None else env
+    return {key: value for key, value in env.items() if key != "HELM_DEBUG"}
 
 
 def format_command(argv: list[str]) -> str:
@@ -237,12 +287,11 @@ def format_command(argv: list[str]) -> str:
 def run_streaming(
     argv: list[str],
     env: Mapping[str, str] | None = None,
-    scrub: Callable[[str], str] = lambda text: text,
     stdout=None,
     stderr=None,
 ) -> tuple[int, str | None]:
-    """Run ``argv`` with its output streamed line by line through ``scrub``; returns the exit
-    code and Helm's last `Error: ...` line (so the caller can repeat it under its own summary)."""
+    """Run ``argv`` with its output streamed line by line to our own streams (the redacting sink);
+    returns the exit code and Helm's last `Error: ...` line (for the caller's own summary)."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     last_error: list[str] = []
@@ -254,7 +303,8 @@ def run_streaming(
 
     def pump(source, target, remember: bool):
         for raw in iter(source.readline, b""):
-            line = scrub(raw.decode("utf-8", errors="replace"))
+            # Helm quotes values in its errors: no control character may rewrite the terminal.
+            line = printable_lines(raw.decode("utf-8", errors="replace").rstrip("\n"), keep_tabs=True) + "\n"
             if remember and line.lstrip().lower().startswith("error"):
                 last_error[:] = [line.strip()]
             target.write(line)

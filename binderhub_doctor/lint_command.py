@@ -10,6 +10,7 @@ from . import chart_pin, chart_versions, reporters
 from .engine import lint
 from .findings import at_least
 from .inputs import InputError, load, load_config_for, value_files
+from .output import redact
 from .ruleset import RuleFileError, load_rules
 
 
@@ -62,9 +63,8 @@ def run_lint(options: LintOptions, usage_error) -> int:
     except (InputError, RuleFileError, chart_versions.ChartVersionError) as exc:
         raise usage_error(str(exc)) from None
     report = reporters.render(options.fmt, result, rules, {"colour": options.colour, "show_fixes": not options.quiet})
-    report = values.redactor.scrub(report)
     if options.output:
-        write_atomically(Path(options.output), report)
+        write_atomically(Path(options.output), redact(report))
     else:
         print(report, end="")
     threshold = "warning" if options.strict else "error"
@@ -82,18 +82,16 @@ def folder_sets(files: list[Path]) -> list[list[Path]]:
 
 
 def combine(linted):
-    """One result (and one redactor) for several values sets."""
+    """One result for several values sets."""
     from .engine import LintResult
 
     first_result, rules, values = linted[0]
     result = LintResult(findings=[], files=[], skipped=[], values_key=first_result.values_key,
                         chart=first_result.chart)
-    for each, _, each_values in linted:
+    for each, _, _ in linted:
         result.findings.extend(each.findings)
         result.files.extend(each.files)
         result.skipped.extend(each.skipped)
-        if each_values is not values:
-            values.redactor.merge(each_values.redactor)
     return result, rules, values
 
 

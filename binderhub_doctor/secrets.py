@@ -1,12 +1,11 @@
-"""Which values are secrets, how to show one without revealing it, and a last-line scrubber.
+"""Which values are secrets, and how to show one without revealing it.
 
-Every output path (reporters, probes, error messages) goes through :class:`Redactor.scrub`, so
-a secret that slipped into a message by mistake is still never printed.
+A message renders a secret value with :func:`redacted` (``Values.show`` does so for any path);
+the output sink (``output.py``) is the safety net behind that, fed by :func:`secret_strings`.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from typing import Iterable
@@ -22,16 +21,33 @@ _NOT_SECRET_KEY = re.compile(
 )
 # Prefixes that identify a token's kind without revealing it.
 _PUBLIC_PREFIXES = ("github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "glpat-", "gldt-", "glptt-")
-_MIN_SCRUB_LENGTH = 4
 
 
 def is_secret_key(key) -> bool:
     return isinstance(key, str) and bool(_SECRET_KEY.search(key)) and not _NOT_SECRET_KEY.match(key)
 
 
+# Keys that are credentials only as a leaf: a docker config's `auth` holds base64 of
+# user:password, but a mapping under `auth` is settings (`dask-gateway.gateway.auth.type`).
+_SECRET_ONLY_AS_LEAF = {"auth"}
+
+
 def is_secret_path(path: tuple) -> bool:
     """True for a credential, or anything inside one (a JSON key pasted as a mapping)."""
-    return any(is_secret_key(part) for part in path)
+    if not path:
+        return False
+    *parents, last = path
+    return is_secret_key(last) or any(is_secret_container(part) for part in parents)
+
+
+def is_secret_container(key) -> bool:
+    """A key whose whole subtree is secret (a `password:` mapping when the `|` was forgotten)."""
+    return is_secret_key(key) and key.lower() not in _SECRET_ONLY_AS_LEAF
+
+
+def looks_like_token(text: str) -> bool:
+    """A GitHub or GitLab token, recognised by its documented prefix."""
+    return isinstance(text, str) and any(text.startswith(p) and len(text) > len(p) + 8 for p in _PUBLIC_PREFIXES)
 
 
 def redacted(value) -> str:
@@ -46,7 +62,7 @@ def redacted(value) -> str:
 
 
 def secret_strings(value) -> Iterable[str]:
-    """Every string a secret value could leak as: itself, its lines, its JSON fields, base64 forms."""
+    """Every string a secret value could leak as: itself, its lines, a key file's secret fields."""
     if isinstance(value, dict):
         for item in value.values():
             yield from secret_strings(item)
@@ -59,53 +75,20 @@ def secret_strings(value) -> Iterable[str]:
         return
     text = str(value)
     yield text
-    for line in text.splitlines():
-        if len(line.strip()) >= 8:
-            yield line.strip()
+    parsed = None
     if text.lstrip().startswith("{"):
         try:
             parsed = json.loads(text)
         except ValueError:
             parsed = None
-        if isinstance(parsed, dict):
-            for key in ("private_key", "private_key_id", "client_secret"):
-                if isinstance(parsed.get(key), str):
-                    yield parsed[key]
-                    yield from (p for p in parsed[key].split("\\n") if len(p) >= 8)
-                    yield from (p for p in parsed[key].splitlines() if len(p) >= 8)
-
-
-class Redactor:
-    def __init__(self, secrets: Iterable[str] = ()):
-        self._secrets: set[str] = set()
-        self.add(secrets)
-
-    def add(self, secrets: Iterable[str]) -> None:
-        for secret in secrets:
-            if isinstance(secret, str) and len(secret) >= _MIN_SCRUB_LENGTH:
-                self._secrets.add(secret)
-                # The same secret may travel as base64 (docker config `auth`, Basic headers).
-                encoded = base64.b64encode(secret.encode()).decode()
-                self._secrets.add(encoded.rstrip("="))
-                # JSON-escaped form, as it would appear inside a json.dumps'd string.
-                self._secrets.add(json.dumps(secret)[1:-1])
-
-    def add_pair(self, username: str | None, password: str | None) -> None:
-        """user:password as a Basic header or a docker config `auth` would carry it."""
-        if username and password:
-            pair = f"{username}:{password}"
-            self._secrets.add(base64.b64encode(pair.encode()).decode().rstrip("="))
-
-    def merge(self, other: "Redactor") -> None:
-        self._secrets |= other._secrets
-
-    def __bool__(self) -> bool:
-        return bool(self._secrets)
-
-    def scrub(self, text: str) -> str:
-        if not text or not self._secrets:
-            return text
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            if secret in text:
-                text = text.replace(secret, redacted(secret))
-        return text
+    if isinstance(parsed, dict):
+        # A key file: its secret fields, not its every line (`"type": "service_account",`).
+        for key, item in parsed.items():
+            if isinstance(item, str) and (is_secret_key(key) or key == "private_key_id"):
+                yield item
+                yield from (p for p in item.split("\\n") if len(p) >= 8)
+                yield from (p for p in item.splitlines() if len(p) >= 8)
+        return
+    for line in text.splitlines():
+        if len(line.strip()) >= 8:
+            yield line.strip()

@@ -10,11 +10,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .documents import Document, PathKey, Position, load_document
-from .secrets import Redactor, is_secret_key, is_secret_path, redacted, secret_strings
+from . import output
+from .printable import printable
+from .secrets import is_secret_container, is_secret_key, is_secret_path, redacted, secret_strings
 
 _MISSING = object()
 META_CHART_KEY = "binderhub"
@@ -44,8 +46,13 @@ class Values:
     owners: dict[PathKey, int]  # path -> index of the document that last set it
     prefix: PathKey = ()
     secret_files: frozenset[str] = frozenset()
-    redactor: Redactor = field(default_factory=Redactor)
     parent_keys: frozenset[str] = frozenset()  # top-level keys that are a parent chart's own
+
+    @property
+    def redactor(self) -> output.SecretRegistry:
+        """Where a probe reports a credential it holds (or received), so that the output sink
+        masks it should a server echo it back."""
+        return output.SECRETS
 
     @property
     def data(self) -> dict:
@@ -153,8 +160,8 @@ def show_value(value, limit: int = 60) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         text = value if len(value) <= limit else value[: limit - 1] + "…"
-        return '"' + text.replace("\n", "\\n") + '"'
-    if isinstance(value, float) and value == int(value) and abs(value) < 1e21:
+        return '"' + printable(text) + '"'
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
         return str(int(value))
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
@@ -275,28 +282,37 @@ def build_values(
         values_key = detect_values_key(merged)
     prefix = tuple(values_key.split(".")) if values_key else ()
     values = Values(merged, documents, owners, prefix, frozenset(secret), parent_keys=parent_keys)
-    values.redactor.add(collect_secrets(documents))
+    secrets, common = collect_secrets(documents)
+    output.SECRETS.add(secrets)
+    output.SECRETS.add_common_text(common)
     return values
 
 
-def collect_secrets(documents: list[Document]) -> list[str]:
-    """Every secret-looking value in every document, merged or overridden, for the scrubber."""
+def collect_secrets(documents: list[Document]) -> tuple[list[str], list[str]]:
+    """(every value of a secret field in every document, merged or overridden; the keys and
+    values outside secret fields), so the output sink knows the secrets and the common words."""
     found: list[str] = []
+    common: list[str] = []
 
     def walk(node, secret: bool):
         if isinstance(node, dict):
             for key, item in node.items():
-                walk(item, secret or is_secret_key(key))
+                if not secret:
+                    common.append(str(key))
+                leaf = not isinstance(item, (dict, list))
+                walk(item, secret or is_secret_container(key) or (leaf and is_secret_key(key)))
         elif isinstance(node, list):
             for item in node:
                 walk(item, secret)
-        elif secret and isinstance(node, str) and node:
+        elif secret:
             found.extend(secret_strings(node))
+        elif not secret and node is not None:
+            common.append(str(node))
 
     for doc in documents:
         walk(doc.data, False)
         found.extend(_secrets_in_text(doc.lines))
-    return found
+    return found, common
 
 
 _KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?[\"']?([\w.-]+)[\"']?\s*:\s*(.*?)\s*$")
@@ -304,7 +320,7 @@ _KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?[\"']?([\w.-]+)[\"']?\s*:\s*(.*?)\s*$")
 
 def _secrets_in_text(lines: list[str]) -> list[str]:
     """Secret values read from the raw text, so that a file YAML cannot parse still has its
-    secrets known to the scrubber."""
+    secrets known to the output sink."""
     found: list[str] = []
     block_indent = None
     for line in lines:
@@ -319,7 +335,10 @@ def _secrets_in_text(lines: list[str]) -> list[str]:
             continue
         value = match.group(3)
         if value[:1] in ("|", ">", "") or value == "{":
-            block_indent = len(match.group(1))
+            if is_secret_container(match.group(2)) or value[:1] in ("|", ">"):
+                block_indent = len(match.group(1))
             continue
+        if value[:1] in ("{", "[") and not is_secret_container(match.group(2)):
+            continue  # `auth: {type: jupyterhub}`: settings, not a credential
         found.append(value.strip("\"'"))
     return found

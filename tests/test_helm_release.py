@@ -281,13 +281,15 @@ def test_helm_settings_from_the_environment_reach_the_command(tmp_path):
     assert result.returncode == 0, result.stderr
     argv = shlex.split(result.stdout)
     assert argv[argv.index("--kube-context") + 1] == "prod-cluster"
-    assert argv[-3:] == ["--debug", "--timeout", "10m"]
+    # HELM_DEBUG is honoured by saying why helm's --debug is not passed on (it prints the secrets)
+    assert argv[-2:] == ["--timeout", "10m"] and "--debug" not in argv
+    assert "helm's --debug is not passed on" in result.stderr
     env["HELM_DEBUG"] = "false"
     quiet = run_cli("upgrade", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
-    assert "--debug" not in shlex.split(quiet.stdout)
+    assert "--debug" not in quiet.stdout + quiet.stderr
     env["HELM_DEBUG"] = "1"
     one = run_cli("upgrade", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
-    assert "--debug" in shlex.split(one.stdout)
+    assert "--debug" not in shlex.split(one.stdout) and "helm's --debug is not passed on" in one.stderr
 
 
 def test_values_files_are_given_like_helms(tmp_path):
@@ -306,6 +308,12 @@ def test_values_files_are_given_like_helms(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--", "--set", "registry.password=hunter2-canary"], "would put a secret on the command line"),
     (["--", "--set-string=config.GitHubRepoProvider.access_token=ghp_x"], "would put a secret on the command line"),
+    (["--", "--set-json", 'registry={"password":"hunter2-canary"}'], "`--set-json` with a `password` field"),
+    (["--", '--set-json={"registry": {"username": "u", "password": "hunter2-canary"}}'], "with a `password` field"),
+    (["--", "--set-json", 'jupyterhub.hub.services.binder={"apiToken": "hunter2-canary"}'], "`apiToken` field"),
+    (["--", "--set-file", "registry.password=hunter2-canary.txt"], "`--set-file registry.password=...`"),
+    (["--", "--set-literal", "jupyterhub.proxy.secretToken=hunter2-canary"], "`--set-literal jupyterhub.proxy"),
+    (["--", "--set", "config.Anything.value=ghp_hunter2-canary0000000"], "would put a secret on the command line"),
     (["--", "-f", "extra.yaml"], "give -f/--values before `--`"),
     (["--", "--namespace=other"], "give --namespace before `--`"),
 ])

@@ -4,6 +4,7 @@ format, with files well-formed, malformed around the secret, and in the wrong fi
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -106,3 +107,76 @@ def test_no_canary_when_folders_are_linted_as_separate_sets(tmp_path, fmt):
                   str(tmp_path / "b" / "config.yaml"))
     assert run.returncode == 1 and run.stdout
     assert CANARY not in run.stdout and CANARY not in run.stderr
+
+
+# Secrets the output sink cannot mask without mangling ordinary text (too short, or words): the
+# values layer must redact them wherever a message renders them. These never occur in a report
+# otherwise, so any occurrence is a leak.
+WEAK_CANARIES = ["Zq9x", "quokkas", "wombatkangaroo"]
+# ...and the words the issue names, which do occur in reports: never quoted as a value, never
+# turned into `…(n chars)` where they are ordinary words.
+COMMON_WORD_SECRETS = ["binder", "password", "jupyterhub"]
+
+
+def weak_variant(word: str) -> tuple[str, str]:
+    secret = f"""\
+jupyterhub:
+  hub:
+    services:
+      binder:
+        apiToken: {word}
+  proxy:
+    secretToken: {word}
+registry:
+  url: https://eu.gcr.io
+  username: _json_key
+  password: {word}
+config:
+  GitLabRepoProvider:
+    private_token: {word}
+  BinderHub:
+    build_token_secret: {word}
+"""
+    config = f"""\
+config:
+  BinderHub:
+    image_prefix: gcr.io/demo/binder-
+    hub_url: http://192.0.2.1
+  GitHubRepoProvider:
+    access_token: {word}
+    client_secret: {word}
+  DockerRegistry:
+    password: {word}
+"""
+    return secret, config
+
+
+def lint_weak_variant(folder, word: str, fmt: str):
+    secret, config = weak_variant(word)
+    (folder / "secret.yaml").write_text(secret)
+    (folder / "config.yaml").write_text(config)
+    return run_cli("lint", "--format", fmt, str(folder / "secret.yaml"), str(folder / "config.yaml"))
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("word", WEAK_CANARIES)
+def test_short_and_word_secrets_are_redacted_where_they_are_rendered(tmp_path, word, fmt):
+    run = lint_weak_variant(tmp_path, word, fmt)
+    assert run.returncode == 1 and "BHD106" in run.stdout, run.stdout + run.stderr  # findings about them
+    assert word not in run.stdout + run.stderr and word.lower() not in (run.stdout + run.stderr).lower()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("word", COMMON_WORD_SECRETS)
+def test_common_word_secrets_are_neither_shown_nor_masked_in_other_text(tmp_path, word, fmt):
+    run = lint_weak_variant(tmp_path, word, fmt)
+    shown = run.stdout + run.stderr
+    assert run.returncode == 1 and "BHD106" in shown, shown
+    for quoted in (f'"{word}"', f"'{word}'", f"`{word}`", f"\\\"{word}\\\""):
+        if fmt in ("json", "sarif") and quoted == '"password"':
+            continue  # a JSON key of the report, checked below
+        assert quoted not in shown, f"{quoted} shown in the {fmt} report"
+    mangled = re.search(r"[A-Za-z0-9]…\(|…\(\d+ chars\)(?:[A-Za-z0-9_]|[.-][A-Za-z])", shown)
+    assert not mangled, f"a word was masked in the {fmt} report: {shown[max(0, mangled.start() - 80):mangled.end() + 40]}"
+    if fmt == "json":
+        assert json.loads(run.stdout)["findings"]

@@ -438,3 +438,52 @@ def test_the_leak_detector_sees_every_encoding():
         assert leaks(base64.urlsafe_b64encode(f"{prefix}{secret}!".encode()).decode())
     assert leaks(json.dumps({"p": secret})) and leaks(quote(f"a b {secret}")) and leaks(secret.lower())
     assert not leaks(f"…({len(secret)} chars)") and not leaks(base64.b64encode(b"binder-push:other").decode())
+
+
+# --------------------------------------------------------------------------- short and word secrets
+
+# Too short, or words: the output sink leaves them alone (masking them would mangle ordinary
+# text), so every command must redact them where it renders a value. None occurs otherwise.
+WEAK_SECRETS = ["Zq9x", "quokkas", "wombatkangaroo"]
+
+
+def write_word_values(work: Path, word: str) -> list[Path]:
+    """Every secret set to ``word``; the registry at a closed port."""
+    endpoint = f"http://127.0.0.1:{closed_port()}"
+    values = {path: word for path in SECRETS}
+    values.update({"registry.url": endpoint, "registry.username": USERNAME})
+    (work / "secret.yaml").write_text(to_yaml(nested(values)))
+    (work / "config.yaml").write_text(config_text(endpoint))
+    return [work / "secret.yaml", work / "config.yaml"]
+
+
+@pytest.mark.parametrize("word", WEAK_SECRETS)
+def test_short_and_word_secrets_in_every_command(tmp_path, world, word):
+    env, work = world
+    files = write_word_values(work, word)
+    runs = [run(env, work, "doctor", *files, "--offline", "--format", fmt) for fmt in ("text", "json")]
+    for command in sorted(PROBES):
+        runs += [run(env, work, command, *files, "--format", fmt, *PROBES[command], timeout=60)
+                 for fmt in ("text", "json")]
+    runs.append(run(env, work, "install", "binder", "--dry-run", "--version", CHART_VERSION, "-n", "binder",
+                    "-f", files[0], "-f", files[1], "--no-lint"))
+    for result in runs:
+        assert "Traceback" not in result.stderr and result.stdout + result.stderr, result.args
+        shown = (result.stdout + result.stderr).lower()
+        assert word.lower() not in shown, f"{result.args[1]} showed the secret:\n{result.stdout}{result.stderr}"
+
+
+@pytest.mark.parametrize("word", ["binder", "password", "jupyterhub"])
+def test_common_word_secrets_keep_the_json_keys_and_words(tmp_path, world, word):
+    """A password that is a common word is redacted where rendered and masks nothing else: the
+    JSON keys (`"password"`) and the words of the report stay as they are."""
+    env, work = world
+    files = write_word_values(work, word)
+    registry = run(env, work, "check-registry", *files, "--format", "json", "--timeout", TIMEOUT)
+    derived = json.loads(registry.stdout)["derived"]
+    assert derived["password"] == f"…({len(word)} chars)" and derived["username"] == USERNAME, derived
+    doctor = run(env, work, "doctor", *files, "--offline", "--format", "json")
+    report = json.loads(doctor.stdout)
+    assert {"version", "ok", "status", "files", "sections", "summary"} <= set(report)
+    for result in (registry, doctor):
+        assert not re.search(r"[A-Za-z0-9]…\(|…\(\d+ chars\)[A-Za-z0-9_]", result.stdout), result.stdout

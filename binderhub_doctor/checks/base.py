@@ -102,7 +102,7 @@ def type_name(value) -> str:
     if isinstance(value, int):
         return "integer"
     if isinstance(value, float):
-        return "integer" if value == int(value) and abs(value) < 2**63 else "number"
+        return "integer" if value.is_integer() and abs(value) < 2**63 else "number"  # NaN, inf: numbers
     if isinstance(value, str):
         return "string"
     if isinstance(value, list):

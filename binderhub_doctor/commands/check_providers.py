@@ -47,14 +47,6 @@ def load_values(files, secret_files, values_key):
         raise UsageProblem(str(exc)) from None
 
 
-def run_probe(values, probe, **options) -> ProbeReport:
-    """Runs a probe; a usage problem it raises is scrubbed of secrets before it is shown."""
-    try:
-        return probe(values, **options)
-    except UsageProblem as exc:
-        raise UsageProblem(values.redactor.scrub(exc.format_message())) from None
-
-
 def summary_line(report: ProbeReport, name: str) -> str:
     failed = sum(1 for s in report.steps if s.status == FAIL)
     warned = sum(1 for s in report.steps if s.status == WARN)
@@ -65,12 +57,12 @@ def summary_line(report: ProbeReport, name: str) -> str:
     return f"{MARKS[OK]} {name}: all checks passed"
 
 
-def emit(report: ProbeReport, fmt: str, values, heading: str, name: str) -> None:
+def emit(report: ProbeReport, fmt: str, heading: str, name: str) -> None:
     if fmt == "json":
-        click.echo(render(report, "json", values.redactor), nl=False)
+        click.echo(render(report, "json"), nl=False)
     else:
         text = f"{heading}\n{report.as_text()}\n{summary_line(report, name)}\n"
-        click.echo(values.redactor.scrub(text), nl=False)
+        click.echo(text, nl=False)
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
@@ -89,9 +81,9 @@ def check_github(files, secret_files, values_key, fmt, timeout, insecure_http, c
     from ..probes import github
 
     values = load_values(files, secret_files, values_key)
-    report = run_probe(values, github.probe, repos=repos,
-                       transport=Transport(timeout, insecure_http, ca_bundle))
-    emit(report, fmt, values, _heading("GitHub", report), "GitHub")
+    report = github.probe(values, repos=repos,
+                          transport=Transport(timeout, insecure_http, ca_bundle))
+    emit(report, fmt, _heading("GitHub", report), "GitHub")
 
 
 @click.command("check-gitlab")
@@ -109,9 +101,9 @@ def check_gitlab(files, secret_files, values_key, fmt, timeout, insecure_http, c
     from ..probes import gitlab
 
     values = load_values(files, secret_files, values_key)
-    report = run_probe(values, gitlab.probe, repos=repos,
-                       transport=Transport(timeout, insecure_http, ca_bundle))
-    emit(report, fmt, values, _heading("GitLab", report), "GitLab")
+    report = gitlab.probe(values, repos=repos,
+                          transport=Transport(timeout, insecure_http, ca_bundle))
+    emit(report, fmt, _heading("GitLab", report), "GitLab")
 
 
 def _heading(name: str, report: ProbeReport) -> str:

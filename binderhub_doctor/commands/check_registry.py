@@ -57,10 +57,12 @@ def command(files, secret_files, values_key, fmt, timeout, ca_bundle, insecure_h
         timeout=timeout, ca_bundle=ca_bundle, insecure_hosts=tuple(insecure_hosts),
         allowed_realm_hosts=tuple(realm_hosts), skip_push=skip_push)
     report = probe_registry(settings, options, values.redactor, extra_notes=push_credential_notes(settings))
-    output = render(report, fmt, values.redactor)
+    output = render(report, fmt)
     if fmt == "text":
-        shown = ", ".join(doc.file for doc in values.documents)
-        output = values.redactor.scrub(f"Registry settings BinderHub would use (from {shown}):\n") + output
+        from ..printable import printable
+
+        shown = ", ".join(printable(doc.file) for doc in values.documents)
+        output = f"Registry settings BinderHub would use (from {shown}):\n" + output
     click.echo(output, nl=False)
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
@@ -80,7 +82,7 @@ def _load_values(files, secret_files, values_key):
             if problem.rule in _FATAL_PROBLEMS:
                 where = f"{problem.position.file}:{problem.position.line}" if problem.position else document.file
                 hint = f"; {problem.hint}" if problem.hint else ""
-                raise UsageProblem(values.redactor.scrub(f"{where}: {problem.message}{hint}"))
+                raise UsageProblem(f"{where}: {problem.message}{hint}")
     return values
 
 

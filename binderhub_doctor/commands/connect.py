@@ -78,6 +78,12 @@ def read_service(service: dict) -> ServiceState:
     ingress = ((service.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
     for entry in ingress:
         address = (entry or {}).get("ip") or (entry or {}).get("hostname")
+        if address and not is_address(address):
+            from ..printable import printable
+
+            return ServiceState(problem=(
+                f"service {SERVICE} reports the external address `{printable(address)}`, which is neither an "
+                "IP address nor a host name; set config.BinderHub.hub_url by hand"))
         if address:
             return ServiceState(address=address)
     if kind != "LoadBalancer":
@@ -86,6 +92,20 @@ def read_service(service: dict) -> ServiceState:
             "config.BinderHub.hub_url to the address your users reach JupyterHub at (e.g. your ingress "
             "host) by hand, or set jupyterhub.proxy.service.type: LoadBalancer"))
     return ServiceState(pending=True)
+
+
+def is_address(text) -> bool:
+    """An IP address or a DNS host name: what goes into hub_url, and into a message, unquoted."""
+    if not isinstance(text, str):
+        return False
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        pass
+    labels = text.split(".")
+    return len(text) <= 253 and all(
+        0 < len(label) <= 63 and label.isascii() and label.replace("-", "").isalnum() for label in labels)
 
 
 def hub_url_for(address: str) -> str:

@@ -80,7 +80,7 @@ def command(files, secret_files, values_key, chart_version, config_file, fmt, of
                             timeout, insecure_http, ca_bundle, list(github_repos), list(gitlab_repos))
     sections, values = run_doctor(options)
     text = render_json(sections, values) if fmt == "json" else render_text(sections, values)
-    click.echo(values.redactor.scrub(text), nl=False)
+    click.echo(text, nl=False)
     sys.exit(EXIT_FINDINGS if any(s.status == FAIL for s in sections) else EXIT_OK)
 
 
@@ -219,18 +219,19 @@ def overall(sections) -> dict:
 
 
 def render_text(sections, values) -> str:
-    files = ", ".join(d.file for d in values.documents)
+    from ..printable import printable
+    from ..reporters.text_report import where
+
+    files = ", ".join(printable(d.file) for d in values.documents)
     lines = [f"binderhub-doctor: {files}", ""]
     for section in sections:
-        lines.append(f"[{MARKS[section.status]}] {section.title}: {section.summary}")
+        lines.append(f"[{MARKS[section.status]}] {section.title}: {printable(section.summary)}")
         if section.name == "lint":
             for finding in section.findings:
-                where = finding.file or "(values)"
-                if finding.line is not None:
-                    where += f":{finding.line}:{finding.column or 1}"
-                lines.append(f"    {where}: {finding.severity} {finding.rule} {finding.message} [{finding.name}]")
+                lines.append(f"    {where(finding)}: {finding.severity} {finding.rule} {printable(finding.message)} "
+                             f"[{finding.name}]")
                 if finding.fix and finding.severity != "info":
-                    lines.append(f"        fix: {finding.fix}")
+                    lines.append(f"        fix: {printable(finding.fix)}")
         elif section.report is not None and section.status != SKIP:
             # Only the steps: the derived settings are in check-<name> and in the JSON report.
             steps_only = ProbeReport(section.report.title, section.report.steps)

@@ -143,11 +143,17 @@ def check_extra_args(extra: list[str]) -> None:
         if option in _OWN_OPTIONS:
             raise UsageProblem(
                 f"`{arg}` after `--`: give {_OWN_OPTIONS[option]} before `--`, so this command can check it")
-    secret_keys = helm.secret_set_arguments(extra)
-    if secret_keys:
+    printing = helm.manifest_printing_arguments(extra)
+    if printing:
         raise UsageProblem(
-            f"`--set {secret_keys[0]}=...` would put a secret on the command line (visible in `ps` and shell "
-            "history): put it in your secret values file instead")
+            f"`{printing[0]}` after `--`: with it helm prints the rendered manifest or the values, secrets "
+            "included; use this command's own --dry-run to see the helm command, and `helm template` "
+            "yourself if you need the manifest")
+    secret_sets = helm.secret_set_arguments(extra)
+    if secret_sets:
+        raise UsageProblem(
+            f"{secret_sets[0]} would put a secret on the command line (visible in `ps` and shell "
+            "history) or past the lint: put it in your secret values file instead")
 
 
 def lint_values(files: list[str], version: str | None):
@@ -175,20 +181,18 @@ def lint_values(files: list[str], version: str | None):
         findings.append(finding)
     result = dataclasses.replace(result, findings=sorted(findings, key=Finding.sort_key))
     report = reporters.render("text", result, rules, {"colour": False, "show_fixes": True})
-    click.echo(values.redactor.scrub(report), err=True, nl=False)
+    click.echo(report, err=True, nl=False)
     errors = sum(1 for f in result.findings if at_least(f.severity, "error"))
-    return values, errors, deferred
+    return errors, deferred
 
 
 def deploy(release: Release, dry_run: bool = False, after_success: str | None = None) -> int:
     """Lint, check helm and the chart repository, then run (or print) `helm upgrade --install`."""
     settings = helm.HelmSettings.from_environment()
     prog = helm.program_name()
-    redactor = None
     deferred: list[str] = []
     if release.lint:
-        values, errors, deferred = lint_values(release.values_files, release.version)
-        redactor = values.redactor
+        errors, deferred = lint_values(release.values_files, release.version)
         if errors:
             raise CheckFailed(
                 f"stopped before running helm: {errors} lint error{'s' if errors != 1 else ''} in "
@@ -197,19 +201,17 @@ def deploy(release: Release, dry_run: bool = False, after_success: str | None = 
     else:
         from ..inputs import InputError, load, load_config_for
 
-        try:
-            redactor = load([Path(p) for p in release.values_files], load_config_for(None),
-                            values_key="").redactor
+        try:  # loaded all the same, so the output sink knows the secrets helm might print
+            load([Path(p) for p in release.values_files], load_config_for(None), values_key="")
         except InputError as exc:
             raise UsageProblem(str(exc)) from None
-    scrub = redactor.scrub
     try:
         helm_bin = helm.find_helm()
         helm.helm_version(helm_bin)
         repo_name = helm.chart_repository(helm.list_repositories(helm_bin),
                                           _accepted_urls(release.repo_url))
     except helm.HelmProblem as exc:
-        raise UsageProblem(scrub(str(exc))) from None
+        raise UsageProblem(str(exc)) from None
     commands = []
     if repo_name is None:
         add = helm.repo_add_command("helm", release.repo_url)
@@ -223,17 +225,20 @@ def deploy(release: Release, dry_run: bool = False, after_success: str | None = 
     upgrade = helm.upgrade_command(
         helm_bin, release.name, f"{repo_name}/{helm.CHART_NAME}", release.namespace, release.values_files,
         version=release.version, devel=release.devel, kube_context=settings.kube_context,
-        debug=settings.debug, extra_args=release.extra_args)
+        extra_args=release.extra_args)
     commands.append(upgrade)
+    if settings.debug:
+        click.echo(f"{prog}: note: helm's --debug is not passed on: with it helm prints the values and the "
+                   "rendered Secrets", err=True)
     if dry_run:
         click.echo("dry run: nothing was changed; the command" + ("s" if len(commands) > 1 else "")
                    + " would be:", err=True)
         for argv in commands:
-            click.echo(scrub(helm.format_command(argv)))
+            click.echo(helm.format_command(argv))
         return 0
     for argv in commands:
-        click.echo(f"$ {scrub(helm.format_command(argv))}", err=True)
-        code, error_line = helm.run_streaming(argv, scrub=scrub)
+        click.echo(f"$ {helm.format_command(argv)}", err=True)
+        code, error_line = helm.run_streaming(argv, env=helm.environment_without_debug())
         if code != 0:
             what = "helm repo add" if argv is not upgrade else "helm upgrade"
             detail = f": {error_line}" if error_line else ""

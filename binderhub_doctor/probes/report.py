@@ -1,13 +1,15 @@
 """What every probe reports: named steps with ✓ / ! / ✗, timings, and the settings it derived.
 
-Probes build a ProbeReport; commands render it as text or JSON. Every string leaving here goes
-through the values' Redactor, so a probe cannot print a secret by mistake.
+Probes build a ProbeReport; commands render it as text or JSON and print it through the output
+sink (output.py), so a credential a server echoes back is still never printed.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+
+from ..printable import printable
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 MARKS = {OK: "✓", WARN: "!", FAIL: "✗", SKIP: "-"}
@@ -59,19 +61,20 @@ class ProbeReport:
 
     def as_text(self) -> str:
         lines = []
+        # Details quote servers and values: one line each, so none can pass for a step of its own.
         for key, value in self.derived.items():
-            lines.append(f"  {key}: {value}")
+            lines.append(f"  {printable(key)}: {printable(value)}")
         for step in self.steps:
             timing = f" ({step.seconds * 1000:.0f} ms)" if step.seconds else ""
-            lines.append(f"{MARKS[step.status]} {step.name}{timing}: {step.detail}".rstrip(": "))
+            lines.append(f"{MARKS[step.status]} {printable(step.name)}{timing}: {printable(step.detail)}".rstrip(": "))
             if step.hint and step.status in (FAIL, WARN):
-                lines.append(f"    fix: {step.hint}")
+                lines.append(f"    fix: {printable(step.hint)}")
         return "\n".join(lines)
 
 
-def render(report: ProbeReport, fmt: str, redactor) -> str:
+def render(report: ProbeReport, fmt: str) -> str:
     if fmt == "json":
         text = json.dumps({"version": 1, **report.as_dict()}, indent=2, ensure_ascii=False)
     else:
         text = report.as_text()
-    return redactor.scrub(text) + "\n"
+    return text + "\n"

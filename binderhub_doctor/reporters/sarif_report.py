@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .. import __version__
+from ..printable import printable
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -31,7 +32,7 @@ def render(result, rules, options: dict) -> str:
         item = {
             "ruleId": finding.rule,
             "level": _LEVEL[finding.severity],
-            "message": {"text": finding.message + (f" Fix: {finding.fix}" if finding.fix else "")},
+            "message": {"text": printable(finding.message) + (f" Fix: {printable(finding.fix)}" if finding.fix else "")},
         }
         if finding.rule in index:
             item["ruleIndex"] = index[finding.rule]

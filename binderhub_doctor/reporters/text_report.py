@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..printable import printable
+
 _COLOURS = {"error": "31", "warning": "33", "info": "36"}
 
 
@@ -13,18 +15,23 @@ def render(result, rules, options: dict) -> str:
         return f"\033[{code}m{text}\033[0m" if colour else text
 
     for file, why in result.skipped:
-        lines.append(f"{file}: skipped: {why}")
+        lines.append(printable(f"{file}: skipped: {why}"))
     for finding in result.findings:
-        where = finding.file or "(values)"
-        if finding.line is not None:
-            where += f":{finding.line}:{finding.column or 1}"
         severity = paint(finding.severity, _COLOURS[finding.severity])
         rule = paint(f"{finding.rule}", "1")
-        lines.append(f"{where}: {severity} {rule} {finding.message} [{finding.name}]")
+        lines.append(f"{where(finding)}: {severity} {rule} {printable(finding.message)} [{finding.name}]")
         if finding.fix and options.get("show_fixes", True):
-            lines.append(f"    fix: {finding.fix}")
+            lines.append(f"    fix: {printable(finding.fix)}")
     lines.append(summary_line(result, paint))
     return "\n".join(lines) + "\n"
+
+
+def where(finding) -> str:
+    """`file:line:col` of a finding, printable."""
+    text = printable(finding.file) if finding.file else "(values)"
+    if finding.line is not None:
+        text += f":{finding.line}:{finding.column or 1}"
+    return text
 
 
 def summary_line(result, paint=lambda text, code: text) -> str:

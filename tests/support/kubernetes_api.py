@@ -6,6 +6,11 @@ but accepts the plain `APIVersions` / `APIGroupList` / `APIResourceList` documen
 `/api/v1/namespaces/<ns>/services/<name>`. Everything else answers a Kubernetes `Status` 403, as
 an API server does for a user without rights, so a helm talking to this server fails clearly.
 
+With ``release_storage=True`` it also knows Secrets and Namespaces, and the namespace holds no
+Secret (helm's release history is empty, a chart's Secret is not there yet), so `helm upgrade --install` gets as far as rendering the chart and
+then meets the 403 when it tries to create anything (it serves no OpenAPI schemas: give helm
+`--disable-openapi-validation`).
+
 The service's answers are a script: a list of states played in order, the last one repeating.
 A state is "pending" (LoadBalancer without an address yet), "missing" (404 NotFound), or a dict
 with `ip` or `hostname`, or `{"type": "NodePort"}`.
@@ -31,6 +36,16 @@ DISCOVERY = {
 }
 
 
+# What helm needs besides: Secrets (its release storage, and what the chart renders) and Namespaces.
+STORAGE_DISCOVERY = {**DISCOVERY["/api/v1"], "resources": [
+    *DISCOVERY["/api/v1"]["resources"],
+    {"name": "secrets", "singularName": "secret", "namespaced": True, "kind": "Secret",
+     "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]},
+    {"name": "namespaces", "singularName": "namespace", "namespaced": False, "kind": "Namespace",
+     "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["ns"]},
+]}
+
+
 def service_object(namespace: str, name: str, state) -> dict:
     spec = {"type": "LoadBalancer", "clusterIP": "10.0.0.17",
             "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": "http"}]}
@@ -51,8 +66,10 @@ def status_object(code: int, reason: str, message: str) -> dict:
 
 
 class FakeKubernetesAPI:
-    def __init__(self, namespace: str = "binder", name: str = "proxy-public", states=("pending",)):
+    def __init__(self, namespace: str = "binder", name: str = "proxy-public", states=("pending",),
+                 release_storage: bool = False):
         self.namespace = namespace
+        self.release_storage = release_storage
         self.name = name
         self.states = list(states)
         self.service_requests = 0
@@ -76,8 +93,17 @@ class FakeKubernetesAPI:
                 path = urlsplit(self.path).path
                 with api._lock:
                     api.requests.append(("GET", path))
+                if api.release_storage and path == "/api/v1":
+                    return self._send(200, STORAGE_DISCOVERY)
                 if path in DISCOVERY:
                     return self._send(200, DISCOVERY[path])
+                secrets = f"/api/v1/namespaces/{api.namespace}/secrets"
+                if api.release_storage and path == secrets:
+                    return self._send(200, {"kind": "SecretList", "apiVersion": "v1",
+                                            "metadata": {"resourceVersion": "1"}, "items": []})
+                if api.release_storage and path.startswith(secrets + "/"):
+                    name = path.rpartition("/")[2]
+                    return self._send(404, status_object(404, "NotFound", f'secrets "{name}" not found'))
                 prefix = "/api/v1/namespaces/"
                 if path.startswith(prefix) and "/services/" in path:
                     namespace, _, name = path[len(prefix):].partition("/services/")
