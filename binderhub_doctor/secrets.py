@@ -23,6 +23,8 @@ _NOT_SECRET_KEY = re.compile(
 # Prefixes that identify a token's kind without revealing it.
 _PUBLIC_PREFIXES = ("github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "glpat-", "gldt-", "glptt-")
 _MIN_SCRUB_LENGTH = 4
+# `password: null` is no secret, and scrubbing these words would break every JSON report.
+_NOT_SECRETS = {"null", "true", "false"}
 
 
 def is_secret_key(key) -> bool:
@@ -82,7 +84,7 @@ class Redactor:
 
     def add(self, secrets: Iterable[str]) -> None:
         for secret in secrets:
-            if isinstance(secret, str) and len(secret) >= _MIN_SCRUB_LENGTH:
+            if isinstance(secret, str) and len(secret) >= _MIN_SCRUB_LENGTH and secret.lower() not in _NOT_SECRETS:
                 self._secrets.add(secret)
                 # The same secret may travel as base64 (docker config `auth`, Basic headers).
                 encoded = base64.b64encode(secret.encode()).decode()
