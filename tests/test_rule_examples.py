@@ -7,7 +7,7 @@ import pytest
 
 from binderhub_doctor.engine import lint
 from binderhub_doctor.rule_docs import example_files
-from binderhub_doctor.ruleset import load_rules, rule_schema
+from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
 
 RULES = load_rules()
@@ -45,15 +45,3 @@ def test_every_rule_with_a_check_has_a_failing_example():
     exempt = {"unused-suppression", "file-encoding", "yaml-tag", "file-unreadable"}  # need bytes or comments
     missing = [r.id for r in RULES if not r.examples.get("fail") and r.name not in exempt]
     assert not missing, f"rules without a failing example: {missing}"
-
-
-def test_rule_files_match_the_meta_schema():
-    import jsonschema
-
-    from binderhub_doctor.ruleset import builtin_rules_dir
-    import yaml
-
-    validator = jsonschema.Draft202012Validator(rule_schema())
-    for path in sorted(builtin_rules_dir().glob("*.yaml")):
-        errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
-        assert not errors, f"{path.name}: {errors[0].message}"

@@ -110,3 +110,23 @@ def run_cli(
         timeout=CLI_TIMEOUT,
         check=False,
     )
+
+
+def invoke(*args: str | os.PathLike[str], env: dict[str, str] | None = None,
+           input: str | None = None) -> subprocess.CompletedProcess[str]:  # noqa: A002 - as run_cli
+    """Run ``binderhub-doctor *args`` in this process with click's runner: the same exit code,
+    stdout and stderr as run_cli(), without a Python start-up. ``env`` holds variables to set
+    (None removes one) on top of os.environ. A crash (anything but an exit) is raised, so the
+    test shows its traceback. Use run_cli() where the process itself matters (start-up imports,
+    signals, the installed script, a child process's environment)."""
+    from click.testing import CliRunner
+
+    from binderhub_doctor.cli import cli
+    from binderhub_doctor.errors import program_name
+
+    result = CliRunner().invoke(cli, [str(arg) for arg in args], input=input or "", env=env,
+                                prog_name=program_name(), catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess([str(arg) for arg in args], result.exit_code,
+                                       stdout=result.stdout, stderr=result.stderr)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from ..base import Hit
+from ..kinds import builtin
 
 AUTH = ("config", "BinderHub", "auth_enabled")
 HUB_SIDE = ("jupyterhub", "hub", "config", "BinderSpawner", "auth_enabled")
 SERVICE = ("jupyterhub", "hub", "services", "binder")
 
 
+@builtin
 def hub_side(values, spec, context):
     if values.get(AUTH) is not True:
         return

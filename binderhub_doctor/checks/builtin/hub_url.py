@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from ..base import Hit
+from ..kinds import builtin
 from ..placeholder import find as find_placeholder
 
 HUB_URL = ("config", "BinderHub", "hub_url")
 
 
+@builtin
 def form(values, spec, context):
     for path in (HUB_URL, ("config", "BinderHub", "hub_url_local")):
         url = values.get(path)
