@@ -27,7 +27,7 @@ from binderhub_doctor.checks.builtin.chart_layout import Node, chart_model
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
-from support.tools import SHARED, helm_binary, isolated_helm_env, run_cli
+from support.tools import SHARED, helm_binary, isolated_helm_env, needs_shared, run_cli
 
 REALWORLD = SHARED / "realworld"
 BINDERHUB = REALWORLD / "binderhub"
@@ -41,8 +41,9 @@ OUR_IDS = {r.id for r in RULES if r.id.startswith("BHD4")}
 NOT_SCHEMA_RULES = {"BHD404", "BHD405", "BHD406", "BHD414", "BHD415"}
 
 
-def load_schema(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def load_schema(path: Path) -> dict | None:
+    """None without ../shared (the tests that read it are marked needs_shared)."""
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 BH_SCHEMA = load_schema(BINDERHUB / "chart-schema.yaml")
@@ -129,6 +130,7 @@ def compare(schema: dict, node: Node, path: str, problems: list[str]) -> None:
         compare(sub, node.each, f"{path}.*", problems)
 
 
+@needs_shared("realworld")
 def test_model_agrees_with_the_binderhub_chart_schema():
     model = chart_model()
     schema = copy.deepcopy(BH_SCHEMA)
@@ -146,12 +148,14 @@ def test_model_agrees_with_the_binderhub_chart_schema():
     assert not problems, "\n".join(problems)
 
 
+@needs_shared("realworld")
 def test_model_agrees_with_the_jupyterhub_chart_schema():
     problems: list[str] = []
     compare(Z2JH_SCHEMA, chart_model().jupyterhub, "", problems)
     assert not problems, "\n".join(problems)
 
 
+@needs_shared("realworld")
 def test_agreement_check_catches_a_disagreement():
     """The comparison itself can fail: a changed type, a missing key, a strictness flip."""
     model = chart_model()
@@ -176,6 +180,7 @@ def merged(base, overlay):
     return overlay
 
 
+@needs_shared("realworld")
 def test_model_knows_which_keys_the_chart_defaults_hold():
     """`nodefault` (a null there is validated, not a deletion) and `each_defaults` match values.yaml."""
     model = chart_model()
@@ -229,6 +234,7 @@ def test_model_versions_are_ordered_and_not_newer_than_what_we_know():
     walk(model.binderhub)
 
 
+@needs_shared("realworld")
 def test_model_is_read_once_and_checked_fast():
     assert chart_model() is chart_model()
     values = load_values([BINDERHUB / "lint-and-validate-values.yaml"])
@@ -329,6 +335,7 @@ ORACLE_CASES = {
 }
 
 
+@needs_shared("realworld")
 @pytest.mark.parametrize("major", [3, 4])
 @pytest.mark.parametrize("name", sorted(ORACLE_CASES))
 def test_helm_refuses_exactly_what_we_call_a_schema_error(name, major, schema_chart, tmp_path):
@@ -344,6 +351,7 @@ def test_helm_refuses_exactly_what_we_call_a_schema_error(name, major, schema_ch
     for kind in ("fail", "pass")
     for index, example in enumerate(rule.examples.get(kind, []))
 ])
+@needs_shared("realworld")
 def test_rule_examples_against_helm(example, schema_chart, tmp_path):
     rule, kind, _, body = example
     from binderhub_doctor.rule_docs import example_files
@@ -378,6 +386,7 @@ def label(files):
     return "+".join(f.name for f in files)
 
 
+@needs_shared("realworld")
 @pytest.mark.parametrize("files", REAL_SETS, ids=label)
 def test_real_deployments_pass_the_charts_schemas(files, schema_chart, tmp_path):
     """The other half of "no error on real deployments": helm agrees there is nothing to refuse."""
@@ -396,6 +405,7 @@ def cli_findings(*args, cwd=None):
     return json.loads(run.stdout)["findings"]
 
 
+@needs_shared("realworld")
 @pytest.mark.parametrize("files", REAL_SETS, ids=label)
 def test_real_deployments_have_no_chart_layout_finding(files):
     ours = [f for f in cli_findings(*files) if f["rule"] in OUR_IDS]
@@ -409,6 +419,7 @@ def test_real_deployments_have_no_chart_layout_finding(files):
     ("top-level-typo", "registery", "warning"),
     ("legacy-hub-url-key", "hub", "error"),
 ])
+@needs_shared("corpus")
 def test_corpus_cases(case, path, severity):
     order = {"info": 0, "warning": 1, "error": 2}
     findings = cli_findings("secret.yaml", "config.yaml", cwd=CORPUS / case)
@@ -710,6 +721,7 @@ def test_binderhub_keys_left_outside_the_values_key(tmp_path):
     assert one(detected, "BHD415", "imageCleaner")
 
 
+@needs_shared("realworld")
 def test_mybinder_secrets_file_alone(tmp_path):
     """config-test-secrets.yaml: `registry.auth` at the top belongs to the mybinder chart."""
     values = load_values([MYBINDER / "config-test-secrets.yaml"])

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from support.tools import SHARED, run_cli
+from support.tools import SHARED, needs_shared, run_cli
 
+pytestmark = needs_shared("realworld")
 BINDERHUB = SHARED / "realworld" / "binderhub"
 MYBINDER = SHARED / "realworld" / "mybinder.org-deploy"
 

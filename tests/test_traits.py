@@ -20,7 +20,7 @@ from binderhub_doctor.checks.builtin import traits as catalogue
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
-from support.tools import SHARED, run_cli
+from support.tools import SHARED, needs_shared, run_cli
 
 RULES = load_rules()
 OURS = {r.id for r in RULES if r.source.endswith("traits.yaml")}
@@ -115,6 +115,7 @@ def test_catalogue_is_read_once_and_the_cache_holds_the_same_data(tmp_path, monk
     assert data_files.load_yaml(catalogue.DATA_FILE) == parsed  # from the cache
 
 
+@needs_shared("reference/binderhub.md")
 def test_catalogue_has_every_trait_the_reference_lists():
     """../shared/reference/binderhub.md §1 names the traits of every class; each one must be in the
     catalogue (as a trait, or as a documented non-configurable attribute)."""
@@ -616,6 +617,7 @@ def lint_cli(*files, cwd=None):
     return run, json.loads(run.stdout)["findings"]
 
 
+@needs_shared("corpus")
 @pytest.mark.parametrize("case, path", [("trait-typo", "config.BinderHub.image_prefx"),
                                         ("deprecated-build-image", "config.BinderHub.build_image")])
 def test_corpus_cases_are_reported(case, path):
@@ -624,6 +626,7 @@ def test_corpus_cases_are_reported(case, path):
     assert ours and RANK[ours[0]["severity"]] >= RANK["warning"], findings
 
 
+@needs_shared("corpus")
 def test_corpus_clean_quotas_stays_clean():
     run, findings = lint_cli("secret.yaml", "config.yaml", cwd=CORPUS / "clean-quotas")
     assert not [f for f in findings if f["severity"] == "error"]
@@ -641,6 +644,7 @@ REAL_SETS = [
 ]
 
 
+@needs_shared("realworld")
 @pytest.mark.parametrize("files", REAL_SETS, ids=lambda files: "+".join(f.name for f in files))
 def test_real_deployments_have_no_trait_errors(files):
     _, findings = lint_cli(*files)
@@ -648,17 +652,20 @@ def test_real_deployments_have_no_trait_errors(files):
     assert not errors
 
 
+@needs_shared("realworld")
 def test_chart_defaults_raise_nothing_of_ours():
     _, findings = lint_cli(BINDERHUB / "chart-values.yaml")
     assert not [f for f in findings if f["rule"] in OURS]
 
 
+@needs_shared("realworld")
 def test_lint_and_validate_values_reports_its_dummy_trait():
     _, findings = lint_cli(BINDERHUB / "lint-and-validate-values.yaml")
     dummy = only([f for f in findings if f["path"] == "config.BinderHub.some_dummy_config"])
     assert (dummy["rule"], dummy["severity"]) == ("BHD302", "warning")
 
 
+@needs_shared("realworld")
 @pytest.mark.parametrize("config", sorted(MYBINDER.glob("config-*.yaml")), ids=lambda p: p.name)
 def test_mybinder_deprecations_are_warnings_and_its_docker_host_is_valid(config):
     _, findings = lint_cli(MYBINDER / "mybinder-values.yaml", config)

@@ -4,16 +4,14 @@ chart repository served from 127.0.0.1."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from support.tools import REPO_ROOT, SHARED, helm_binary, isolated_helm_env
+from support.tools import REPO_ROOT, helm_binary, isolated_helm_env
 
 CHART_VERSION = "1.0.0-0.dev.git.3959.hb9fad995"
 REPO_URL = "https://hub.jupyter.org/helm-chart/"
-CORPUS = SHARED / "corpus"
 
 
 def helm_env(tmp_path: Path, major: int, repositories: dict[str, str] | None = None) -> dict[str, str]:
@@ -87,14 +85,6 @@ def plugins_dir(tmp_path: Path) -> Path:
     link = folder / "binder"
     if not link.exists():
         link.symlink_to(REPO_ROOT, target_is_directory=True)
-    return folder
-
-
-def copy_values(case: str, folder: Path) -> Path:
-    """secret.yaml and config.yaml of a corpus case into ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in ("secret.yaml", "config.yaml"):
-        shutil.copyfile(CORPUS / case / name, folder / name)
     return folder
 
 

@@ -13,9 +13,12 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# Upstream data beside the checkout (chart schemas, real deployments, the corpus), which the
+# project never ships: tests that compare against it skip in a clone without it (see needs_shared).
 SHARED = REPO_ROOT.parent / "shared"
 TOOLS = REPO_ROOT / ".tools"
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
+EXAMPLES = REPO_ROOT / "examples"
 
 CLI_TIMEOUT = 120  # seconds
 
@@ -44,8 +47,28 @@ _LEAKY_ENV = (
 )
 
 
+def needs_shared(part: str, why: str = "upstream data not shipped with the project"):
+    """Skip the marked test (or module, as `pytestmark`) when ../shared/``part`` is absent, with
+    one clear reason. Under CI (CI=true) it never skips: CI has ../shared, and a missing copy
+    must fail loudly there rather than turn the suite green by skipping."""
+    import pytest
+
+    missing = not (SHARED / part).exists() and os.environ.get("CI") != "true"
+    return pytest.mark.skipif(missing, reason=f"needs ../shared/{part}: {why}")
+
+
+def require_marker(name: str) -> None:
+    """Fail a test that uses what marker ``name`` stands for in a run that leaves that marker
+    out (tests/conftest.py): the test lacks @pytest.mark.<name>, and --fast would be slow."""
+    if name in os.environ.get("BHD_TESTS_LEAVE_OUT", "").split():
+        import pytest
+
+        pytest.fail(f"this test needs {name} but is not marked @pytest.mark.{name}", pytrace=False)
+
+
 def helm_binary(major: int) -> Path:
     """Path of the real helm binary of the given major version (3 or 4)."""
+    require_marker("helm")
     if major not in (3, 4):
         raise ValueError(f"helm major version must be 3 or 4, not {major!r}")
     path = TOOLS / f"helm{major}" / "helm"
@@ -130,3 +153,30 @@ def invoke(*args: str | os.PathLike[str], env: dict[str, str] | None = None,
         raise result.exception
     return subprocess.CompletedProcess([str(arg) for arg in args], result.exit_code,
                                        stdout=result.stdout, stderr=result.stderr)
+
+
+# The values sets tests lint are the project's own examples/ (also what `init` users and the
+# docs see), and a few mistakes made from them: name -> (example, {file: {text: replacement}}).
+MISTAKES = {
+    # BHD201 image-prefix-form at config.yaml:4:5, an error
+    "gcr-prefix-with-scheme": ("gcr", {"config.yaml": {"image_prefix: gcr.io/": "image_prefix: https://gcr.io/"}}),
+    # a YAML error: a finding with a position and no values path
+    "gcr-tab-indent": ("gcr", {"config.yaml": {"    hub_url:": "\thub_url:"}}),
+    # a JSON key missing a comma: a finding inside a block scalar
+    "gcr-password-bad-json": ("gcr", {"secret.yaml": {'"service_account",': '"service_account"'}}),
+    # the JSON key pasted without `password: |`: YAML reads a mapping, an error
+    "gcr-password-missing-pipe": ("gcr", {"secret.yaml": {"  password: |\n": "  password:\n"}}),
+}
+
+
+def copy_values(name: str, folder: Path) -> Path:
+    """secret.yaml and config.yaml of examples/``name`` (or of a MISTAKES entry) into ``folder``."""
+    example, changes = MISTAKES.get(name, (name, {}))
+    folder.mkdir(parents=True, exist_ok=True)
+    for file in ("secret.yaml", "config.yaml"):
+        text = (EXAMPLES / example / file).read_text(encoding="utf-8")
+        for old, new in changes.get(file, {}).items():
+            assert text.count(old) == 1, f"{name}: `{old}` is not once in examples/{example}/{file}"
+            text = text.replace(old, new)
+        (folder / file).write_text(text, encoding="utf-8")
+    return folder
