@@ -95,6 +95,7 @@ def test_alias_bomb_is_one_finding_in_bounded_time_and_memory(tmp_path):
     assert 1 < finding["line"] <= 10 and finding["file"] == str(path)
 
 
+@pytest.mark.helm
 def test_alias_bomb_is_refused_by_helm_too(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text(BILLION_LAUGHS)
@@ -143,6 +144,7 @@ def test_many_values_under_the_size_limit_stop_at_the_value_limit(tmp_path):
     assert "more than 250,000 values" in finding["message"]
 
 
+@pytest.mark.slow
 def test_very_long_lines_are_read_and_never_echoed(tmp_path):
     def write(value: str) -> Path:
         path = tmp_path / f"{len(value)}" / "config.yaml"
@@ -182,6 +184,7 @@ def test_latin1_file_is_a_finding_not_a_crash(tmp_path):
     assert only_finding(lint("--format", "json", path), "BHD003")["line"] == 3
 
 
+@pytest.mark.helm
 def test_utf16_little_endian_helm3_reads_it_helm4_refuses_it_and_we_say_so(tmp_path):
     text = "config:\n  BinderHub:\n    hub_url: http://192.0.2.1\n"
     path = tmp_path / "config.yaml"
@@ -197,6 +200,7 @@ def test_utf16_little_endian_helm3_reads_it_helm4_refuses_it_and_we_say_so(tmp_p
     assert loaded(path) == values3  # read the way Helm 3 reads it, so the other rules still run
 
 
+@pytest.mark.helm
 def test_utf16_big_endian_with_bom_is_read_like_helm(tmp_path):
     text = "config:\n  BinderHub:\n    hub_url: http://192.0.2.1\n    use_registry: false\n"
     path = tmp_path / "config.yaml"
@@ -207,6 +211,7 @@ def test_utf16_big_endian_with_bom_is_read_like_helm(tmp_path):
     assert not [f for f in findings(lint("--format", "json", path)) if f["rule"] in ("BHD001", "BHD003")]
 
 
+@pytest.mark.helm
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32"])
 def test_wide_text_without_a_usable_bom_is_an_encoding_finding(tmp_path, encoding):
     path = tmp_path / "config.yaml"
@@ -224,6 +229,7 @@ def test_truncated_utf16_is_a_finding(tmp_path):
     assert "not valid UTF-16" in only_finding(lint("--format", "json", path), "BHD003")["message"]
 
 
+@pytest.mark.helm
 def test_utf8_bom_is_accepted_like_helm(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_bytes(b"\xef\xbb\xbfconfig:\n  BinderHub:\n    use_registry: false\n")
@@ -333,6 +339,7 @@ def test_the_nobody_trick_really_drops_root(public_dir):
 
 # --------------------------------------------------------------------------- content Helm reads its own way
 
+@pytest.mark.helm
 def test_empty_file_is_empty_values_as_for_helm(tmp_path):
     """Helm reads an empty file as no values; so do we. The rules then say what is missing,
     all pointing at the empty file. (Exit 0: the missing settings are warnings, and Helm accepts
@@ -348,6 +355,7 @@ def test_empty_file_is_empty_values_as_for_helm(tmp_path):
     assert lint("--strict", path).returncode == 1
 
 
+@pytest.mark.helm
 def test_several_documents_helm3_reads_the_first_helm4_merges_them_we_warn(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("config:\n  BinderHub:\n    use_registry: false\n---\nconfig:\n  BinderHub:\n"
@@ -364,6 +372,7 @@ def test_several_documents_helm3_reads_the_first_helm4_merges_them_we_warn(tmp_p
     assert "Helm 3 reads only the first, Helm 4 merges" in warning[0]["message"]
 
 
+@pytest.mark.helm
 def test_empty_first_document_is_what_helm3_reads(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("---\n---\nconfig:\n  BinderHub:\n    use_registry: false\n")
@@ -389,6 +398,7 @@ def test_python_tags_are_never_constructed(tmp_path, command):
         assert run.stdout.count("BHD006") == 5
 
 
+@pytest.mark.helm
 def test_tags_are_read_the_way_helm_reads_them(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text('a: !!python/object/apply:os.system ["touch /nonexistent/x"]\nb: !custom 12\nc: !!str 12\n'
@@ -403,6 +413,7 @@ def test_tags_are_read_the_way_helm_reads_them(tmp_path):
     assert any("!custom is ignored by Helm; the value is read as plain text" in m for m in messages)
 
 
+@pytest.mark.helm
 def test_invalid_binary_is_a_finding_like_helms_error(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("extraConfig:\n  a: !!binary aGVsbG8\n")
@@ -413,6 +424,7 @@ def test_invalid_binary_is_a_finding_like_helms_error(tmp_path):
     assert finding["line"] == 2 and "not valid base64" in finding["message"]
 
 
+@pytest.mark.helm
 def test_keys_that_are_not_strings_become_helms_strings(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("extraConfig:\n  1: int\n  1.5: float\n  0x10: hex\n  0o17: octal\n  -0: negzero\n"
@@ -430,6 +442,7 @@ def test_keys_that_are_not_strings_become_helms_strings(tmp_path):
     assert finding["line"] == 11 and "key is empty or null" in finding["message"]
 
 
+@pytest.mark.helm
 def test_colliding_non_string_keys_are_a_duplicate_key_finding(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("extraConfig:\n  yes: first\n  true: second\n")
@@ -439,6 +452,7 @@ def test_colliding_non_string_keys_are_a_duplicate_key_finding(tmp_path):
     assert finding["line"] == 3 and "first at line 2" in finding["message"]
 
 
+@pytest.mark.helm
 def test_list_as_a_key_is_a_finding_like_helms_error(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("extraConfig:\n  [1, 2]: g\n")

@@ -111,6 +111,7 @@ def kill_many_times(tmp_path: Path, how: str, rounds: int):
     return states, mid_write
 
 
+@pytest.mark.slow
 def test_write_atomically_killed_at_random_moments_leaves_old_or_new(tmp_path):
     states, mid_write = kill_many_times(tmp_path, "atomic", rounds=20)
     assert "torn" not in states, states
@@ -118,6 +119,7 @@ def test_write_atomically_killed_at_random_moments_leaves_old_or_new(tmp_path):
     assert mid_write >= 2, (states, mid_write)
 
 
+@pytest.mark.slow
 def test_the_kill_harness_sees_a_torn_file_from_a_naive_writer(tmp_path):
     states, _ = kill_many_times(tmp_path, "naive", rounds=15)
     assert "torn" in states, states
@@ -165,6 +167,7 @@ def timed_run(argv, env, cwd) -> tuple[float, subprocess.CompletedProcess]:
 MANY_FINDINGS = "config:\n  BinderHub:\n" + "".join(f"    unknown_trait_{i}: {i}\n" for i in range(400))
 
 
+@pytest.mark.slow
 def test_lint_output_killed_at_random_moments_leaves_old_or_complete_report(tmp_path):
     values = tmp_path / "config.yaml"
     values.write_text(MANY_FINDINGS)
@@ -215,6 +218,8 @@ def fingerprint(path: Path):
     return path.read_bytes(), info.st_mtime_ns, info.st_ino, stat.S_IMODE(info.st_mode)
 
 
+@pytest.mark.slow
+@pytest.mark.helm
 def test_connect_killed_at_random_moments_leaves_old_or_new_config(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
@@ -245,6 +250,7 @@ def _normalised(text: str) -> str:
     return re.sub(r"[0-9a-f]{64}", "<token>", text)
 
 
+@pytest.mark.slow
 def test_init_force_killed_at_random_moments_leaves_each_file_old_or_new(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
@@ -296,6 +302,7 @@ def test_lint_writes_nothing_without_output(tmp_path):
     assert {p.name: fingerprint(p) for p in tmp_path.iterdir()} == before
 
 
+@pytest.mark.helm
 @pytest.mark.parametrize("layout", ["named-secret", "secrets-folder", "configured-secret-file"])
 def test_connect_never_writes_a_secret_file_even_when_it_comes_last(tmp_path, layout):
     work = tmp_path / "work"

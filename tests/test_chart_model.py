@@ -27,7 +27,7 @@ from binderhub_doctor.checks.builtin.chart_layout import Node, chart_model
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
-from support.tools import SHARED, helm_binary, isolated_helm_env, needs_shared, run_cli
+from support.tools import SHARED, helm_binary, invoke, isolated_helm_env, needs_shared
 
 REALWORLD = SHARED / "realworld"
 BINDERHUB = REALWORLD / "binderhub"
@@ -335,6 +335,7 @@ ORACLE_CASES = {
 }
 
 
+@pytest.mark.helm
 @needs_shared("realworld")
 @pytest.mark.parametrize("major", [3, 4])
 @pytest.mark.parametrize("name", sorted(ORACLE_CASES))
@@ -351,6 +352,7 @@ def test_helm_refuses_exactly_what_we_call_a_schema_error(name, major, schema_ch
     for kind in ("fail", "pass")
     for index, example in enumerate(rule.examples.get(kind, []))
 ])
+@pytest.mark.helm
 @needs_shared("realworld")
 def test_rule_examples_against_helm(example, schema_chart, tmp_path):
     rule, kind, _, body = example
@@ -386,6 +388,7 @@ def label(files):
     return "+".join(f.name for f in files)
 
 
+@pytest.mark.helm
 @needs_shared("realworld")
 @pytest.mark.parametrize("files", REAL_SETS, ids=label)
 def test_real_deployments_pass_the_charts_schemas(files, schema_chart, tmp_path):
@@ -399,7 +402,7 @@ def test_real_deployments_pass_the_charts_schemas(files, schema_chart, tmp_path)
 # ---------------------------------------------------------------------------------------------
 
 def cli_findings(*args, cwd=None):
-    run = run_cli("lint", "--format", "json", *map(str, args), cwd=cwd)
+    run = invoke("lint", "--format", "json", *map(str, args), cwd=cwd)
     assert run.returncode in (0, 1), run.stderr
     assert "Traceback" not in run.stderr
     return json.loads(run.stdout)["findings"]
@@ -739,6 +742,7 @@ def model_paths(node: Node, path: tuple = (), depth: int = 0):
         yield from model_paths(node.each, path + ("entry",), depth + 1)
 
 
+@pytest.mark.slow
 def test_any_value_at_any_path_of_the_model_is_handled(tmp_path):
     """No crash, whatever sits where the model expects something else."""
     oddities = [None, [], {}, [1, {"a": None}], "text", 0, 1.5, True, {"x": {"y": [None]}}]
@@ -768,6 +772,6 @@ def test_every_rule_names_a_chart_layout_function():
 
 def test_text_output_through_the_cli(tmp_path):
     (tmp_path / "config.yaml").write_text("registery:\n  url: https://gcr.io\nproxy: {}\n")
-    run = run_cli("lint", "config.yaml", cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"})
+    run = invoke("lint", "config.yaml", cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"})
     assert run.returncode == 1
     assert "config.yaml:1:1: error BHD401" in run.stdout and "config.yaml:3:1: error BHD409" in run.stdout

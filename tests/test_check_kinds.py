@@ -9,6 +9,7 @@ from binderhub_doctor import checks
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
+from support.tools import values_of
 
 
 def findings_of(tmp_path, check: dict, config: dict, secret: dict | None = None) -> list:
@@ -18,13 +19,8 @@ def findings_of(tmp_path, check: dict, config: dict, secret: dict | None = None)
     rule = {"id": "ORG001", "name": "org-rule", "severity": "warning", "summary": "s", "why": "w",
             "fix": "the rule's fix", "check": check}
     (folder / "org.yaml").write_text(yaml.safe_dump({"rules": [rule]}))
-    files = []
-    if secret is not None:
-        (tmp_path / "secret.yaml").write_text(yaml.safe_dump(secret))
-        files.append(tmp_path / "secret.yaml")
-    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
-    files.append(tmp_path / "config.yaml")
-    result = lint(load_values(files), load_rules([folder]), raise_errors=True)
+    values = values_of(tmp_path, yaml.safe_dump(config), None if secret is None else yaml.safe_dump(secret))
+    result = lint(values, load_rules([folder]), raise_errors=True)
     return [f for f in result.findings if f.rule == "ORG001"]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support.tools import REPO_ROOT, copy_values, run_cli
+from support.tools import REPO_ROOT, copy_values, invoke
 
 WORKFLOW = REPO_ROOT / "examples" / "github-workflow.yaml"
 HOOKS_MANIFEST = REPO_ROOT / ".pre-commit-hooks.yaml"
@@ -120,8 +120,8 @@ def test_workflow_lint_commands_work_on_a_values_set(tmp_path):
     (sarif_step,) = lint_steps(workflow, "sarif")
     (github_step,) = lint_steps(workflow, "github")
 
-    sarif_run = run_cli(*workflow_command(sarif_step, workflow), cwd=folder, env=env_without_actions())
-    github_run = run_cli(*workflow_command(github_step, workflow), cwd=folder, env=env_without_actions())
+    sarif_run = invoke(*workflow_command(sarif_step, workflow), cwd=folder, env=env_without_actions())
+    github_run = invoke(*workflow_command(github_step, workflow), cwd=folder, env=env_without_actions())
 
     assert sarif_run.returncode == 1, sarif_run.stderr
     sarif = json.loads((folder / "binderhub-doctor.sarif").read_text())
@@ -137,7 +137,7 @@ def test_workflow_lint_commands_work_on_a_values_set(tmp_path):
 # --- --format github under GitHub Actions -----------------------------------------------------
 
 def error_findings(folder: Path) -> list[dict]:
-    done = run_cli("lint", "--format", "json", "secret.yaml", "config.yaml", cwd=folder, env=env_without_actions())
+    done = invoke("lint", "--format", "json", "secret.yaml", "config.yaml", cwd=folder, env=env_without_actions())
     errors = [f for f in json.loads(done.stdout)["findings"] if f["severity"] == "error"]
     assert errors, "the test case should have error findings"
     return errors
@@ -148,7 +148,7 @@ def test_github_actions_env_picks_github_format(tmp_path, case):
     folder = copy_values(case, tmp_path)
     errors = error_findings(folder)
 
-    done = run_cli("lint", "secret.yaml", "config.yaml", cwd=folder,
+    done = invoke("lint", "secret.yaml", "config.yaml", cwd=folder,
                    env={**env_without_actions(), "GITHUB_ACTIONS": "true"})
 
     assert done.returncode == 1, done.stderr
@@ -165,7 +165,7 @@ def test_explicit_format_wins_over_github_actions(tmp_path, fmt):
     folder = copy_values("gcr-prefix-with-scheme", tmp_path)
     (first_error, *_) = error_findings(folder)
 
-    done = run_cli("lint", "--format", fmt, "secret.yaml", "config.yaml", cwd=folder,
+    done = invoke("lint", "--format", fmt, "secret.yaml", "config.yaml", cwd=folder,
                    env={**env_without_actions(), "GITHUB_ACTIONS": "true"})
 
     assert done.returncode == 1, done.stderr
@@ -186,7 +186,7 @@ def test_text_format_outside_github_actions(tmp_path, value):
     if value is not None:
         env["GITHUB_ACTIONS"] = value
 
-    done = run_cli("lint", "secret.yaml", "config.yaml", cwd=folder, env=env)
+    done = invoke("lint", "secret.yaml", "config.yaml", cwd=folder, env=env)
 
     assert done.returncode == 1, done.stderr
     assert "::error" not in done.stdout
@@ -232,7 +232,7 @@ def test_lint_hook_default_files_pattern(path, matches):
 
 def test_hook_entries_are_commands_of_the_installed_cli():
     for hook in load_hooks().values():
-        done = run_cli(*shlex.split(hook["entry"])[1:], "--help", env=env_without_actions())
+        done = invoke(*shlex.split(hook["entry"])[1:], "--help", env=env_without_actions())
         assert done.returncode == 0, f"{hook['entry']} --help: {done.stderr}"
         assert "[FILES]..." in done.stdout  # pass_filenames: the command takes the files
 

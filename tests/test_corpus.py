@@ -10,7 +10,7 @@ import os
 import pytest
 import yaml
 
-from support.tools import SHARED, needs_shared, run_cli
+from support.tools import SHARED, invoke, needs_shared
 
 pytestmark = needs_shared("corpus")
 CORPUS = SHARED / "corpus"
@@ -34,7 +34,7 @@ def matches(finding: dict, expected: dict) -> bool:
 def test_corpus_case(case):
     folder = CORPUS / case
     expect = yaml.safe_load((folder / "expect.yaml").read_text())
-    run = run_cli("lint", "--format", "json", str(folder / "secret.yaml"), str(folder / "config.yaml"))
+    run = invoke("lint", "--format", "json", str(folder / "secret.yaml"), str(folder / "config.yaml"))
     assert run.returncode in (0, 1), run.stderr
     findings = json.loads(run.stdout)["findings"]
     if expect["clean"]:

@@ -403,6 +403,7 @@ WRONG_TYPES = {"list": [], "mapping": {}, "number": 1, "boolean": True, "null": 
                "infinity": float("inf"), "minus-infinity": float("-inf"), "not-a-number": float("nan")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(WRONG_TYPES))
 def test_every_rule_survives_a_wrong_type_at_every_path_it_reads(folder, kind):
     """Deterministic companion of the generated tests: each path a rule reads, set to a value of

@@ -21,6 +21,8 @@ import yaml
 from support.helm_setup import CHART_VERSION, helm_env, plugins_dir
 from support.tools import REPO_ROOT, copy_values, helm_binary, run_cli
 
+pytestmark = pytest.mark.helm
+
 HELM_MAJORS = [3, 4]
 CLEAN, BROKEN = "gcr", "gcr-prefix-with-scheme"  # values sets of support.tools.copy_values
 PLUGIN_ERROR = 'Error: plugin "binder" exited with error'

@@ -24,6 +24,8 @@ from support.helm_setup import (
 )
 from support.tools import copy_values, helm_binary, run_cli
 
+pytestmark = pytest.mark.helm
+
 HELM_MAJORS = [3, 4]
 SECRET_CANARIES = (
     "00000000feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface",  # apiToken of examples/gcr

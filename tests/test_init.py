@@ -16,7 +16,7 @@ import pytest
 
 from binderhub_doctor.values_edit import set_scalar
 from support.helm_setup import CHART_VERSION, helm_env
-from support.tools import cli_path, run_cli
+from support.tools import cli_path, invoke
 
 KINDS = ["gcr", "artifact-registry", "dockerhub", "acr", "custom"]
 HEX64 = re.compile(r'^\s+(apiToken|secretToken): "([0-9a-f]{64})"$', re.MULTILINE)
@@ -66,11 +66,11 @@ HUB_URL = "config.BinderHub.hub_url"
 
 
 def init(tmp_path, kind, *args):
-    return run_cli("init", "--registry", kind, *args, cwd=tmp_path, env=dict(os.environ))
+    return invoke("init", "--registry", kind, *args, cwd=tmp_path, env=dict(os.environ))
 
 
 def lint_json(folder):
-    result = run_cli("lint", "--format", "json", "secret.yaml", "config.yaml", cwd=folder, env=dict(os.environ))
+    result = invoke("lint", "--format", "json", "secret.yaml", "config.yaml", cwd=folder, env=dict(os.environ))
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)["findings"]
 
@@ -108,8 +108,8 @@ def test_creates_both_files_with_new_tokens_and_safe_modes(tmp_path, kind):
 
 def test_every_run_makes_new_tokens(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
-    assert run_cli("init", "--registry", "gcr", "--dir", first, env=dict(os.environ)).returncode == 0
-    assert run_cli("init", "--registry", "gcr", "--dir", second, env=dict(os.environ)).returncode == 0
+    assert invoke("init", "--registry", "gcr", "--dir", first, env=dict(os.environ)).returncode == 0
+    assert invoke("init", "--registry", "gcr", "--dir", second, env=dict(os.environ)).returncode == 0
     tokens = {m.group(2) for folder in (first, second) for m in HEX64.finditer((folder / "secret.yaml").read_text())}
     assert len(tokens) == 4
 
@@ -163,11 +163,12 @@ def test_every_placeholder_is_explained_by_a_comment(tmp_path, kind):
                 assert any(item.lstrip().startswith("#") for item in above), f"{name}:{number + 1}: {line}"
 
 
+@pytest.mark.helm
 def test_filled_in_files_are_accepted_by_install(tmp_path):
     assert init(tmp_path, "dockerhub").returncode == 0
     fill(tmp_path, "dockerhub")
     env = helm_env(tmp_path / "helm", 4)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
                      env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "-f secret.yaml -f config.yaml" in result.stdout
@@ -199,7 +200,7 @@ def test_force_replaces_both_and_makes_an_old_secret_file_private(tmp_path):
 
 
 def test_no_terminal_and_no_registry_is_a_usage_error(tmp_path):
-    result = run_cli("init", cwd=tmp_path, env=dict(os.environ))
+    result = invoke("init", cwd=tmp_path, env=dict(os.environ))
     assert result.returncode == 2
     assert "no --registry given and no terminal" in result.stderr
     assert "gcr|artifact-registry|dockerhub|acr|custom" in result.stderr
@@ -236,6 +237,6 @@ def test_asks_for_the_registry_on_a_terminal(tmp_path):
 
 
 def test_unknown_registry_kind_is_refused(tmp_path):
-    result = run_cli("init", "--registry", "quay", cwd=tmp_path, env=dict(os.environ))
+    result = invoke("init", "--registry", "quay", cwd=tmp_path, env=dict(os.environ))
     assert result.returncode == 2
     assert list(tmp_path.iterdir()) == []

@@ -24,6 +24,9 @@ import pytest
 
 from support.tools import EXAMPLES, REPO_ROOT, copy_values, run_cli
 
+# pre-commit builds the hook's environment (pip install) for every repository it tries
+pytestmark = pytest.mark.slow
+
 LINT_HOOK = "binderhub-doctor-lint"
 # try-repo pip-installs the hook repository and its dependencies every time (it uses a temporary
 # store); a cold pip cache makes that slow.

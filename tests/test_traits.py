@@ -19,8 +19,7 @@ from traitlets.config import Application, Config, Configurable, LoggingConfigura
 from binderhub_doctor.checks.builtin import traits as catalogue
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
-from binderhub_doctor.values import load_values
-from support.tools import SHARED, needs_shared, run_cli
+from support.tools import SHARED, invoke, needs_shared, values_of
 
 RULES = load_rules()
 OURS = {r.id for r in RULES if r.source.endswith("traits.yaml")}
@@ -33,13 +32,7 @@ CANARY = "c0ffee11d00dfeedfacecafe0badf00d5eed1e55"
 
 def findings_for(tmp_path, config: str, secret: str | None = None, chart_version: str | None = None,
                  rule: str | None = None):
-    files = []
-    if secret is not None:
-        (tmp_path / "secret.yaml").write_text(secret, encoding="utf-8")
-        files.append(tmp_path / "secret.yaml")
-    (tmp_path / "config.yaml").write_text(config, encoding="utf-8")
-    files.append(tmp_path / "config.yaml")
-    result = lint(load_values(files), RULES, chart_version=chart_version, raise_errors=True)
+    result = lint(values_of(tmp_path, config, secret), RULES, chart_version=chart_version, raise_errors=True)
     return [f for f in result.findings if f.rule in OURS and (rule is None or f.rule == rule)]
 
 
@@ -553,7 +546,7 @@ def test_build_token_secret_is_never_printed(tmp_path):
     (tmp_path / "secret.yaml").write_text(config_yaml(f"BinderHub:\n  build_token_secret: {canary}"))
     (tmp_path / "config.yaml").write_text(config_yaml("BinderHub:\n  use_registry: false"))
     for fmt in ("text", "json", "sarif", "github"):
-        run = run_cli("lint", "--format", fmt, "secret.yaml", "config.yaml", cwd=tmp_path)
+        run = invoke("lint", "--format", fmt, "secret.yaml", "config.yaml", cwd=tmp_path)
         assert run.returncode == 1, run.stderr
         assert "BHD308" in run.stdout
         assert CANARY not in run.stdout + run.stderr
@@ -611,7 +604,7 @@ def test_snake_case_build_docker_config(tmp_path):
 # --- the corpus and real deployments, through the real CLI --------------------------------------------
 
 def lint_cli(*files, cwd=None):
-    run = run_cli("lint", "--format", "json", *map(str, files), cwd=cwd)
+    run = invoke("lint", "--format", "json", *map(str, files), cwd=cwd)
     assert run.returncode in (0, 1), run.stderr
     assert "Traceback" not in run.stderr
     return run, json.loads(run.stdout)["findings"]
