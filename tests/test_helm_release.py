@@ -138,7 +138,7 @@ def test_values_missing_from_every_file_are_errors_for_install(tmp_path):
     """`lint` warns (another file may set it); install knows every file, so it is an error there."""
     work = copy_values("gcr", tmp_path / "work")
     config = work / "config.yaml"
-    config.write_text(config.read_text().replace("    image_prefix: gcr.io/example-project-123/binder-prod-\n", ""))
+    config.write_text(config.read_text().replace("    image_prefix: gcr.io/example-project-123/binder-\n", ""))
     env = helm_env(tmp_path, 3)
     wrapper, log = recording_helm(tmp_path, helm_binary(3))
     env["HELM_BIN"] = str(wrapper)

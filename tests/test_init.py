@@ -16,7 +16,7 @@ import pytest
 
 from binderhub_doctor.values_edit import set_scalar
 from support.helm_setup import CHART_VERSION, helm_env
-from support.tools import cli_path, invoke
+from support.tools import EXAMPLES, cli_path, invoke, values_of
 
 KINDS = ["gcr", "artifact-registry", "dockerhub", "acr", "custom"]
 HEX64 = re.compile(r'^\s+(apiToken|secretToken): "([0-9a-f]{64})"$', re.MULTILINE)
@@ -240,3 +240,54 @@ def test_unknown_registry_kind_is_refused(tmp_path):
     result = invoke("init", "--registry", "quay", cwd=tmp_path, env=dict(os.environ))
     assert result.returncode == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def leaves(values, trail=()):
+    if isinstance(values, dict):
+        for key, item in values.items():
+            yield from leaves(item, (*trail, key))
+    else:
+        yield trail, values
+
+
+def fills(template: str, value: str, bindings: dict[str, str]) -> bool:
+    """``value`` is ``template`` with each `<placeholder>` replaced, consistently with ``bindings``
+    (which learns the new ones)."""
+    pattern, groups = "", {}
+    for part in re.split(r"(<[^<>]+>)", template):
+        if not re.fullmatch(r"<[^<>]+>", part):
+            pattern += re.escape(part)
+        elif part in bindings:
+            pattern += re.escape(bindings[part])
+        elif part in groups:
+            pattern += f"(?P={groups[part]})"
+        else:
+            groups[part] = f"p{len(groups)}"
+            pattern += f"(?P<{groups[part]}>[^<>]+?)"
+    match = re.fullmatch(pattern, value, re.DOTALL)
+    if match:
+        bindings.update({part: match.group(group) for part, group in groups.items()})
+    return match is not None
+
+
+@pytest.mark.parametrize("kind", sorted(set(KINDS) & {p.name for p in EXAMPLES.iterdir()}))
+def test_each_example_is_what_init_writes_filled_in(tmp_path, kind):
+    """examples/KIND (what README, docs and tests show) is init's output with every placeholder
+    filled in: the same settings, nothing init would write differently; only hub_url (`connect`
+    sets it) and a GitHub token (optional) are added."""
+    assert init(tmp_path, kind).returncode == 0
+    written = dict(leaves(values_of(tmp_path, (tmp_path / "config.yaml").read_text(),
+                                    (tmp_path / "secret.yaml").read_text()).data))
+    example = EXAMPLES / kind
+    shown = dict(leaves(values_of(tmp_path, (example / "config.yaml").read_text(),
+                                  (example / "secret.yaml").read_text()).data))
+    added = {("config", "BinderHub", "hub_url"), ("config", "GitHubRepoProvider", "access_token")}
+    bindings: dict[str, str] = {}  # each placeholder stands for one text throughout both files
+    assert set(shown) - set(written) <= added
+    for path, value in written.items():
+        if path[-1] in ("apiToken", "secretToken"):
+            assert re.fullmatch(r"[0-9a-f]{64}", shown[path]), path  # the same form, fresh tokens
+        elif isinstance(value, str) and "<" in value:
+            assert fills(value, shown[path], bindings), (path, value, shown[path])
+        else:
+            assert shown.get(path) == value, path
