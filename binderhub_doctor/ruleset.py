@@ -113,7 +113,7 @@ def rule_schema() -> dict:
 def validate_rule_file(data, path: Path) -> None:
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(rule_schema())
+    validator = jsonschema.Draft202012Validator(rule_schema(), format_checker=jsonschema.FormatChecker())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]

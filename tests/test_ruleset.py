@@ -68,7 +68,7 @@ def test_a_valid_organisation_rule_runs(tmp_path):
 
 
 def test_shipped_rule_files_match_the_rule_schema():
-    validator = jsonschema.Draft202012Validator(rule_schema())
+    validator = jsonschema.Draft202012Validator(rule_schema(), format_checker=jsonschema.FormatChecker())
     for path in sorted(builtin_rules_dir().glob("*.yaml")):
         errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
         assert not errors, f"{path.name}: {errors[0].message}"
@@ -85,3 +85,18 @@ def test_every_kind_declares_its_parameters():
         assert kind.params["properties"], name
         assert set(kind.params["required"]) <= set(kind.params["properties"]), name
         jsonschema.Draft202012Validator.check_schema(kind.schema())
+
+
+@pytest.mark.parametrize("condition, expected", [
+    ({"path": "config.BinderHub.use_registry", "equal": True},
+     "field rules.0.when.0: Additional properties are not allowed ('equal' was unexpected)"),
+    ({"path": "config.BinderHub.hub_url", "matches": "(https"}, "field rules.0.when.0.matches: '(https' is not a 'regex'"),
+])
+def test_a_broken_condition_is_refused(tmp_path, condition, expected):
+    folder = tmp_path / "org-rules"
+    folder.mkdir()
+    (folder / "org.yaml").write_text(yaml.safe_dump({"rules": [{
+        **RULE, "check": {"kind": "required", "path": "config.BinderHub.hub_url"}, "when": [condition]}]}))
+    run = invoke("rules", "--rules", folder)
+    assert run.returncode == 2
+    assert expected in run.stderr
