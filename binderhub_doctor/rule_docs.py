@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import yaml
 
-
 # An example's `at: FILE:LINE:COLUMN` says where a failing example is reported (the tests check
 # it); it is never a value: no chart has a top-level key `at`.
 LOCATION_KEY = "at"
