@@ -1,4 +1,5 @@
-"""Test helpers: repo paths, the real helm binaries, an isolated helm env, the CLI.
+"""Test helpers: repo paths, the upstream data in ../shared, the real helm binaries, an isolated
+helm env, the CLI (in process or as a real process), and the values sets tests lint.
 
 The helm binaries are put in place by ``scripts/setup-test-env`` (``scripts/test``
 runs it). Tests that need them fail loudly when they are missing instead of
@@ -56,8 +57,6 @@ def needs_shared(part: str, why: str = "upstream data not shipped with the proje
     """Skip the marked test (or module, as `pytestmark`) when ../shared/``part`` is absent, with
     one clear reason. Under CI (CI=true) it never skips: CI has ../shared, and a missing copy
     must fail loudly there rather than turn the suite green by skipping."""
-    import pytest
-
     missing = not (SHARED / part).exists() and os.environ.get("CI") != "true"
     return pytest.mark.skipif(missing, reason=f"needs ../shared/{part}: {why}")
 
