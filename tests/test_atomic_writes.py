@@ -25,7 +25,7 @@ import pytest
 
 from support.helm_setup import helm_env
 from support.kubernetes_api import FakeKubernetesAPI, write_kubeconfig
-from support.tools import TOOLS, cli_path
+from support.tools import TOOLS, cli_path, invoke
 
 SEED = int(os.environ.get("BHD_KILL_SEED", "20261126"))
 
@@ -195,8 +195,7 @@ def test_lint_output_keeps_the_old_reports_permissions(tmp_path):
         report = tmp_path / f"report-{mode:o}.sarif"
         report.write_text("old")
         report.chmod(mode)
-        subprocess.run([str(cli_path()), "lint", "--format", "sarif", "-o", str(report), str(values)], check=False,
-                       capture_output=True)
+        invoke("lint", "--format", "sarif", "-o", report, values)
         assert report.read_text() != "old" and stat.S_IMODE(report.stat().st_mode) == mode
 
 
@@ -284,8 +283,7 @@ def test_init_force_keeps_config_permissions_and_never_loosens_the_secret_file(t
         (tmp_path / "secret.yaml").write_text("registry: {}\n")
         (tmp_path / "config.yaml").chmod(config_mode)
         (tmp_path / "secret.yaml").chmod(secret_mode)
-        completed = subprocess.run([str(cli_path()), "init", "--registry", "gcr", "--force"], cwd=tmp_path,
-                                   capture_output=True, text=True, check=False)
+        completed = invoke("init", "--registry", "gcr", "--force", cwd=tmp_path)
         assert completed.returncode == 0, completed.stderr
         assert stat.S_IMODE((tmp_path / "config.yaml").stat().st_mode) == config_mode
         assert stat.S_IMODE((tmp_path / "secret.yaml").stat().st_mode) == expected_secret
@@ -298,7 +296,7 @@ def test_lint_writes_nothing_without_output(tmp_path):
     (tmp_path / "config.yaml").write_text(CONFIG)
     before = {p.name: fingerprint(p) for p in tmp_path.iterdir()}
     for fmt in ("text", "json", "sarif", "github"):
-        subprocess.run([str(cli_path()), "lint", "--format", fmt], cwd=tmp_path, capture_output=True, check=False)
+        invoke("lint", "--format", fmt, cwd=tmp_path)
     assert {p.name: fingerprint(p) for p in tmp_path.iterdir()} == before
 
 
