@@ -55,7 +55,6 @@ class HelmSettings:
 
     namespace: str | None
     kube_context: str | None
-    kubeconfig: str | None
     debug: bool
     in_plugin: bool
 
@@ -65,7 +64,6 @@ class HelmSettings:
         return cls(
             namespace=env.get("HELM_NAMESPACE") or None,
             kube_context=env.get("HELM_KUBECONTEXT") or None,
-            kubeconfig=env.get("KUBECONFIG") or None,
             debug=flag_on(env.get("HELM_DEBUG")),
             in_plugin=bool(env.get("HELM_PLUGIN_DIR")),
         )

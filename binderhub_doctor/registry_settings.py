@@ -46,7 +46,7 @@ PROBE_MISSING_TAG = "binderhub-doctor-no-such-tag"
 _DOCKER_HUB_NAME = re.compile(r"[a-z0-9]{4,40}/[a-z0-9._-]{2,255}")  # builder.py, verbatim
 _TRAITS = ("url", "auth_config_url", "token_url", "username", "password", "not_found_401")
 
-ERROR, WARNING, INFO = "error", "warning", "info"
+ERROR, WARNING = "error", "warning"
 
 
 @dataclass(frozen=True)

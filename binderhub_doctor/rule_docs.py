@@ -29,18 +29,30 @@ _SOURCE = re.compile(r"https?://(?![\w.-]*example\.)[\w-]+(?:\.[\w-]+)+(?:/[^\s<
 def cites_source(text: str) -> bool:
     return _SOURCE.search(text) is not None
 
+# An example's `at: FILE:LINE:COLUMN` says where a failing example is reported (the tests check
+# it); it is never a value: no chart has a top-level key `at`.
+LOCATION_KEY = "at"
+
 
 def example_files(example: dict) -> dict[str, str]:
     """An example as {file name: YAML text}: plain values go to config.yaml."""
-    if set(example) == {"files"}:
-        files = example["files"]
-    else:
-        files = {"config.yaml": example}
-    return {name: body if isinstance(body, str) else _dump(body) for name, body in files.items()}
+    body = {key: value for key, value in example.items() if key != LOCATION_KEY}
+    files = body["files"] if set(body) == {"files"} else {"config.yaml": body}
+    return {name: text if isinstance(text, str) else _dump(text) for name, text in files.items()}
+
+
+def example_location(example: dict) -> str | None:
+    """Where a failing example is reported, as `config.yaml:4:5`, when the example says so."""
+    return example.get(LOCATION_KEY)
 
 
 def _dump(values) -> str:
     return yaml.safe_dump(values, sort_keys=False, default_flow_style=False, allow_unicode=True)
+
+
+def _at(example: dict, quote: str = "") -> str:
+    location = example_location(example)
+    return f" at {quote}{location}{quote}" if location else ""
 
 
 def explain_text(rule) -> str:
@@ -51,7 +63,7 @@ def explain_text(rule) -> str:
         lines += ["", f"Chart versions: {note}"]
     for kind, title in (("fail", "Reported"), ("pass", "Not reported")):
         for example in rule.examples.get(kind, []):
-            lines += ["", f"{title}:"]
+            lines += ["", f"{title}{_at(example)}:"]
             for name, text in example_files(example).items():
                 lines.append(f"  # {name}")
                 lines += ["  " + line for line in text.rstrip("\n").splitlines()]
@@ -78,7 +90,7 @@ def markdown(rules) -> str:
             out += ["", f"**Reference.** <{rule.docs}>"]
         for kind, title in (("fail", "Reported"), ("pass", "Not reported")):
             for example in rule.examples.get(kind, []):
-                out += ["", f"{title}:", ""]
+                out += ["", f"{title}{_at(example, '`')}:", ""]
                 for name, text in example_files(example).items():
                     out += ["```yaml", f"# {name}", text.rstrip("\n"), "```"]
     return "\n".join(out) + "\n"

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from . import checks, data_files
+from .paths import closest
 
 DOCS_BASE = "https://github.com/binderhub-doctor/binderhub-doctor/blob/main/docs/rules.md"
 
@@ -89,15 +90,9 @@ def _rules_from_file(path: Path, validate: bool) -> list[Rule]:
     rules = []
     for item in data.get("rules", []):
         check = item["check"]
-        if check["kind"] not in checks.kind_names():
-            raise RuleFileError(f"{path}: rule {item['id']}: unknown check kind `{check['kind']}`")
-        if check["kind"] == "builtin":
-            try:
-                checks.builtin_check(check["function"])
-            except (ImportError, AttributeError, KeyError, ValueError):
-                raise RuleFileError(
-                    f"{path}: rule {item['id']}: check.function `{check.get('function')}` is not a builtin check"
-                ) from None
+        problem = check_problem(check, parameters=validate)
+        if problem:
+            raise RuleFileError(f"{path}: rule {item['id']}: {problem}")
         rules.append(Rule(
             id=item["id"], name=item["name"], severity=item["severity"], summary=item["summary"],
             why=item["why"], fix=item["fix"], check=check, docs=item.get("docs"),
@@ -108,18 +103,65 @@ def _rules_from_file(path: Path, validate: bool) -> list[Rule]:
 
 
 def rule_schema() -> dict:
-    return json.loads((Path(__file__).parent / "data" / "rule-schema.json").read_text())
+    """The schema of a rule file; the check kinds come from the kinds registered in `checks`."""
+    schema = json.loads((Path(__file__).parent / "data" / "rule-schema.json").read_text())
+    check = schema["properties"]["rules"]["items"]["properties"]["check"]
+    check["properties"]["kind"] = {"enum": checks.kind_names()}
+    return schema
 
 
 def validate_rule_file(data, path: Path) -> None:
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(rule_schema())
+    validator = jsonschema.Draft202012Validator(rule_schema(), format_checker=jsonschema.FormatChecker())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]
         where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
         raise RuleFileError(f"{path}: field {where}: {error.message}")
+
+
+def check_problem(check: dict, parameters: bool = True) -> str | None:
+    """What is wrong with a rule's `check:` mapping, naming the field; None when it is usable.
+    The kind and a builtin's name are always checked; with ``parameters``, also the parameters
+    against the kind's schema (that needs jsonschema: the shipped rules are checked by the tests)."""
+    kind = checks.kind_of(check)
+    if kind is None:
+        return f"check.kind: unknown check kind `{check.get('kind')}` (one of: {', '.join(checks.kind_names())})"
+    if kind.name == checks.BUILTIN_KIND and check.get("function") not in checks.BUILTINS:
+        if "function" not in check:
+            return "check.function: missing; kind builtin names its check as `function: MODULE.FUNCTION`"
+        return f"check.function: `{check['function']}` is not a builtin check"
+    if not parameters:
+        return None
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(kind.schema(), format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(check), key=lambda e: (list(e.absolute_path), e.message))
+    return _describe_parameter_error(kind, errors[0]) if errors else None
+
+
+def _describe_parameter_error(kind: checks.CheckKind, error) -> str:
+    declared = list(kind.params["properties"])
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return f"check.{missing}: missing; kind {kind.name} needs it"
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(error.instance) - {"kind", *declared})[0]
+        guess = closest(unknown, declared)
+        hint = f"did you mean `{guess}`?" if guess else f"it takes {', '.join(declared)}"
+        return f"check.{unknown}: kind {kind.name} has no parameter `{unknown}`; {hint}"
+    if error.validator == "anyOf" and not error.absolute_path:
+        needed = " or ".join(f"`{option['required'][0]}`" for option in error.validator_value)
+        return f"check: kind {kind.name} needs {needed}"
+    if error.context:  # one of several forms: say what is wrong with the closest one
+        from jsonschema.exceptions import best_match
+
+        error = best_match(error.context)
+    field_name = ".".join(str(p) for p in error.absolute_path)
+    if error.validator == "format" and error.validator_value == "regex":
+        return f"check.{field_name}: not a valid regular expression"
+    return f"check.{field_name}: {error.message}"
 
 
 def _check_unique(rules: list[Rule]) -> None:

@@ -8,6 +8,7 @@ looks at the merged values can point into the right file.
 from __future__ import annotations
 
 import fnmatch
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -161,7 +162,7 @@ def show_value(value, limit: int = 60) -> str:
     if isinstance(value, str):
         text = value if len(value) <= limit else value[: limit - 1] + "…"
         return '"' + printable(text) + '"'
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 1e21:
         return str(int(value))
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"

@@ -1,8 +1,10 @@
 """Hostile and broken values files through the real `binderhub-doctor lint`, each in its own test.
 
 Every file gets one clear finding (exit 1) or one clear error line (exit 2), never a traceback
-and never a hang: the CLI runs with a 1 GiB address-space limit (RLIMIT_AS) and a timeout, so a
-file that made it eat memory or spin would fail the test instead of the machine. Where Helm's
+and never a hang. Inputs built to eat memory or time (bombs, deep nesting, huge files, FIFOs,
+devices) go to the real CLI process with a 1 GiB address-space limit (RLIMIT_AS) and a timeout,
+so such a file would fail the test instead of the machine; the others run the same `main` in
+the test process (support.tools.invoke), with the same exit codes and output. Where Helm's
 own behaviour decides what is right (encodings, several documents, tags, keys that are not
 strings), the real helm 3 and helm 4 binaries are asked too.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from support.tools import FIXTURES, cli_path, helm_binary, isolated_helm_env
+from support.tools import FIXTURES, cli_path, helm_binary, invoke, isolated_helm_env
 
 MEMORY_LIMIT = 1 << 30  # bytes of address space the CLI may use
 TIME_LIMIT = 60  # seconds; a hang fails the test (it is a bound, not a benchmark)
@@ -29,7 +31,11 @@ def _limit_memory():
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def lint(*args, cwd=None, as_nobody=False, command="lint"):
+def lint(*args, cwd=None, as_nobody=False, command="lint", bounded=False):
+    """``binderhub-doctor COMMAND *args``: in this process, or with ``bounded`` (or ``as_nobody``)
+    as a real process under the memory and time limits."""
+    if not (bounded or as_nobody):
+        return invoke(command, *args, cwd=cwd)
     argv = [str(cli_path()), command, *map(str, args)]
     if as_nobody:
         argv = [shutil.which("setpriv"), f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *argv]
@@ -88,13 +94,14 @@ BILLION_LAUGHS = "".join(
 def test_alias_bomb_is_one_finding_in_bounded_time_and_memory(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text(BILLION_LAUGHS)
-    finding = only_finding(lint("--format", "json", path), "BHD001")
+    finding = only_finding(lint("--format", "json", path, bounded=True), "BHD001")
     assert "anchors and aliases multiply this file out to" in finding["message"]
     assert "alias bomb" in finding["fix"]
     # it points at the first level that alone goes over the limit, not at the top of the file
     assert 1 < finding["line"] <= 10 and finding["file"] == str(path)
 
 
+@pytest.mark.helm
 def test_alias_bomb_is_refused_by_helm_too(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text(BILLION_LAUGHS)
@@ -114,7 +121,7 @@ def test_alias_bomb_is_refused_by_helm_too(tmp_path):
 def test_deep_nesting_is_one_clear_finding(tmp_path, shape, text):
     path = tmp_path / "config.yaml"
     path.write_text(text)
-    finding = only_finding(lint("--format", "json", path), "BHD001")
+    finding = only_finding(lint("--format", "json", path, bounded=True), "BHD001")
     assert "nested more than 400 levels deep" in finding["message"], shape
     assert finding["line"] >= 1 and finding["column"] >= 1
 
@@ -122,7 +129,7 @@ def test_deep_nesting_is_one_clear_finding(tmp_path, shape, text):
 def test_nesting_just_under_the_limit_is_read(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("extraConfig:\n  deep: " + "[" * 390 + "]" * 390 + "\n")
-    assert not [f for f in findings(lint("--format", "json", path)) if f["rule"] == "BHD001"]
+    assert not [f for f in findings(lint("--format", "json", path, bounded=True)) if f["rule"] == "BHD001"]
 
 
 def test_50_mb_file_is_refused_without_reading_it_all(tmp_path):
@@ -131,7 +138,7 @@ def test_50_mb_file_is_refused_without_reading_it_all(tmp_path):
     with path.open("wb") as handle:
         handle.write(b"config:\n")
         handle.write(line * (50 * 1024 * 1024 // len(line)))
-    finding = only_finding(lint("--format", "json", path), "BHD007")
+    finding = only_finding(lint("--format", "json", path, bounded=True), "BHD007")
     assert "larger than 8 MiB" in finding["message"] and finding["line"] == 1
 
 
@@ -139,10 +146,11 @@ def test_many_values_under_the_size_limit_stop_at_the_value_limit(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("extraConfig:\n" + "".join(f"  k{i}: {i}\n" for i in range(300_000)))
     assert path.stat().st_size < 8 * 1024 * 1024
-    finding = only_finding(lint("--format", "json", path), "BHD001")
+    finding = only_finding(lint("--format", "json", path, bounded=True), "BHD001")
     assert "more than 250,000 values" in finding["message"]
 
 
+@pytest.mark.slow
 def test_very_long_lines_are_read_and_never_echoed(tmp_path):
     def write(value: str) -> Path:
         path = tmp_path / f"{len(value)}" / "config.yaml"
@@ -152,10 +160,10 @@ def test_very_long_lines_are_read_and_never_echoed(tmp_path):
 
     short, long = write("x" * 20), write("x" * (1024 * 1024))
     for fmt in ("text", "json", "sarif", "github"):
-        run = lint("--format", fmt, long)
+        run = lint("--format", fmt, long, bounded=True)
         assert run.returncode == 1 and run.stderr == "" and "image_prefix" in run.stdout
         # the same findings as for short values: no message quotes the 1 MB line
-        assert len(run.stdout) - len(lint("--format", fmt, short).stdout) < 2000, fmt
+        assert len(run.stdout) - len(lint("--format", fmt, short, bounded=True).stdout) < 2000, fmt
 
 
 # --------------------------------------------------------------------------- bytes and encodings
@@ -182,6 +190,7 @@ def test_latin1_file_is_a_finding_not_a_crash(tmp_path):
     assert only_finding(lint("--format", "json", path), "BHD003")["line"] == 3
 
 
+@pytest.mark.helm
 def test_utf16_little_endian_helm3_reads_it_helm4_refuses_it_and_we_say_so(tmp_path):
     text = "config:\n  BinderHub:\n    hub_url: http://192.0.2.1\n"
     path = tmp_path / "config.yaml"
@@ -197,6 +206,7 @@ def test_utf16_little_endian_helm3_reads_it_helm4_refuses_it_and_we_say_so(tmp_p
     assert loaded(path) == values3  # read the way Helm 3 reads it, so the other rules still run
 
 
+@pytest.mark.helm
 def test_utf16_big_endian_with_bom_is_read_like_helm(tmp_path):
     text = "config:\n  BinderHub:\n    hub_url: http://192.0.2.1\n    use_registry: false\n"
     path = tmp_path / "config.yaml"
@@ -207,6 +217,7 @@ def test_utf16_big_endian_with_bom_is_read_like_helm(tmp_path):
     assert not [f for f in findings(lint("--format", "json", path)) if f["rule"] in ("BHD001", "BHD003")]
 
 
+@pytest.mark.helm
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32"])
 def test_wide_text_without_a_usable_bom_is_an_encoding_finding(tmp_path, encoding):
     path = tmp_path / "config.yaml"
@@ -224,6 +235,7 @@ def test_truncated_utf16_is_a_finding(tmp_path):
     assert "not valid UTF-16" in only_finding(lint("--format", "json", path), "BHD003")["message"]
 
 
+@pytest.mark.helm
 def test_utf8_bom_is_accepted_like_helm(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_bytes(b"\xef\xbb\xbfconfig:\n  BinderHub:\n    use_registry: false\n")
@@ -244,11 +256,11 @@ def test_directory_without_values_files_is_one_error_line(tmp_path):
 def test_fifo_is_refused_without_blocking_on_it(tmp_path):
     fifo = tmp_path / "config.yaml"
     os.mkfifo(fifo)  # opening it for reading would block forever: nothing ever writes to it
-    assert "not a regular file" in one_error_line(lint(fifo))
+    assert "not a regular file" in one_error_line(lint(fifo, bounded=True))
 
 
 def test_device_is_refused(tmp_path):
-    assert "not a regular file" in one_error_line(lint("/dev/zero"))
+    assert "not a regular file" in one_error_line(lint("/dev/zero", bounded=True))
 
 
 def test_symlink_loop_is_one_error_line(tmp_path):
@@ -333,6 +345,7 @@ def test_the_nobody_trick_really_drops_root(public_dir):
 
 # --------------------------------------------------------------------------- content Helm reads its own way
 
+@pytest.mark.helm
 def test_empty_file_is_empty_values_as_for_helm(tmp_path):
     """Helm reads an empty file as no values; so do we. The rules then say what is missing,
     all pointing at the empty file. (Exit 0: the missing settings are warnings, and Helm accepts
@@ -348,6 +361,7 @@ def test_empty_file_is_empty_values_as_for_helm(tmp_path):
     assert lint("--strict", path).returncode == 1
 
 
+@pytest.mark.helm
 def test_several_documents_helm3_reads_the_first_helm4_merges_them_we_warn(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("config:\n  BinderHub:\n    use_registry: false\n---\nconfig:\n  BinderHub:\n"
@@ -364,6 +378,7 @@ def test_several_documents_helm3_reads_the_first_helm4_merges_them_we_warn(tmp_p
     assert "Helm 3 reads only the first, Helm 4 merges" in warning[0]["message"]
 
 
+@pytest.mark.helm
 def test_empty_first_document_is_what_helm3_reads(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("---\n---\nconfig:\n  BinderHub:\n    use_registry: false\n")
@@ -382,13 +397,14 @@ def test_python_tags_are_never_constructed(tmp_path, command):
         f'  BinderHub:\n    hub_url: !!python/object/new:os.system ["touch {marker}"]\n'
         f'    image_prefix: !!python/name:os.system\n'
         f'extraConfig: !!python/object/apply:subprocess.check_call [["touch", "{marker}"]]\n')
-    run = lint(path, command=command, cwd=tmp_path)
+    run = lint(path, command=command, cwd=tmp_path, bounded=True)
     assert not marker.exists(), "a YAML tag ran code"
     assert run.returncode in (1, 2) and "Traceback" not in run.stderr
     if command == "lint":
         assert run.stdout.count("BHD006") == 5
 
 
+@pytest.mark.helm
 def test_tags_are_read_the_way_helm_reads_them(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text('a: !!python/object/apply:os.system ["touch /nonexistent/x"]\nb: !custom 12\nc: !!str 12\n'
@@ -403,6 +419,7 @@ def test_tags_are_read_the_way_helm_reads_them(tmp_path):
     assert any("!custom is ignored by Helm; the value is read as plain text" in m for m in messages)
 
 
+@pytest.mark.helm
 def test_invalid_binary_is_a_finding_like_helms_error(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("extraConfig:\n  a: !!binary aGVsbG8\n")
@@ -413,6 +430,7 @@ def test_invalid_binary_is_a_finding_like_helms_error(tmp_path):
     assert finding["line"] == 2 and "not valid base64" in finding["message"]
 
 
+@pytest.mark.helm
 def test_keys_that_are_not_strings_become_helms_strings(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("extraConfig:\n  1: int\n  1.5: float\n  0x10: hex\n  0o17: octal\n  -0: negzero\n"
@@ -430,6 +448,7 @@ def test_keys_that_are_not_strings_become_helms_strings(tmp_path):
     assert finding["line"] == 11 and "key is empty or null" in finding["message"]
 
 
+@pytest.mark.helm
 def test_colliding_non_string_keys_are_a_duplicate_key_finding(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("extraConfig:\n  yes: first\n  true: second\n")
@@ -440,6 +459,7 @@ def test_colliding_non_string_keys_are_a_duplicate_key_finding(tmp_path):
     assert finding["severity"] == "warning", "Helm installs it (keeping the last key): not an error"
 
 
+@pytest.mark.helm
 def test_list_as_a_key_is_a_finding_like_helms_error(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("extraConfig:\n  [1, 2]: g\n")

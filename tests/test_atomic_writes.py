@@ -25,7 +25,7 @@ import pytest
 
 from support.helm_setup import helm_env
 from support.kubernetes_api import FakeKubernetesAPI, write_kubeconfig
-from support.tools import TOOLS, cli_path
+from support.tools import TOOLS, cli_path, invoke
 
 SEED = int(os.environ.get("BHD_KILL_SEED", "20261126"))
 
@@ -111,6 +111,7 @@ def kill_many_times(tmp_path: Path, how: str, rounds: int):
     return states, mid_write
 
 
+@pytest.mark.slow
 def test_write_atomically_killed_at_random_moments_leaves_old_or_new(tmp_path):
     states, mid_write = kill_many_times(tmp_path, "atomic", rounds=20)
     assert "torn" not in states, states
@@ -118,6 +119,7 @@ def test_write_atomically_killed_at_random_moments_leaves_old_or_new(tmp_path):
     assert mid_write >= 2, (states, mid_write)
 
 
+@pytest.mark.slow
 def test_the_kill_harness_sees_a_torn_file_from_a_naive_writer(tmp_path):
     states, _ = kill_many_times(tmp_path, "naive", rounds=15)
     assert "torn" in states, states
@@ -165,6 +167,7 @@ def timed_run(argv, env, cwd) -> tuple[float, subprocess.CompletedProcess]:
 MANY_FINDINGS = "config:\n  BinderHub:\n" + "".join(f"    unknown_trait_{i}: {i}\n" for i in range(400))
 
 
+@pytest.mark.slow
 def test_lint_output_killed_at_random_moments_leaves_old_or_complete_report(tmp_path):
     values = tmp_path / "config.yaml"
     values.write_text(MANY_FINDINGS)
@@ -192,8 +195,7 @@ def test_lint_output_keeps_the_old_reports_permissions(tmp_path):
         report = tmp_path / f"report-{mode:o}.sarif"
         report.write_text("old")
         report.chmod(mode)
-        subprocess.run([str(cli_path()), "lint", "--format", "sarif", "-o", str(report), str(values)], check=False,
-                       capture_output=True)
+        invoke("lint", "--format", "sarif", "-o", report, values)
         assert report.read_text() != "old" and stat.S_IMODE(report.stat().st_mode) == mode
 
 
@@ -215,6 +217,8 @@ def fingerprint(path: Path):
     return path.read_bytes(), info.st_mtime_ns, info.st_ino, stat.S_IMODE(info.st_mode)
 
 
+@pytest.mark.slow
+@pytest.mark.helm
 def test_connect_killed_at_random_moments_leaves_old_or_new_config(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
@@ -245,6 +249,7 @@ def _normalised(text: str) -> str:
     return re.sub(r"[0-9a-f]{64}", "<token>", text)
 
 
+@pytest.mark.slow
 def test_init_force_killed_at_random_moments_leaves_each_file_old_or_new(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
@@ -278,8 +283,7 @@ def test_init_force_keeps_config_permissions_and_never_loosens_the_secret_file(t
         (tmp_path / "secret.yaml").write_text("registry: {}\n")
         (tmp_path / "config.yaml").chmod(config_mode)
         (tmp_path / "secret.yaml").chmod(secret_mode)
-        completed = subprocess.run([str(cli_path()), "init", "--registry", "gcr", "--force"], cwd=tmp_path,
-                                   capture_output=True, text=True, check=False)
+        completed = invoke("init", "--registry", "gcr", "--force", cwd=tmp_path)
         assert completed.returncode == 0, completed.stderr
         assert stat.S_IMODE((tmp_path / "config.yaml").stat().st_mode) == config_mode
         assert stat.S_IMODE((tmp_path / "secret.yaml").stat().st_mode) == expected_secret
@@ -292,10 +296,11 @@ def test_lint_writes_nothing_without_output(tmp_path):
     (tmp_path / "config.yaml").write_text(CONFIG)
     before = {p.name: fingerprint(p) for p in tmp_path.iterdir()}
     for fmt in ("text", "json", "sarif", "github"):
-        subprocess.run([str(cli_path()), "lint", "--format", fmt], cwd=tmp_path, capture_output=True, check=False)
+        invoke("lint", "--format", fmt, cwd=tmp_path)
     assert {p.name: fingerprint(p) for p in tmp_path.iterdir()} == before
 
 
+@pytest.mark.helm
 @pytest.mark.parametrize("layout", ["named-secret", "secrets-folder", "configured-secret-file"])
 def test_connect_never_writes_a_secret_file_even_when_it_comes_last(tmp_path, layout):
     work = tmp_path / "work"

@@ -33,7 +33,7 @@ from binderhub_doctor.data_files import load_yaml
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
-from support.tools import SHARED, helm_binary, isolated_helm_env, run_cli
+from support.tools import SHARED, helm_binary, invoke, isolated_helm_env, needs_shared
 
 REALWORLD = SHARED / "realworld"
 BINDERHUB = REALWORLD / "binderhub"
@@ -47,8 +47,9 @@ OUR_IDS = {r.id for r in RULES if r.id.startswith("BHD4")}
 NOT_SCHEMA_RULES = {"BHD404", "BHD405", "BHD406", "BHD414", "BHD415"}
 
 
-def load_schema(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def load_schema(path: Path) -> dict | None:
+    """None without ../shared (the tests that read it are marked needs_shared)."""
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 BH_SCHEMA = load_schema(BINDERHUB / "chart-schema.yaml")
@@ -135,6 +136,7 @@ def compare(schema: dict, node: Node, path: str, problems: list[str]) -> None:
         compare(sub, node.each, f"{path}.*", problems)
 
 
+@needs_shared("realworld")
 def test_model_agrees_with_the_binderhub_chart_schema():
     model = chart_model()
     schema = copy.deepcopy(BH_SCHEMA)
@@ -152,6 +154,7 @@ def test_model_agrees_with_the_binderhub_chart_schema():
     assert not problems, "\n".join(problems)
 
 
+@needs_shared("realworld")
 def test_model_agrees_with_the_jupyterhub_chart_schema():
     """z2jh main: the tree before any of `jupyterhub_history` is undone."""
     problems: list[str] = []
@@ -159,6 +162,7 @@ def test_model_agrees_with_the_jupyterhub_chart_schema():
     assert not problems, "\n".join(problems)
 
 
+@needs_shared("realworld")
 def test_agreement_check_catches_a_disagreement():
     """The comparison itself can fail: a changed type, a missing key, a strictness flip."""
     model = chart_model()
@@ -346,6 +350,7 @@ def merged(base, overlay):
     return overlay
 
 
+@needs_shared("realworld")
 def test_model_knows_which_keys_the_chart_defaults_hold():
     """`nodefault` (a null there is validated, not a deletion) and `each_defaults` match values.yaml."""
     model = chart_model()
@@ -404,6 +409,7 @@ def test_model_versions_are_ordered_and_not_newer_than_what_we_know():
     walk(model.binderhub)
 
 
+@needs_shared("realworld")
 def test_model_is_read_once_and_checked_fast():
     assert chart_model() is chart_model()
     values = load_values([BINDERHUB / "lint-and-validate-values.yaml"])
@@ -522,6 +528,8 @@ ORACLE_CASES = {
 }
 
 
+@pytest.mark.helm
+@needs_shared("realworld")
 @pytest.mark.parametrize("major", [3, 4])
 @pytest.mark.parametrize("name", sorted(ORACLE_CASES))
 def test_helm_refuses_exactly_what_we_call_a_schema_error(name, major, schema_chart, tmp_path):
@@ -540,6 +548,8 @@ def test_helm_refuses_exactly_what_we_call_a_schema_error(name, major, schema_ch
     for kind in ("fail", "pass")
     for index, example in enumerate(rule.examples.get(kind, []))
 ])
+@pytest.mark.helm
+@needs_shared("realworld")
 def test_rule_examples_against_helm(example, schema_chart, tmp_path):
     rule, kind, _, body = example
     from binderhub_doctor.rule_docs import example_files
@@ -574,6 +584,8 @@ def label(files):
     return "+".join(f.name for f in files)
 
 
+@pytest.mark.helm
+@needs_shared("realworld")
 @pytest.mark.parametrize("files", REAL_SETS, ids=label)
 def test_real_deployments_pass_the_charts_schemas(files, schema_chart, tmp_path):
     """The other half of "no error on real deployments": helm agrees there is nothing to refuse."""
@@ -586,12 +598,13 @@ def test_real_deployments_pass_the_charts_schemas(files, schema_chart, tmp_path)
 # ---------------------------------------------------------------------------------------------
 
 def cli_findings(*args, cwd=None):
-    run = run_cli("lint", "--format", "json", *map(str, args), cwd=cwd)
+    run = invoke("lint", "--format", "json", *map(str, args), cwd=cwd)
     assert run.returncode in (0, 1), run.stderr
     assert "Traceback" not in run.stderr
     return json.loads(run.stdout)["findings"]
 
 
+@needs_shared("realworld")
 @pytest.mark.parametrize("files", REAL_SETS, ids=label)
 def test_real_deployments_have_no_chart_layout_finding(files):
     ours = [f for f in cli_findings(*files) if f["rule"] in OUR_IDS]
@@ -605,6 +618,7 @@ def test_real_deployments_have_no_chart_layout_finding(files):
     ("top-level-typo", "registery", "warning"),
     ("legacy-hub-url-key", "hub", "error"),
 ])
+@needs_shared("corpus")
 def test_corpus_cases(case, path, severity):
     order = {"info": 0, "warning": 1, "error": 2}
     findings = cli_findings("secret.yaml", "config.yaml", cwd=CORPUS / case)
@@ -1034,6 +1048,7 @@ def test_binderhub_keys_left_outside_the_values_key(tmp_path):
     assert one(detected, "BHD415", "imageCleaner")
 
 
+@needs_shared("realworld")
 def test_mybinder_secrets_file_alone(tmp_path):
     """config-test-secrets.yaml: `registry.auth` at the top belongs to the mybinder chart."""
     values = load_values([MYBINDER / "config-test-secrets.yaml"])
@@ -1051,6 +1066,7 @@ def model_paths(node: Node, path: tuple = (), depth: int = 0):
         yield from model_paths(node.each, path + ("entry",), depth + 1)
 
 
+@pytest.mark.slow
 def test_any_value_at_any_path_of_the_model_is_handled(tmp_path):
     """No crash, whatever sits where the model expects something else."""
     oddities = [None, [], {}, [1, {"a": None}], "text", 0, 1.5, True, {"x": {"y": [None]}}]
@@ -1158,6 +1174,6 @@ def test_every_rule_names_a_chart_layout_function():
 
 def test_text_output_through_the_cli(tmp_path):
     (tmp_path / "config.yaml").write_text("registery:\n  url: https://gcr.io\nproxy: {}\n")
-    run = run_cli("lint", "config.yaml", cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"})
+    run = invoke("lint", "config.yaml", cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"})
     assert run.returncode == 1
     assert "config.yaml:1:1: error BHD401" in run.stdout and "config.yaml:3:1: error BHD409" in run.stdout

@@ -11,7 +11,9 @@ import pytest
 
 from support import fake_saas
 from support.fake_saas import FakeSaaS
-from support.tools import run_cli
+from support.tools import NETWORK_SERVERS, invoke
+
+pytestmark = NETWORK_SERVERS
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def values_file(tmp_path, fake, **provider):
 
 
 def check(path, *args):
-    return run_cli("check-github", path, "--insecure-http", *args)
+    return invoke("check-github", path, "--insecure-http", *args)
 
 
 def token_requests(fake, token):
@@ -297,7 +299,7 @@ def test_json_format_failure_exit_code(tmp_path, fake):
 
 
 def test_plain_http_needs_insecure_http(tmp_path, fake):
-    result = run_cli("check-github", values_file(tmp_path, fake, access_token=fake_saas.GH_CLASSIC))
+    result = invoke("check-github", values_file(tmp_path, fake, access_token=fake_saas.GH_CLASSIC))
     assert result.returncode == 2
     assert "pass --insecure-http" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -9,7 +9,9 @@ import pytest
 
 from support import fake_saas
 from support.fake_saas import FakeSaaS
-from support.tools import run_cli
+from support.tools import NETWORK_SERVERS, invoke
+
+pytestmark = NETWORK_SERVERS
 
 
 @pytest.fixture
@@ -27,7 +29,7 @@ def values_file(tmp_path, hostname, **provider):
 
 
 def check(path, *args):
-    return run_cli("check-gitlab", path, "--insecure-http", *args)
+    return invoke("check-gitlab", path, "--insecure-http", *args)
 
 
 def check_token(tmp_path, fake, token, *args):
@@ -130,7 +132,7 @@ def test_oauth_access_token_goes_as_bearer(tmp_path, fake):
 def test_not_configured_says_so_and_contacts_nothing(tmp_path, fake):
     path = tmp_path / "config.yaml"
     path.write_text("config:\n  BinderHub:\n    use_registry: false\n", encoding="utf-8")
-    result = run_cli("check-gitlab", path)
+    result = invoke("check-gitlab", path)
     assert result.returncode == 0
     assert "config.GitLabRepoProvider is not set: BinderHub reaches public projects on gitlab.com only" in result.stdout
     assert not fake.seen
@@ -145,7 +147,7 @@ def test_hostname_with_a_scheme_fails_without_a_request(tmp_path, fake):
 
 
 def test_https_against_a_plain_http_server_explains_insecure_http(tmp_path, fake):
-    result = run_cli("check-gitlab", values_file(tmp_path, fake.gitlab_host, private_token=fake_saas.GL_FULL))
+    result = invoke("check-gitlab", values_file(tmp_path, fake.gitlab_host, private_token=fake_saas.GL_FULL))
     assert result.returncode == 1
     assert "TLS" in result.stdout and "--insecure-http" in result.stdout
 

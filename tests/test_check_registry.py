@@ -15,7 +15,9 @@ from support.registry_server import (
     REGISTRY_SERVICE, HttpServer, TokenServer, closed_port, docker_registry, htpasswd_file, make_ca,
     make_server_cert, make_signing_cert, silent_port,
 )
-from support.tools import run_cli
+from support.tools import NETWORK_SERVERS, run_cli
+
+pytestmark = [pytest.mark.registry, NETWORK_SERVERS]
 
 USER = "alice"
 BASIC_PASSWORD = f"Basic-canary-{uuid.uuid4().hex[:12]}"

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,12 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support.tools import REPO_ROOT, SHARED, run_cli
+from support.tools import REPO_ROOT, copy_values, invoke
 
 WORKFLOW = REPO_ROOT / "examples" / "github-workflow.yaml"
 HOOKS_MANIFEST = REPO_ROOT / ".pre-commit-hooks.yaml"
 CI_DOCS = [REPO_ROOT / "docs" / "ci.md", REPO_ROOT / "README.md"]
-CORPUS = SHARED / "corpus"
 
 
 class ActionsYamlLoader(yaml.SafeLoader):
@@ -53,12 +51,6 @@ def lint_steps(workflow: dict, fmt: str):
 
 def env_without_actions() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")}
-
-
-def copy_case(case: str, folder: Path) -> Path:
-    for name in ("secret.yaml", "config.yaml"):
-        shutil.copy(CORPUS / case / name, folder / name)
-    return folder
 
 
 # --- the workflow example ---------------------------------------------------------------------
@@ -124,12 +116,12 @@ def test_workflow_lint_commands_work_on_a_values_set(tmp_path):
     """Run the workflow's own command lines: the SARIF step writes SARIF 2.1.0 with the finding,
     the annotation step writes ::error lines; both fail (exit 1) on the broken values."""
     workflow = load_workflow()
-    folder = copy_case("prefix-with-scheme", tmp_path)
+    folder = copy_values("gcr-prefix-with-scheme", tmp_path)
     (sarif_step,) = lint_steps(workflow, "sarif")
     (github_step,) = lint_steps(workflow, "github")
 
-    sarif_run = run_cli(*workflow_command(sarif_step, workflow), cwd=folder, env=env_without_actions())
-    github_run = run_cli(*workflow_command(github_step, workflow), cwd=folder, env=env_without_actions())
+    sarif_run = invoke(*workflow_command(sarif_step, workflow), cwd=folder, env=env_without_actions())
+    github_run = invoke(*workflow_command(github_step, workflow), cwd=folder, env=env_without_actions())
 
     assert sarif_run.returncode == 1, sarif_run.stderr
     sarif = json.loads((folder / "binderhub-doctor.sarif").read_text())
@@ -145,18 +137,18 @@ def test_workflow_lint_commands_work_on_a_values_set(tmp_path):
 # --- --format github under GitHub Actions -----------------------------------------------------
 
 def error_findings(folder: Path) -> list[dict]:
-    done = run_cli("lint", "--format", "json", "secret.yaml", "config.yaml", cwd=folder, env=env_without_actions())
+    done = invoke("lint", "--format", "json", "secret.yaml", "config.yaml", cwd=folder, env=env_without_actions())
     errors = [f for f in json.loads(done.stdout)["findings"] if f["severity"] == "error"]
     assert errors, "the test case should have error findings"
     return errors
 
 
-@pytest.mark.parametrize("case", ["prefix-with-scheme", "gcr-password-missing-pipe"])
+@pytest.mark.parametrize("case", ["gcr-prefix-with-scheme", "gcr-password-missing-pipe"])
 def test_github_actions_env_picks_github_format(tmp_path, case):
-    folder = copy_case(case, tmp_path)
+    folder = copy_values(case, tmp_path)
     errors = error_findings(folder)
 
-    done = run_cli("lint", "secret.yaml", "config.yaml", cwd=folder,
+    done = invoke("lint", "secret.yaml", "config.yaml", cwd=folder,
                    env={**env_without_actions(), "GITHUB_ACTIONS": "true"})
 
     assert done.returncode == 1, done.stderr
@@ -170,10 +162,10 @@ def test_github_actions_env_picks_github_format(tmp_path, case):
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
 def test_explicit_format_wins_over_github_actions(tmp_path, fmt):
-    folder = copy_case("prefix-with-scheme", tmp_path)
+    folder = copy_values("gcr-prefix-with-scheme", tmp_path)
     (first_error, *_) = error_findings(folder)
 
-    done = run_cli("lint", "--format", fmt, "secret.yaml", "config.yaml", cwd=folder,
+    done = invoke("lint", "--format", fmt, "secret.yaml", "config.yaml", cwd=folder,
                    env={**env_without_actions(), "GITHUB_ACTIONS": "true"})
 
     assert done.returncode == 1, done.stderr
@@ -189,12 +181,12 @@ def test_explicit_format_wins_over_github_actions(tmp_path, fmt):
 
 @pytest.mark.parametrize("value", [None, "false", "1", ""])
 def test_text_format_outside_github_actions(tmp_path, value):
-    folder = copy_case("prefix-with-scheme", tmp_path)
+    folder = copy_values("gcr-prefix-with-scheme", tmp_path)
     env = env_without_actions()
     if value is not None:
         env["GITHUB_ACTIONS"] = value
 
-    done = run_cli("lint", "secret.yaml", "config.yaml", cwd=folder, env=env)
+    done = invoke("lint", "secret.yaml", "config.yaml", cwd=folder, env=env)
 
     assert done.returncode == 1, done.stderr
     assert "::error" not in done.stdout
@@ -240,7 +232,7 @@ def test_lint_hook_default_files_pattern(path, matches):
 
 def test_hook_entries_are_commands_of_the_installed_cli():
     for hook in load_hooks().values():
-        done = run_cli(*shlex.split(hook["entry"])[1:], "--help", env=env_without_actions())
+        done = invoke(*shlex.split(hook["entry"])[1:], "--help", env=env_without_actions())
         assert done.returncode == 0, f"{hook['entry']} --help: {done.stderr}"
         assert "[FILES]..." in done.stdout  # pass_filenames: the command takes the files
 

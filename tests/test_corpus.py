@@ -10,11 +10,12 @@ import os
 import pytest
 import yaml
 
-from support.tools import SHARED, run_cli
+from support.tools import SHARED, invoke, needs_shared
 
+pytestmark = needs_shared("corpus")
 CORPUS = SHARED / "corpus"
 RANK = {"info": 0, "warning": 1, "error": 2}
-CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expect.yaml").is_file())
+CASES = sorted(p.name for p in CORPUS.glob("*") if (p / "expect.yaml").is_file())
 
 
 def matches(finding: dict, expected: dict) -> bool:
@@ -33,8 +34,8 @@ def matches(finding: dict, expected: dict) -> bool:
 def test_corpus_case(case):
     folder = CORPUS / case
     expect = yaml.safe_load((folder / "expect.yaml").read_text())
-    run = run_cli("lint", "--format", "json", *map(str, expect.get("args") or ()),
-                  str(folder / "secret.yaml"), str(folder / "config.yaml"))
+    run = invoke("lint", "--format", "json", *map(str, expect.get("args") or ()),
+                 str(folder / "secret.yaml"), str(folder / "config.yaml"))
     assert run.returncode in (0, 1), run.stderr
     findings = json.loads(run.stdout)["findings"]
     if expect["clean"]:

@@ -12,7 +12,9 @@ import pytest
 from support import fake_saas
 from support.fake_saas import FakeSaaS
 from support.registry_server import docker_registry, htpasswd_file
-from support.tools import run_cli
+from support.tools import NETWORK_SERVERS, invoke
+
+pytestmark = NETWORK_SERVERS
 
 REGISTRY_USER = "binder"
 REGISTRY_PASSWORD = "CanaryRegistryPassw0rd-9f3b"
@@ -57,13 +59,14 @@ def deployment(tmp_path, fake, registry=None, github_token=fake_saas.GH_CLASSIC,
 
 
 def doctor(files, *args):
-    return run_cli("doctor", *files, "--insecure-http", *args)
+    return invoke("doctor", *files, "--insecure-http", *args)
 
 
 def section_line(output, title):
     return next(line for line in output.splitlines() if line.startswith("[") and f"] {title}:" in line)
 
 
+@pytest.mark.registry
 def test_healthy_deployment_every_section_passes(tmp_path, fake, registry):
     files = deployment(tmp_path, fake, registry)
     result = doctor(files, "--github-repo", fake_saas.GH_PRIVATE_REPO, "--gitlab-repo", fake_saas.GL_PRIVATE_PROJECT)
@@ -81,6 +84,7 @@ def test_healthy_deployment_every_section_passes(tmp_path, fake, registry):
     assert all("authorization" in s.headers for s in fake.requests_to("/api/v3/"))
 
 
+@pytest.mark.registry
 def test_offline_runs_only_the_lint(tmp_path, fake, registry):
     files = deployment(tmp_path, fake, registry)
     result = doctor(files, "--offline")
@@ -110,6 +114,7 @@ def test_warnings_only_exit_0(tmp_path, fake):
     assert result.stdout.rstrip().endswith("! Doctor found issues in 1 section: 1 with warnings.")
 
 
+@pytest.mark.registry
 def test_registry_with_wrong_password_fails_its_section(tmp_path, fake, registry):
     files = deployment(tmp_path, fake, registry, registry_password="NotTheRightPassw0rd-1234")
     result = doctor(files)
@@ -172,7 +177,7 @@ def test_json_report(tmp_path, fake):
 
 def test_plain_http_to_github_without_the_flag_fails_only_that_section(tmp_path, fake):
     files = deployment(tmp_path, fake)
-    result = run_cli("doctor", *files)
+    result = invoke("doctor", *files)
     assert result.returncode == 1
     github = section_line(result.stdout, "GitHub")
     assert github.startswith("[✗] GitHub") and "--insecure-http" in github
@@ -187,7 +192,7 @@ def test_bad_repo_argument_is_a_usage_error_before_any_request(tmp_path, fake):
 
 
 def test_missing_file_is_a_usage_error(tmp_path):
-    result = run_cli("doctor", tmp_path / "missing.yaml")
+    result = invoke("doctor", tmp_path / "missing.yaml")
     assert result.returncode == 2
     assert "file not found" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -199,6 +204,7 @@ def test_missing_file_is_a_usage_error(tmp_path):
     (fake_saas.GH_BAD, fake_saas.GL_REVOKED, "WrongPassw0rd-Canary-77"),
     (fake_saas.GH_ECHO, fake_saas.GL_RATE_LIMITED, REGISTRY_PASSWORD),
 ], ids=["healthy", "rejected", "echo-and-rate-limited"])
+@pytest.mark.registry
 def test_no_credential_appears_in_output(tmp_path, fake, registry, github_token, gitlab_token, password, fmt):
     files = deployment(tmp_path, fake, registry, github_token=github_token, gitlab_token=gitlab_token,
                        registry_password=password)

@@ -28,6 +28,8 @@ import pytest
 
 from support.tools import FIXTURES, helm_binary, isolated_helm_env
 
+pytestmark = pytest.mark.helm
+
 CHART = FIXTURES / "oracle-chart"
 ORACLE = FIXTURES / "oracle"
 VALUE_FILES = [ORACLE / "a.yaml", ORACLE / "b.yaml"]

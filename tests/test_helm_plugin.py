@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support.helm_setup import CHART_VERSION, CORPUS, copy_values, helm_env, plugins_dir
-from support.tools import REPO_ROOT, helm_binary, run_cli
+from support.helm_setup import CHART_VERSION, helm_env, plugins_dir
+from support.tools import REPO_ROOT, copy_values, helm_binary, run_cli
+
+pytestmark = pytest.mark.helm
 
 HELM_MAJORS = [3, 4]
-CLEAN = CORPUS / "clean-gcr"
-BROKEN = CORPUS / "prefix-with-scheme"
+CLEAN, BROKEN = "gcr", "gcr-prefix-with-scheme"  # values sets of support.tools.copy_values
 PLUGIN_ERROR = 'Error: plugin "binder" exited with error'
 
 
@@ -92,9 +93,9 @@ def test_helm_plugin_install_builds_the_venv_and_commands_pass_through(tmp_path,
     listing = helm(env, "plugin", "list")
     assert re.search(r"^binder\s+0\.1\.0\b", listing.stdout, re.MULTILINE), listing.stdout
 
-    clean = helm(env, "binder", "lint", CLEAN)
+    clean = helm(env, "binder", "lint", copy_values(CLEAN, tmp_path / "clean"))
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    broken = helm(env, "binder", "lint", BROKEN)
+    broken = helm(env, "binder", "lint", copy_values(BROKEN, tmp_path / "broken"))
     assert broken.returncode == 1
     assert "image_prefix" in broken.stdout and ": error " in broken.stdout
     assert PLUGIN_ERROR in broken.stderr
@@ -106,8 +107,9 @@ def test_helm_plugin_install_builds_the_venv_and_commands_pass_through(tmp_path,
 @pytest.mark.parametrize("case, code", [(CLEAN, 0), (BROKEN, 1)])
 def test_lint_output_and_exit_code_pass_through_unchanged(tmp_path, major, case, code):
     env = plugin_env(tmp_path, major)
-    through_helm = helm(env, "binder", "lint", "--no-color", case)
-    direct = run_cli("lint", "--no-color", case, env=env)
+    folder = copy_values(case, tmp_path / "values")
+    through_helm = helm(env, "binder", "lint", "--no-color", folder)
+    direct = run_cli("lint", "--no-color", folder, env=env)
     assert direct.returncode == code
     assert through_helm.returncode == code
     assert through_helm.stdout == direct.stdout
@@ -139,7 +141,7 @@ def test_help_is_handled_by_the_plugin(tmp_path, major):
 
 @pytest.mark.parametrize("major", HELM_MAJORS)
 def test_global_flags_reach_the_plugin(tmp_path, major):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = plugin_env(tmp_path, major)
     result = helm(env, "-n", "binder-staging", "--kube-context", "staging", "--debug", "binder", "install",
                   "binder", "--version", CHART_VERSION, "--dry-run", "--", "--timeout", "10m", cwd=work)
@@ -158,7 +160,7 @@ def test_global_flags_reach_the_plugin(tmp_path, major):
 
 def test_the_plugin_calls_back_into_the_helm_that_ran_it(tmp_path):
     """HELM_BIN (set by Helm) wins over a different `helm` first on PATH."""
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = plugin_env(tmp_path, 4)
     decoy = tmp_path / "decoy"
     decoy.mkdir()

@@ -14,16 +14,25 @@ import subprocess
 
 import pytest
 
-from support.helm_setup import (CHART_VERSION, ChartRepository, copy_values, helm_env, recorded_calls,
-                                recording_helm, unreachable_kubeconfig)
-from support.tools import helm_binary, run_cli
+from support.helm_setup import (
+    CHART_VERSION,
+    ChartRepository,
+    helm_env,
+    recorded_calls,
+    recording_helm,
+    unreachable_kubeconfig,
+)
+from support.tools import copy_values, helm_binary, run_cli
+
+pytestmark = pytest.mark.helm
 
 HELM_MAJORS = [3, 4]
 SECRET_CANARIES = (
-    "3f7a9c2e5b8d1f4a6c0e9b2d5f8a1c4e7b0d3f6a9c2e5b8d1f4a6c0e9b2d5f8a",  # apiToken of clean-gcr
-    "a8d5f2c9e6b3a0d7f4c1e8b5a2d9f6c3e0b7a4d1f8c5e2b9a6d3f0c7e4b1a8d5",  # proxy secretToken
-    "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",  # private_key_id inside the JSON key
-    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",  # a line of the private key
+    "00000000feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface",  # apiToken of examples/gcr
+    "11111111deadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeef",  # proxy secretToken
+    "0000000000000000000000000000000000000000",  # private_key_id inside the JSON key
+    "FAKEFAKEFAKE",  # the private key
+    "ghp_000000000000000000000000000000000000",  # the GitHub token
 )
 
 
@@ -41,7 +50,7 @@ def assert_no_secret(*texts: str) -> None:
 
 @pytest.mark.parametrize("major", HELM_MAJORS)
 def test_dry_run_prints_the_exact_command_and_runs_nothing(tmp_path, major):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, major)
     wrapper, log = recording_helm(tmp_path, helm_binary(major))
     env["HELM_BIN"] = str(wrapper)
@@ -58,7 +67,7 @@ def test_dry_run_prints_the_exact_command_and_runs_nothing(tmp_path, major):
 @pytest.mark.parametrize("major", HELM_MAJORS)
 def test_dry_run_command_is_one_real_helm_accepts(tmp_path, major):
     """The printed command, run by the real helm, fails only because there is no cluster."""
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, major)
     env["KUBECONFIG"] = str(unreachable_kubeconfig(tmp_path))
     result = run_cli("upgrade", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
@@ -73,7 +82,7 @@ def test_dry_run_command_is_one_real_helm_accepts(tmp_path, major):
 
 @pytest.mark.parametrize("major", HELM_MAJORS)
 def test_real_upgrade_against_an_unreachable_cluster_surfaces_helms_error(tmp_path, major):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, major)
     env["KUBECONFIG"] = str(unreachable_kubeconfig(tmp_path))
     result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
@@ -88,7 +97,7 @@ def test_real_upgrade_against_an_unreachable_cluster_surfaces_helms_error(tmp_pa
 
 
 def test_helms_exit_code_passes_through_unchanged(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4)
     wrapper, log = recording_helm(tmp_path, helm_binary(4), fail_upgrade_with=7)
     env["HELM_BIN"] = str(wrapper)
@@ -99,7 +108,7 @@ def test_helms_exit_code_passes_through_unchanged(tmp_path):
 
 
 def test_no_secret_reaches_helms_command_line(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 3)
     env["KUBECONFIG"] = str(unreachable_kubeconfig(tmp_path))
     wrapper, log = recording_helm(tmp_path, helm_binary(3))
@@ -113,7 +122,7 @@ def test_no_secret_reaches_helms_command_line(tmp_path):
 
 @pytest.mark.parametrize("major", HELM_MAJORS)
 def test_lint_errors_stop_the_install_before_helm_runs(tmp_path, major):
-    work = copy_values("prefix-with-scheme", tmp_path / "work")
+    work = copy_values("gcr-prefix-with-scheme", tmp_path / "work")
     env = helm_env(tmp_path, major)
     wrapper, log = recording_helm(tmp_path, helm_binary(major))
     env["HELM_BIN"] = str(wrapper)
@@ -127,9 +136,9 @@ def test_lint_errors_stop_the_install_before_helm_runs(tmp_path, major):
 
 def test_values_missing_from_every_file_are_errors_for_install(tmp_path):
     """`lint` warns (another file may set it); install knows every file, so it is an error there."""
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     config = work / "config.yaml"
-    config.write_text(config.read_text().replace("    image_prefix: gcr.io/binder-demo-123/binder-prod-\n", ""))
+    config.write_text(config.read_text().replace("    image_prefix: gcr.io/example-project-123/binder-\n", ""))
     env = helm_env(tmp_path, 3)
     wrapper, log = recording_helm(tmp_path, helm_binary(3))
     env["HELM_BIN"] = str(wrapper)
@@ -145,9 +154,9 @@ def test_values_missing_from_every_file_are_errors_for_install(tmp_path):
 
 
 def test_hub_url_missing_does_not_block_the_first_install(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     config = work / "config.yaml"
-    config.write_text(config.read_text().replace("    hub_url: http://34.120.10.20\n", ""))
+    config.write_text(config.read_text().replace("    hub_url: http://192.0.2.10\n", ""))
     env = helm_env(tmp_path, 4)
     env["KUBECONFIG"] = str(unreachable_kubeconfig(tmp_path))
     dry = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
@@ -157,7 +166,7 @@ def test_hub_url_missing_does_not_block_the_first_install(tmp_path):
 
 
 def test_no_lint_skips_the_lint(tmp_path):
-    work = copy_values("prefix-with-scheme", tmp_path / "work")
+    work = copy_values("gcr-prefix-with-scheme", tmp_path / "work")
     env = helm_env(tmp_path, 3)
     result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", "--no-lint",
                      env=env, cwd=work)
@@ -168,7 +177,7 @@ def test_no_lint_skips_the_lint(tmp_path):
 
 @pytest.mark.parametrize("major", HELM_MAJORS)
 def test_missing_chart_repository_gives_the_exact_repo_add_command(tmp_path, major):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, major, repositories={})
     wrapper, log = recording_helm(tmp_path, helm_binary(major))
     env["HELM_BIN"] = str(wrapper)
@@ -180,7 +189,7 @@ def test_missing_chart_repository_gives_the_exact_repo_add_command(tmp_path, maj
 
 
 def test_repository_under_another_name_is_used(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4, repositories={"jh": "https://jupyterhub.github.io/helm-chart"})
     result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert result.returncode == 0, result.stderr
@@ -188,7 +197,7 @@ def test_repository_under_another_name_is_used(tmp_path):
 
 
 def test_jupyterhub_repository_pointing_elsewhere_is_refused(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 3, repositories={"jupyterhub": "https://charts.example.org/"})
     result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert result.returncode == 2
@@ -197,7 +206,7 @@ def test_jupyterhub_repository_pointing_elsewhere_is_refused(tmp_path):
 
 
 def test_dry_run_with_add_repo_prints_both_commands(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4, repositories={})
     result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", "--add-repo",
                      env=env, cwd=work)
@@ -212,7 +221,7 @@ def test_dry_run_with_add_repo_prints_both_commands(tmp_path):
 def test_add_repo_runs_helm_repo_add_then_the_upgrade(tmp_path, major):
     """The real `helm repo add` against a chart repository served on 127.0.0.1 (--repo-url stands
     for the internet's hub.jupyter.org, which this machine cannot reach)."""
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, major, repositories={})
     env["KUBECONFIG"] = str(unreachable_kubeconfig(tmp_path))
     with ChartRepository() as repository:
@@ -228,7 +237,7 @@ def test_add_repo_runs_helm_repo_add_then_the_upgrade(tmp_path, major):
 
 
 def test_helm_2_is_refused(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 3)
     helm2 = tmp_path / "helm2"
     # What Helm 2's `helm version --short` prints without a Tiller to ask (Helm 2 cannot run here).
@@ -244,7 +253,7 @@ def test_helm_2_is_refused(tmp_path):
 
 
 def test_version_is_required_unless_devel(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4)
     result = run_cli("install", "binder", "-n", "binder", "--dry-run", env=env, cwd=work)
     assert result.returncode == 2
@@ -257,7 +266,7 @@ def test_version_is_required_unless_devel(tmp_path):
 
 
 def test_namespace_default_needs_to_be_asked_for(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 3)
     none = run_cli("install", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert none.returncode == 2 and "no namespace given" in none.stderr
@@ -273,7 +282,7 @@ def test_namespace_default_needs_to_be_asked_for(tmp_path):
 
 
 def test_helm_settings_from_the_environment_reach_the_command(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4)
     env.update(HELM_NAMESPACE="binder", HELM_KUBECONTEXT="prod-cluster", HELM_DEBUG="true")
     result = run_cli("upgrade", "binder", "--version", CHART_VERSION, "--dry-run", "--", "--timeout", "10m",
@@ -294,7 +303,7 @@ def test_helm_settings_from_the_environment_reach_the_command(tmp_path):
 
 def test_values_files_are_given_like_helms(tmp_path):
     work = tmp_path / "work"
-    copy_values("clean-gcr", work / "deploy")
+    copy_values("gcr", work / "deploy")
     env = helm_env(tmp_path, 3)
     result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
                      "-f", "deploy/secret.yaml", "--values", "deploy/config.yaml", env=env, cwd=work)
@@ -318,7 +327,7 @@ def test_values_files_are_given_like_helms(tmp_path):
     (["--", "--namespace=other"], "give --namespace before `--`"),
 ])
 def test_pass_through_arguments_that_would_bypass_the_checks_are_refused(tmp_path, args, message):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4)
     result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", *args,
                      env=env, cwd=work)
@@ -328,7 +337,7 @@ def test_pass_through_arguments_that_would_bypass_the_checks_are_refused(tmp_pat
 
 
 def test_plain_set_arguments_pass_through(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 3)
     result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
                      "--", "--set", "replicas=2", "--atomic", env=env, cwd=work)
@@ -337,7 +346,7 @@ def test_plain_set_arguments_pass_through(tmp_path):
 
 
 def test_invalid_release_name_is_refused(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 3)
     result = run_cli("install", "Binder_Prod", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
     assert result.returncode == 2
@@ -345,7 +354,7 @@ def test_invalid_release_name_is_refused(tmp_path):
 
 
 def test_helm_bin_wins_over_a_helm_on_path(tmp_path):
-    work = copy_values("clean-gcr", tmp_path / "work")
+    work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4)
     decoy_dir = tmp_path / "decoy"
     decoy_dir.mkdir()

@@ -16,7 +16,7 @@ import pytest
 
 from binderhub_doctor.values_edit import set_scalar
 from support.helm_setup import CHART_VERSION, helm_env
-from support.tools import cli_path, run_cli
+from support.tools import EXAMPLES, cli_path, invoke, values_of
 
 KINDS = ["gcr", "artifact-registry", "dockerhub", "acr", "custom"]
 HEX64 = re.compile(r'^\s+(apiToken|secretToken): "([0-9a-f]{64})"$', re.MULTILINE)
@@ -66,11 +66,11 @@ HUB_URL = "config.BinderHub.hub_url"
 
 
 def init(tmp_path, kind, *args):
-    return run_cli("init", "--registry", kind, *args, cwd=tmp_path, env=dict(os.environ))
+    return invoke("init", "--registry", kind, *args, cwd=tmp_path, env=dict(os.environ))
 
 
 def lint_json(folder):
-    result = run_cli("lint", "--format", "json", "secret.yaml", "config.yaml", cwd=folder, env=dict(os.environ))
+    result = invoke("lint", "--format", "json", "secret.yaml", "config.yaml", cwd=folder, env=dict(os.environ))
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)["findings"]
 
@@ -108,8 +108,8 @@ def test_creates_both_files_with_new_tokens_and_safe_modes(tmp_path, kind):
 
 def test_every_run_makes_new_tokens(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
-    assert run_cli("init", "--registry", "gcr", "--dir", first, env=dict(os.environ)).returncode == 0
-    assert run_cli("init", "--registry", "gcr", "--dir", second, env=dict(os.environ)).returncode == 0
+    assert invoke("init", "--registry", "gcr", "--dir", first, env=dict(os.environ)).returncode == 0
+    assert invoke("init", "--registry", "gcr", "--dir", second, env=dict(os.environ)).returncode == 0
     tokens = {m.group(2) for folder in (first, second) for m in HEX64.finditer((folder / "secret.yaml").read_text())}
     assert len(tokens) == 4
 
@@ -163,11 +163,12 @@ def test_every_placeholder_is_explained_by_a_comment(tmp_path, kind):
                 assert any(item.lstrip().startswith("#") for item in above), f"{name}:{number + 1}: {line}"
 
 
+@pytest.mark.helm
 def test_filled_in_files_are_accepted_by_install(tmp_path):
     assert init(tmp_path, "dockerhub").returncode == 0
     fill(tmp_path, "dockerhub")
     env = helm_env(tmp_path / "helm", 4)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
                      env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "-f secret.yaml -f config.yaml" in result.stdout
@@ -199,7 +200,7 @@ def test_force_replaces_both_and_makes_an_old_secret_file_private(tmp_path):
 
 
 def test_no_terminal_and_no_registry_is_a_usage_error(tmp_path):
-    result = run_cli("init", cwd=tmp_path, env=dict(os.environ))
+    result = invoke("init", cwd=tmp_path, env=dict(os.environ))
     assert result.returncode == 2
     assert "no --registry given and no terminal" in result.stderr
     assert "gcr|artifact-registry|dockerhub|acr|custom" in result.stderr
@@ -236,6 +237,57 @@ def test_asks_for_the_registry_on_a_terminal(tmp_path):
 
 
 def test_unknown_registry_kind_is_refused(tmp_path):
-    result = run_cli("init", "--registry", "quay", cwd=tmp_path, env=dict(os.environ))
+    result = invoke("init", "--registry", "quay", cwd=tmp_path, env=dict(os.environ))
     assert result.returncode == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def leaves(values, trail=()):
+    if isinstance(values, dict):
+        for key, item in values.items():
+            yield from leaves(item, (*trail, key))
+    else:
+        yield trail, values
+
+
+def fills(template: str, value: str, bindings: dict[str, str]) -> bool:
+    """``value`` is ``template`` with each `<placeholder>` replaced, consistently with ``bindings``
+    (which learns the new ones)."""
+    pattern, groups = "", {}
+    for part in re.split(r"(<[^<>]+>)", template):
+        if not re.fullmatch(r"<[^<>]+>", part):
+            pattern += re.escape(part)
+        elif part in bindings:
+            pattern += re.escape(bindings[part])
+        elif part in groups:
+            pattern += f"(?P={groups[part]})"
+        else:
+            groups[part] = f"p{len(groups)}"
+            pattern += f"(?P<{groups[part]}>[^<>]+?)"
+    match = re.fullmatch(pattern, value, re.DOTALL)
+    if match:
+        bindings.update({part: match.group(group) for part, group in groups.items()})
+    return match is not None
+
+
+@pytest.mark.parametrize("kind", sorted(set(KINDS) & {p.name for p in EXAMPLES.iterdir()}))
+def test_each_example_is_what_init_writes_filled_in(tmp_path, kind):
+    """examples/KIND (what README, docs and tests show) is init's output with every placeholder
+    filled in: the same settings, nothing init would write differently; only hub_url (`connect`
+    sets it) and a GitHub token (optional) are added."""
+    assert init(tmp_path, kind).returncode == 0
+    written = dict(leaves(values_of(tmp_path, (tmp_path / "config.yaml").read_text(),
+                                    (tmp_path / "secret.yaml").read_text()).data))
+    example = EXAMPLES / kind
+    shown = dict(leaves(values_of(tmp_path, (example / "config.yaml").read_text(),
+                                  (example / "secret.yaml").read_text()).data))
+    added = {("config", "BinderHub", "hub_url"), ("config", "GitHubRepoProvider", "access_token")}
+    bindings: dict[str, str] = {}  # each placeholder stands for one text throughout both files
+    assert set(shown) - set(written) <= added
+    for path, value in written.items():
+        if path[-1] in ("apiToken", "secretToken"):
+            assert re.fullmatch(r"[0-9a-f]{64}", shown[path]), path  # the same form, fresh tokens
+        elif isinstance(value, str) and "<" in value:
+            assert fills(value, shown[path], bindings), (path, value, shown[path])
+        else:
+            assert shown.get(path) == value, path

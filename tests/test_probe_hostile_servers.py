@@ -24,7 +24,10 @@ from pathlib import Path
 import pytest
 
 from support.registry_server import HttpServer, silent_port
-from support.tools import cli_path
+from support.tools import NETWORK_SERVERS, cli_path
+
+# each test waits for a deadline to expire on purpose
+pytestmark = [pytest.mark.slow, NETWORK_SERVERS]
 
 TIMEOUT = 1.0
 MEMORY_LIMIT = 1 << 30

@@ -12,6 +12,9 @@ import requests
 
 from binderhub_doctor.probes.http import HttpClient, HttpError, _classify, is_loopback, safe_url
 from support.registry_server import HttpServer, closed_port, make_ca, make_server_cert, silent_port
+from support.tools import NETWORK_SERVERS
+
+pytestmark = NETWORK_SERVERS
 
 CANARY = "canary-Secret-7f3a9c"
 

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from support.tools import SHARED, run_cli
+from support.tools import SHARED, invoke, needs_shared
 
+pytestmark = needs_shared("realworld")
 BINDERHUB = SHARED / "realworld" / "binderhub"
 MYBINDER = SHARED / "realworld" / "mybinder.org-deploy"
 
@@ -25,7 +26,7 @@ ADD_LATER = {"image-prefix-missing", "hub-url-missing", "github-token-missing", 
 
 
 def lint_json(files, *options):
-    run = run_cli("lint", "--format", "json", *options, *map(str, files))
+    run = invoke("lint", "--format", "json", *options, *map(str, files))
     assert run.returncode in (0, 1), run.stderr
     assert "Traceback" not in run.stderr
     return run, json.loads(run.stdout)

@@ -1,13 +1,16 @@
-"""Every rule's own examples are run: a `fail` example must produce that rule's finding, a
-`pass` example must not (the way yamllint tests its rule docstrings)."""
+"""Every rule's own examples are run: a `fail` example must produce that rule's finding (at the
+place its `at: FILE:LINE:COLUMN` names, if it names one), a `pass` example must not (the way
+yamllint tests its rule docstrings and positions)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from binderhub_doctor.engine import lint
-from binderhub_doctor.rule_docs import example_files
-from binderhub_doctor.ruleset import load_rules, rule_schema
+from binderhub_doctor.rule_docs import example_files, example_location
+from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
 
 RULES = load_rules()
@@ -37,6 +40,10 @@ def test_rule_example(tmp_path, rule, kind, index, example):
     assert not crashed, crashed
     if kind == "fail":
         assert own, f"{rule.id} did not report its failing example; findings: {result.findings}"
+        at = example_location(example)
+        if at:  # like yamllint's rule tests: the finding is at the place the example names
+            where = sorted({f"{Path(f.file).name}:{f.line}:{f.column}" for f in own if f.file})
+            assert at in where, f"{rule.id} reported its failing example at {where}, not at {at}"
     else:
         assert not own, f"{rule.id} reported its passing example: {own}"
 
@@ -45,18 +52,6 @@ def test_every_rule_with_a_check_has_a_failing_example():
     exempt = {"unused-suppression", "file-encoding", "yaml-tag", "file-unreadable"}  # need bytes or comments
     missing = [r.id for r in RULES if not r.examples.get("fail") and r.name not in exempt]
     assert not missing, f"rules without a failing example: {missing}"
-
-
-def test_rule_files_match_the_meta_schema():
-    import jsonschema
-
-    from binderhub_doctor.ruleset import builtin_rules_dir
-    import yaml
-
-    validator = jsonschema.Draft202012Validator(rule_schema())
-    for path in sorted(builtin_rules_dir().glob("*.yaml")):
-        errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
-        assert not errors, f"{path.name}: {errors[0].message}"
 
 
 def test_every_rule_that_reports_an_error_in_its_examples_cites_its_source(tmp_path):

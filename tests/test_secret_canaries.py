@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from support.tools import run_cli
+from support.tools import invoke
 
 CANARY = "CANARYxq7Zt"  # every secret below contains it; it must never be printed
 KEY_FILE = json.dumps({
@@ -68,19 +68,19 @@ def test_no_canary_in_any_lint_output(tmp_path, variant, fmt):
     (tmp_path / "secret.yaml").write_text(secret)
     (tmp_path / "config.yaml").write_text(config)
     out = tmp_path / "out"
-    run = run_cli("lint", "--format", fmt, str(tmp_path / "secret.yaml"), str(tmp_path / "config.yaml"))
+    run = invoke("lint", "--format", fmt, str(tmp_path / "secret.yaml"), str(tmp_path / "config.yaml"))
     assert run.returncode in (1, 2), run.stderr
     assert run.stdout, "the lint must report something for these files"
     assert CANARY not in run.stdout and CANARY not in run.stderr
     # the same through --output
-    run_cli("lint", "--format", fmt, "--output", str(out), str(tmp_path / "secret.yaml"), str(tmp_path / "config.yaml"))
+    invoke("lint", "--format", fmt, "--output", str(out), str(tmp_path / "secret.yaml"), str(tmp_path / "config.yaml"))
     assert CANARY not in out.read_text()
 
 
 def test_the_canary_files_really_trigger_findings_about_the_secrets(tmp_path):
     (tmp_path / "secret.yaml").write_text(VARIANTS["bad-json"][0])
     (tmp_path / "config.yaml").write_text(CONFIG)
-    report = json.loads(run_cli("lint", "--format", "json", str(tmp_path)).stdout)
+    report = json.loads(invoke("lint", "--format", "json", str(tmp_path)).stdout)
     paths = {f["path"] for f in report["findings"]}
     assert "registry.password" in paths  # the JSON error
     assert "jupyterhub.proxy.secretToken" in paths  # not hex
@@ -90,7 +90,7 @@ def test_the_canary_files_really_trigger_findings_about_the_secrets(tmp_path):
 def test_the_early_block_end_is_reported_at_the_line_inside_the_key(tmp_path):
     secret = VARIANTS["block-ends-early"][0]
     (tmp_path / "secret.yaml").write_text(secret)
-    report = json.loads(run_cli("lint", "--format", "json", str(tmp_path / "secret.yaml")).stdout)
+    report = json.loads(invoke("lint", "--format", "json", str(tmp_path / "secret.yaml")).stdout)
     syntax = [f for f in report["findings"] if f["rule"] == "BHD001"]
     line = next(i for i, text in enumerate(secret.splitlines(), 1) if text.startswith('  "private_key_id"'))
     assert syntax and syntax[0]["line"] == line and "ends the block early" in syntax[0]["message"]
@@ -103,7 +103,7 @@ def test_no_canary_when_folders_are_linted_as_separate_sets(tmp_path, fmt):
         folder.mkdir()
         (folder / "secret.yaml").write_text(secret)
         (folder / "config.yaml").write_text(config)
-    run = run_cli("lint", "--folder-sets", "--format", fmt, str(tmp_path / "a" / "config.yaml"),
+    run = invoke("lint", "--folder-sets", "--format", fmt, str(tmp_path / "a" / "config.yaml"),
                   str(tmp_path / "b" / "config.yaml"))
     assert run.returncode == 1 and run.stdout
     assert CANARY not in run.stdout and CANARY not in run.stderr

@@ -25,7 +25,9 @@ import pytest
 from support.helm_setup import CHART_VERSION, helm_env
 from support.kubernetes_api import FakeKubernetesAPI, write_kubeconfig
 from support.registry_server import HttpServer, closed_port
-from support.tools import TOOLS, cli_path
+from support.tools import NETWORK_SERVERS, TOOLS, cli_path
+
+pytestmark = [pytest.mark.helm, pytest.mark.registry, NETWORK_SERVERS]
 
 CANARY = "CnRy7Qv2Zk"
 USERNAME = "binder-push"  # not a secret: it may be shown

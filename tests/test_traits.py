@@ -19,8 +19,7 @@ from traitlets.config import Application, Config, Configurable, LoggingConfigura
 from binderhub_doctor.checks.builtin import traits as catalogue
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
-from binderhub_doctor.values import load_values
-from support.tools import SHARED, run_cli
+from support.tools import SHARED, invoke, needs_shared, values_of
 
 RULES = load_rules()
 OURS = {r.id for r in RULES if r.source.endswith("traits.yaml")}
@@ -33,13 +32,7 @@ CANARY = "c0ffee11d00dfeedfacecafe0badf00d5eed1e55"
 
 def findings_for(tmp_path, config: str, secret: str | None = None, chart_version: str | None = None,
                  rule: str | None = None):
-    files = []
-    if secret is not None:
-        (tmp_path / "secret.yaml").write_text(secret, encoding="utf-8")
-        files.append(tmp_path / "secret.yaml")
-    (tmp_path / "config.yaml").write_text(config, encoding="utf-8")
-    files.append(tmp_path / "config.yaml")
-    result = lint(load_values(files), RULES, chart_version=chart_version, raise_errors=True)
+    result = lint(values_of(tmp_path, config, secret), RULES, chart_version=chart_version, raise_errors=True)
     return [f for f in result.findings if f.rule in OURS and (rule is None or f.rule == rule)]
 
 
@@ -115,6 +108,7 @@ def test_catalogue_is_read_once_and_the_cache_holds_the_same_data(tmp_path, monk
     assert data_files.load_yaml(catalogue.DATA_FILE) == parsed  # from the cache
 
 
+@needs_shared("reference/binderhub.md")
 def test_catalogue_has_every_trait_the_reference_lists():
     """../shared/reference/binderhub.md §1 names the traits of every class; each one must be in the
     catalogue (as a trait, or as a documented non-configurable attribute)."""
@@ -552,7 +546,7 @@ def test_build_token_secret_is_never_printed(tmp_path):
     (tmp_path / "secret.yaml").write_text(config_yaml(f"BinderHub:\n  build_token_secret: {canary}"))
     (tmp_path / "config.yaml").write_text(config_yaml("BinderHub:\n  use_registry: false"))
     for fmt in ("text", "json", "sarif", "github"):
-        run = run_cli("lint", "--format", fmt, "secret.yaml", "config.yaml", cwd=tmp_path)
+        run = invoke("lint", "--format", fmt, "secret.yaml", "config.yaml", cwd=tmp_path)
         assert run.returncode == 1, run.stderr
         assert "BHD308" in run.stdout
         assert CANARY not in run.stdout + run.stderr
@@ -610,12 +604,13 @@ def test_snake_case_build_docker_config(tmp_path):
 # --- the corpus and real deployments, through the real CLI --------------------------------------------
 
 def lint_cli(*files, cwd=None):
-    run = run_cli("lint", "--format", "json", *map(str, files), cwd=cwd)
+    run = invoke("lint", "--format", "json", *map(str, files), cwd=cwd)
     assert run.returncode in (0, 1), run.stderr
     assert "Traceback" not in run.stderr
     return run, json.loads(run.stdout)["findings"]
 
 
+@needs_shared("corpus")
 @pytest.mark.parametrize("case, path", [("trait-typo", "config.BinderHub.image_prefx"),
                                         ("deprecated-build-image", "config.BinderHub.build_image")])
 def test_corpus_cases_are_reported(case, path):
@@ -624,6 +619,7 @@ def test_corpus_cases_are_reported(case, path):
     assert ours and RANK[ours[0]["severity"]] >= RANK["warning"], findings
 
 
+@needs_shared("corpus")
 def test_corpus_clean_quotas_stays_clean():
     run, findings = lint_cli("secret.yaml", "config.yaml", cwd=CORPUS / "clean-quotas")
     assert not [f for f in findings if f["severity"] == "error"]
@@ -641,6 +637,7 @@ REAL_SETS = [
 ]
 
 
+@needs_shared("realworld")
 @pytest.mark.parametrize("files", REAL_SETS, ids=lambda files: "+".join(f.name for f in files))
 def test_real_deployments_have_no_trait_errors(files):
     _, findings = lint_cli(*files)
@@ -648,17 +645,20 @@ def test_real_deployments_have_no_trait_errors(files):
     assert not errors
 
 
+@needs_shared("realworld")
 def test_chart_defaults_raise_nothing_of_ours():
     _, findings = lint_cli(BINDERHUB / "chart-values.yaml")
     assert not [f for f in findings if f["rule"] in OURS]
 
 
+@needs_shared("realworld")
 def test_lint_and_validate_values_reports_its_dummy_trait():
     _, findings = lint_cli(BINDERHUB / "lint-and-validate-values.yaml")
     dummy = only([f for f in findings if f["path"] == "config.BinderHub.some_dummy_config"])
     assert (dummy["rule"], dummy["severity"]) == ("BHD302", "warning")
 
 
+@needs_shared("realworld")
 @pytest.mark.parametrize("config", sorted(MYBINDER.glob("config-*.yaml")), ids=lambda p: p.name)
 def test_mybinder_deprecations_are_warnings_and_its_docker_host_is_valid(config):
     _, findings = lint_cli(MYBINDER / "mybinder-values.yaml", config)

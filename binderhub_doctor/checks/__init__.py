@@ -1,42 +1,34 @@
 """The check kinds rule files can name. A rule needs Python only when no kind fits: then it names
-a builtin (`kind: builtin`, `function: module.name`) from `checks/builtin/`."""
+a builtin (`kind: builtin`, `function: module.name`) from `checks/builtin/`.
+
+Kinds and builtins register themselves (`kinds.kind`, `kinds.builtin`); importing this package
+imports them all, so the tables in `kinds` are complete."""
 
 from __future__ import annotations
 
-import importlib
+from . import agree, pattern, placeholder, presence, schema, secret_location, types  # noqa: F401 - registers the kinds
+from . import builtin as _builtin_checks  # noqa: F401 - registers the builtin checks
+from .kinds import BUILTINS, KINDS, CheckKind, declare
 
-from . import agree, pattern, placeholder, presence, secret_location, types
-
-KINDS = {
-    "pattern": pattern.check,
-    "type": types.check,
-    "required": presence.required,
-    "forbidden": presence.forbidden,
-    "placeholder": placeholder.check,
-    "secret-location": secret_location.check,
-    "agree": agree.check,
-}
-LAZY_KINDS = {"schema": "binderhub_doctor.checks.schema"}
 # Findings the loader makes about the file itself (syntax, duplicate keys, encoding...).
 DOCUMENT_KIND = "document"
+BUILTIN_KIND = "builtin"
+declare(DOCUMENT_KIND, None, {"problem": {"description": "the loader's name for the problem, e.g. duplicate-key",
+                                          "type": "string", "minLength": 1}}, required=("problem",))
+declare(BUILTIN_KIND, None, {"function": {"description": "MODULE.FUNCTION of a builtin check",
+                                          "type": "string", "minLength": 1}}, required=("function",))
 
 
 def kind_names() -> list[str]:
-    return sorted([*KINDS, *LAZY_KINDS, "builtin", DOCUMENT_KIND])
+    return sorted(KINDS)
+
+
+def kind_of(spec: dict) -> CheckKind | None:
+    return KINDS.get(spec.get("kind"))
 
 
 def resolve(spec: dict):
-    kind = spec["kind"]
-    if kind in KINDS:
-        return KINDS[kind]
-    if kind in LAZY_KINDS:
-        return importlib.import_module(LAZY_KINDS[kind]).check
-    if kind == "builtin":
-        return builtin_check(spec["function"])
-    raise KeyError(kind)
-
-
-def builtin_check(name: str):
-    module_name, _, function = name.rpartition(".")
-    module = importlib.import_module(f"binderhub_doctor.checks.builtin.{module_name}")
-    return getattr(module, function)
+    """The function that runs a rule's check."""
+    if spec["kind"] == BUILTIN_KIND:
+        return BUILTINS[spec["function"]]
+    return KINDS[spec["kind"]].check

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from ..paths import parse_path
 from .base import Hit, render, unchecked
+from .kinds import MESSAGE, ONE_PATH, kind
 
 
 def host(value: str) -> str:
@@ -14,12 +15,14 @@ def host(value: str) -> str:
 
 
 def url(value: str) -> str:
-    return value.rstrip("/") if value.count("/") > 2 else value.rstrip("/")
+    return value.rstrip("/")
 
 
 _TRANSFORMS = {"host": host, "url": url, "text": lambda v: v}
 
 
+@kind("agree", {"path": ONE_PATH, "other": ONE_PATH, "compare": {"enum": sorted(_TRANSFORMS)},
+               "message": MESSAGE}, required=("path", "other"))
 def check(values, spec, context):
     path, other = parse_path(spec["path"]), parse_path(spec["other"])
     a, b = values.get(path), values.get(other)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -102,7 +103,8 @@ def type_name(value) -> str:
     if isinstance(value, int):
         return "integer"
     if isinstance(value, float):
-        return "integer" if value.is_integer() and abs(value) < 2**63 else "number"  # NaN, inf: numbers
+        # `.inf` and `.nan` are floats too, and int() of them raises.
+        return "integer" if math.isfinite(value) and value.is_integer() and abs(value) < 2**63 else "number"
     if isinstance(value, str):
         return "string"
     if isinstance(value, list):

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 
 from .base import Hit, paths_of, render
+from .kinds import MESSAGE, PATHS, REGEX, kind
 
 DEFAULT_MESSAGE = "{path} is {value}, which does not have the expected form"
 
 
+@kind("pattern", {"path": PATHS, "match": REGEX, "forbid": REGEX, "ignore_case": {"type": "boolean"},
+                 "message": MESSAGE},
+      required=("path",), anyOf=[{"required": ["match"]}, {"required": ["forbid"]}])
 def check(values, spec, context):
     flags = re.IGNORECASE if spec.get("ignore_case") else 0
     match = re.compile(spec["match"], flags) if "match" in spec else None

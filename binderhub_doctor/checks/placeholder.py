@@ -6,6 +6,7 @@ import re
 
 from ..paths import parse_path
 from .base import Hit, paths_of, render
+from .kinds import MESSAGE, PATHS, kind
 
 # `<docker-id>`, `<IP in EXTERNAL-IP>`, `${PROJECT}`, `{{ token }}`, `REPLACE_ME`, `CHANGEME`...
 _WORDS = (r"<[^<>\n]{1,80}>|\$\{[^}\n]{1,80}\}"
@@ -30,6 +31,7 @@ def find(text: str, braces_are_escapes: bool = False) -> str | None:
     return found if len(found) <= 60 else found[:59] + "…"
 
 
+@kind("placeholder", {"path": PATHS, "skip": {"type": "array", "items": {"type": "string"}}, "message": MESSAGE})
 def check(values, spec, context):
     if "path" in spec:
         candidates = ((p, values.get(p)) for p in paths_of(values, spec))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from ..paths import parse_path
 from .base import Hit, paths_of, render
+from .kinds import MESSAGE, PATHS, SEVERITY, kind
 
 
+@kind("required", {"path": PATHS, "empty_is_missing": {"type": "boolean"}, "present_severity": SEVERITY,
+                  "missing_severity": SEVERITY, "message": MESSAGE}, required=("path",))
 def required(values, spec, context):
     """Missing values are warnings by default: another values file or --set may supply them."""
     for text in spec["path"] if isinstance(spec["path"], list) else [spec["path"]]:
@@ -20,6 +23,7 @@ def required(values, spec, context):
         yield Hit(path, render(message, values, path), severity=severity)
 
 
+@kind("forbidden", {"path": PATHS, "message": MESSAGE}, required=("path",))
 def forbidden(values, spec, context):
     for path in paths_of(values, spec):
         yield Hit(path, render(spec.get("message", "{path} must not be set"), values, path))

@@ -6,8 +6,11 @@ jsonschema is imported only when such a rule runs, so plain `lint` starts fast.
 from __future__ import annotations
 
 from .base import Hit, paths_of, render
+from .kinds import MESSAGE, PATHS, kind
 
 
+@kind("schema", {"schema": {"description": "a JSON Schema", "type": "object"}, "path": PATHS, "message": MESSAGE},
+      required=("schema",))
 def check(values, spec, context):
     import jsonschema
 

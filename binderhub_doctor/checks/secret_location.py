@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from .base import Hit, paths_of, render
+from .kinds import MESSAGE, PATHS, kind
 
 
+@kind("secret-location", {"path": PATHS, "message": MESSAGE}, required=("path",))
 def check(values, spec, context):
     for path in paths_of(values, spec):
         value = values.get(path)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from .base import Hit, looks_like_number, paths_of, render, type_name, with_article
+from .kinds import MESSAGE, PATHS, kind
 
 _BOOL_TEXT = {"true", "false", "yes", "no", "on", "off"}
+# What base.type_name calls a value.
+TYPE_NAMES = ["boolean", "integer", "list", "mapping", "null", "number", "string"]
+_TYPE = {"enum": TYPE_NAMES}
 
 
+@kind("type", {"path": PATHS, "type": {"anyOf": [_TYPE, {"type": "array", "items": _TYPE, "minItems": 1}]},
+               "message": MESSAGE, "null_message": MESSAGE}, required=("path", "type"))
 def check(values, spec, context):
     wanted = spec["type"] if isinstance(spec["type"], list) else [spec["type"]]
     if "number" in wanted:

@@ -245,9 +245,6 @@ class HttpClient:
     def post(self, url: str, **options) -> Response:
         return self.request("POST", url, **options)
 
-    def delete(self, url: str, **options) -> Response:
-        return self.request("DELETE", url, **options)
-
     # ------------------------------------------------------------------ internals
 
     def _check_url(self, url: str) -> None:

@@ -53,10 +53,6 @@ GL_REVOKED = "glpat-CanaryRevoked012345"  # GitLab answers 401 for revoked token
 GL_RATE_LIMITED = "glpat-CanaryRateLimit0123"  # 429 + Retry-After
 GL_BAD = "glpat-CanaryUnknown012345"  # not known: 401
 
-CANARIES = (GH_CLASSIC, GH_CLASSIC_PUBLIC_ONLY, GH_FINE_GRAINED, GH_FINE_GRAINED_EXPIRING, GH_EXHAUSTED,
-            GH_LOW, GH_SECONDARY, GH_FLAKY, GH_DOWN, GH_SLOW, GH_ECHO, GH_BAD, GH_APP_CLIENT_SECRET,
-            GL_FULL, GL_READ_API, GL_USER_ONLY, GL_EXPIRING, GL_GROUP, GL_REVOKED, GL_RATE_LIMITED, GL_BAD)
-
 SLOW_SECONDS = 4.0
 
 # --- the repositories -----------------------------------------------------------------------
@@ -138,7 +134,7 @@ class FakeSaaS:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.reset_epoch = int(time.time()) + 23 * 60 + 30
 
     # -- lifecycle --
@@ -284,14 +280,16 @@ def _github(fake: FakeSaaS, path: str, headers: dict):
     if (token_value and token is None) or (is_app and not known):
         return 401, {**_github_headers(fake, 60, fake.anonymous_remaining, None)}, {
             "message": "Bad credentials", "documentation_url": _GITHUB_DOCS, "status": "401"}
+    # Server errors ask for an immediate retry (Retry-After: 0): these tests are about what the
+    # probes make of the answers; waiting between retries is tested in test_probe_http.py.
     if token_value == GH_DOWN:
-        return 503, {"Content-Type": "application/json"}, {"message": "Service Unavailable"}
+        return 503, {"Content-Type": "application/json", "Retry-After": "0"}, {"message": "Service Unavailable"}
     if token_value == GH_FLAKY and fake.take_flaky_failure(GH_FLAKY):
-        return 502, {"Content-Type": "text/html"}, "<html><body><h1>502 Bad Gateway</h1></body></html>"
+        return 502, {"Content-Type": "text/html", "Retry-After": "0"}, "<html><body><h1>502 Bad Gateway</h1></body></html>"
     if token_value == GH_SLOW:
         time.sleep(SLOW_SECONDS)
     if token_value == GH_ECHO:
-        return 500, {"Content-Type": "application/json"}, {
+        return 500, {"Content-Type": "application/json", "Retry-After": "0"}, {
             "message": f"internal error while handling Authorization: {headers.get('authorization')}"}
     if token is not None:
         limit, remaining = token.limit, token.remaining

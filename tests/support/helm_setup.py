@@ -4,16 +4,14 @@ chart repository served from 127.0.0.1."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from support.tools import REPO_ROOT, SHARED, helm_binary, isolated_helm_env
+from support.tools import REPO_ROOT, helm_binary, isolated_helm_env
 
 CHART_VERSION = "1.0.0-0.dev.git.3959.hb9fad995"
 REPO_URL = "https://hub.jupyter.org/helm-chart/"
-CORPUS = SHARED / "corpus"
 
 
 def helm_env(tmp_path: Path, major: int, repositories: dict[str, str] | None = None) -> dict[str, str]:
@@ -90,14 +88,6 @@ def plugins_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def copy_values(case: str, folder: Path) -> Path:
-    """secret.yaml and config.yaml of a corpus case into ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in ("secret.yaml", "config.yaml"):
-        shutil.copyfile(CORPUS / case / name, folder / name)
-    return folder
-
-
 class ChartRepository:
     """A chart repository on 127.0.0.1: an index.yaml listing one BinderHub chart."""
 
@@ -135,7 +125,7 @@ class ChartRepository:
                 self.end_headers()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:

@@ -33,12 +33,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from support.tools import require_marker
+
 REGISTRY_SERVICE = "test-registry"
 TOKEN_ISSUER = "test-issuer"
 _LISTENING = re.compile(r"listening on 127\.0\.0\.1:(\d+)")
 
 
 def require_binary(name: str) -> str:
+    if name == "docker-registry":
+        require_marker("registry")
     path = shutil.which(name)
     if path is None:
         raise RuntimeError(

@@ -1,1 +1,15 @@
-"""Checks that no declarative kind can express; each rule file names them by `module.function`."""
+"""Checks that no declarative kind can express; each rule file names them by `module.function`.
+Importing this package registers them all (`@builtin`)."""
+
+from . import (  # noqa: F401 - registers the builtin checks
+    auth,
+    chart_layout,
+    hub_url,
+    image_prefix,
+    nothing,
+    providers,
+    registry,
+    registry_password,
+    tokens,
+    traits,
+)

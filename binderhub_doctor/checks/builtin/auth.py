@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ... import chart_versions
 from ..base import Hit, unchecked
+from ..kinds import builtin
 
 AUTH = ("config", "BinderHub", "auth_enabled")
 HUB_SIDE = ("jupyterhub", "hub", "config", "BinderSpawner", "auth_enabled")
@@ -15,6 +16,7 @@ HUB_SIDE_TRAIT_SINCE = "0.2.0-n678"
 SERVICE = ("jupyterhub", "hub", "services", "binder")
 
 
+@builtin
 def hub_side(values, spec, context):
     if values.get(AUTH) is not True:
         return

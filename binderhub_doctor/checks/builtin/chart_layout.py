@@ -18,6 +18,7 @@ from ...data_files import load_yaml
 from ...paths import closest
 from ...values import META_CHART_KEY, format_path, nested_values_key
 from ..base import Hit, looks_like_number, type_name, with_article
+from ..kinds import builtin
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "chart-model.yaml"
 
@@ -823,18 +824,18 @@ def _share(group: str):
     return check
 
 
-unknown_key = _share("unknown_key")
-unknown_jupyterhub_key = _share("unknown_jupyterhub_key")
-removed_key = _share("removed_key")
-renamed_cors = _share("renamed_cors")
-dind_enabled = _share("dind_enabled")
-image_cleaner_host = _share("image_cleaner_host")
-wrong_type = _share("wrong_type")
-bad_enum = _share("bad_enum")
-jupyterhub_key_at_root = _share("jupyterhub_key_at_root")
-binderhub_key_under_jupyterhub = _share("binderhub_key_under_jupyterhub")
-removed_jupyterhub_key = _share("removed_jupyterhub_key")
-null_required = _share("null_required")
-required_missing = _share("required_missing")
-key_too_new = _share("key_too_new")
-outside_values_key = _share("outside_values_key")
+unknown_key = builtin(_share("unknown_key"))
+unknown_jupyterhub_key = builtin(_share("unknown_jupyterhub_key"))
+removed_key = builtin(_share("removed_key"))
+renamed_cors = builtin(_share("renamed_cors"))
+dind_enabled = builtin(_share("dind_enabled"))
+image_cleaner_host = builtin(_share("image_cleaner_host"))
+wrong_type = builtin(_share("wrong_type"))
+bad_enum = builtin(_share("bad_enum"))
+jupyterhub_key_at_root = builtin(_share("jupyterhub_key_at_root"))
+binderhub_key_under_jupyterhub = builtin(_share("binderhub_key_under_jupyterhub"))
+removed_jupyterhub_key = builtin(_share("removed_jupyterhub_key"))
+null_required = builtin(_share("null_required"))
+required_missing = builtin(_share("required_missing"))
+key_too_new = builtin(_share("key_too_new"))
+outside_values_key = builtin(_share("outside_values_key"))

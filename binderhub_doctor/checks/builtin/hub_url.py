@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from urllib.parse import urlsplit
-
 from ..base import Hit, unchecked
+from ..kinds import builtin
 from ..placeholder import find as find_placeholder
 
 HUB_URL = ("config", "BinderHub", "hub_url")
@@ -15,6 +15,7 @@ HUB_URL = ("config", "BinderHub", "hub_url")
 HUB_BASE_URL = ("jupyterhub", "hub", "baseUrl")
 
 
+@builtin
 def form(values, spec, context):
     for path in (HUB_URL, ("config", "BinderHub", "hub_url_local")):
         url = values.get(path)

@@ -12,6 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..base import Hit, unchecked
+from ..kinds import builtin
 from ..placeholder import find as find_placeholder
 
 PREFIX = ("config", "BinderHub", "image_prefix")
@@ -47,6 +48,7 @@ def _prefix(values) -> str | None:
     return prefix
 
 
+@builtin
 def form(values, spec, context):
     """Scheme, characters and an empty prefix: what makes every push fail."""
     prefix = values.get(PREFIX)
@@ -77,6 +79,7 @@ def form(values, spec, context):
                   fix="Use `<registry host>/<project>/<prefix>-`, or `<docker-id>/<prefix>-` for Docker Hub.")
 
 
+@builtin
 def trailing_separator(values, spec, context):
     prefix = _prefix(values)
     if prefix is None or _SCHEME.match(prefix) or "/" not in prefix:
@@ -87,6 +90,7 @@ def trailing_separator(values, spec, context):
                   fix=f"End it with a dash: `{prefix}-`.")
 
 
+@builtin
 def levels(values, spec, context):
     """The extra project level, Docker Hub's two levels, Artifact Registry's three."""
     prefix = _prefix(values)
@@ -118,6 +122,7 @@ def levels(values, spec, context):
                   severity="warning", fix=f"Add a project level, e.g. `{host}/binder/{path[-1]}`.")
 
 
+@builtin
 def registry_match(values, spec, context):
     """The prefix's host must be the registry the credentials are for, and the one BinderHub asks."""
     prefix = _prefix(values)
@@ -155,6 +160,7 @@ def registry_match(values, spec, context):
                                            f"image_prefix pushes to `{prefix_host}`; every launch rebuilds")
 
 
+@builtin
 def gcr_project(values, spec, context):
     prefix = _prefix(values)
     password = values.get(("registry", "password"))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from ..base import Hit, unchecked
+from ..kinds import builtin
 
 GITHUB = ("config", "GitHubRepoProvider")
 GITLAB = ("config", "GitLabRepoProvider")
 
 
+@builtin
 def github_enterprise(values, spec, context):
     hostname = values.get(GITHUB + ("hostname",))
     if not isinstance(hostname, str) or hostname in ("", "github.com"):
@@ -29,6 +31,7 @@ def github_enterprise(values, spec, context):
                   fix=f"Use `https://{hostname}/api/v3`.")
 
 
+@builtin
 def gitlab_hostname(values, spec, context):
     path = GITLAB + ("hostname",)
     hostname = values.get(path)
@@ -39,6 +42,7 @@ def gitlab_hostname(values, spec, context):
                   fix=f"Write the bare host: `hostname: {bare}`.")
 
 
+@builtin
 def github_token(values, spec, context):
     provider = values.get(GITHUB) or {}
     if not isinstance(provider, dict):

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from ... import chart_versions
 from ...registry_settings import derive, looks_like_json_key, token_url_service
 from ..base import Hit, unchecked
+from ..kinds import builtin
 from ..placeholder import find as find_placeholder
 
 URL = ("registry", "url")
@@ -38,6 +39,7 @@ def _host(url: str) -> str:
     return (urlsplit(url if "://" in url else "https://" + url).hostname or "").lower()
 
 
+@builtin
 def url_form(values, spec, context):
     url = _text(values, URL)
     if url is None:
@@ -52,6 +54,7 @@ def url_form(values, spec, context):
                   severity="error", fix="Write `url: https://index.docker.io/v1/` (or leave url out for Docker Hub).")
 
 
+@builtin
 def json_key_username(values, spec, context):
     password = values.get(PASSWORD)
     if not looks_like_json_key(password):
@@ -75,6 +78,7 @@ def json_key_username(values, spec, context):
     yield unchecked(values, "the user name for the JSON key", PASSWORD, (URL, USERNAME)) or hit
 
 
+@builtin
 def token_url_form(values, spec, context):
     token_url = values.get(TOKEN_URL)
     if not isinstance(token_url, str) or token_url == "" or find_placeholder(token_url):
@@ -94,6 +98,7 @@ def token_url_form(values, spec, context):
                   severity="warning", fix="Append `?service=<the service your registry advertises>`.")
 
 
+@builtin
 def acr_token_url(values, spec, context):
     url = _text(values, URL)
     if url is None or not _host(url).endswith(".azurecr.io"):
@@ -118,6 +123,7 @@ def acr_token_url(values, spec, context):
                   fix=f"Use `https://{acr}/oauth2/token?service={acr}`.")
 
 
+@builtin
 def auth_config(values, spec, context):
     """DockerRegistry must find credentials under a key of the config.json the chart renders."""
     if values.get(USE_REGISTRY) is False:
@@ -146,6 +152,7 @@ def auth_config(values, spec, context):
                   f"({settings.chart_registry_url}), or make registry.url match DockerRegistry.url.")
 
 
+@builtin
 def unused_credentials(values, spec, context):
     if values.get(USE_REGISTRY) is not False:
         return
@@ -158,6 +165,7 @@ def unused_credentials(values, spec, context):
                   fix="Set `use_registry: true` to push to the registry, or remove the unused registry settings.")
 
 
+@builtin
 def credentials_missing(values, spec, context):
     if values.get(USE_REGISTRY) is False:
         return

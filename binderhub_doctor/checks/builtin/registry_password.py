@@ -6,12 +6,14 @@ import json
 
 from ...documents import Position
 from ..base import Hit
+from ..kinds import builtin
 from ..placeholder import find as find_placeholder
 
 PASSWORD = ("registry", "password")
 KEY_FIELDS = ("type", "project_id", "private_key_id", "private_key", "client_email")
 
 
+@builtin
 def not_a_string(values, spec, context):
     value = values.get(PASSWORD)
     if isinstance(value, (dict, list)):
@@ -21,6 +23,7 @@ def not_a_string(values, spec, context):
         yield Hit(PASSWORD, "registry.password is read as a number or boolean, not a string; quote it")
 
 
+@builtin
 def json_key(values, spec, context):
     """A password that looks like a JSON key file must parse and be a complete, filled-in key."""
     value = values.get(PASSWORD)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..base import Hit, unchecked
+from ..kinds import builtin
 from ..placeholder import find as find_placeholder
 
 HUB_TOKENS = (
@@ -17,6 +18,7 @@ MIN_LENGTH = 8  # JupyterHub refuses shorter service tokens
 GOOD_LENGTH = 64  # 32 random bytes as hex
 
 
+@builtin
 def hub_token_strength(values, spec, context):
     for path in HUB_TOKENS:
         if not values.has(path):
@@ -37,6 +39,7 @@ def hub_token_strength(values, spec, context):
                             "it should be 32 random bytes as hex (64 characters)", severity="warning")
 
 
+@builtin
 def hub_tokens_identical(values, spec, context):
     api, proxy = (values.get(p) for p in HUB_TOKENS)
     if isinstance(api, str) and api and api == proxy:

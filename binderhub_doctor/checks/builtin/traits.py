@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 from ...data_files import load_yaml
 from ...paths import closest
 from ..base import Hit, looks_like_number, unchecked
+from ..kinds import builtin
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "traits.yaml"
 CONFIG = ("config",)
@@ -261,6 +262,7 @@ def _chart_note(context) -> str:
 
 # --- BHD301 unknown class -------------------------------------------------------------------------
 
+@builtin
 def unknown_class(values, spec, context):
     cat = catalog()
     build = _build(context)
@@ -300,6 +302,7 @@ def unknown_class(values, spec, context):
 
 # --- BHD302 unknown trait -------------------------------------------------------------------------
 
+@builtin
 def unknown_trait(values, spec, context):
     cat = catalog()
     build = _build(context)
@@ -546,6 +549,7 @@ def _deleted_by_helm(cat: Catalog, section: Section, key: str) -> bool:
     return isinstance(defaults, dict) and key in defaults
 
 
+@builtin
 def wrong_type(values, spec, context):
     cat = catalog()
     build = _build(context)
@@ -587,6 +591,7 @@ def _when_wrong(cat: Catalog, cls: str, values) -> tuple[str, str | None] | None
 
 # --- BHD304 config section not a mapping ----------------------------------------------------------
 
+@builtin
 def section_not_mapping(values, spec, context):
     cat = catalog()
     for name, body in _config(values).items():
@@ -655,6 +660,7 @@ def _changed_traits(values, context, kind: str):
                 yield cat, build, section, key, value, trait, info, change
 
 
+@builtin
 def deprecated(values, spec, context):
     for cat, build, section, key, value, trait, info, change in _changed_traits(values, context, "deprecated"):
         defaults = cat.chart_defaults.get(section.cls) if not section.nested else None
@@ -715,6 +721,7 @@ def _deprecation_of(cat: Catalog, target: str) -> str | None:
     return info.get("use") or "-"
 
 
+@builtin
 def removed(values, spec, context):
     for cat, build, section, key, value, trait, info, change in _changed_traits(values, context, "removed"):
         path = section.path + (key,)
@@ -731,6 +738,7 @@ def removed(values, spec, context):
 
 # --- BHD307 class nested in another class ---------------------------------------------------------
 
+@builtin
 def nested_class(values, spec, context):
     cat = catalog()
     build = _build(context)
@@ -781,6 +789,7 @@ def _extra_env_value(values):
     return None
 
 
+@builtin
 def build_token_secret_form(values, spec, context):
     candidates = []
     if values.has(TOKEN_SECRET):
@@ -812,6 +821,7 @@ def build_token_secret_form(values, spec, context):
                       fix="Use `openssl rand -hex 32` (32 bytes).")
 
 
+@builtin
 def build_token_secret_missing(values, spec, context):
     if values.get(TOKEN_SECRET) not in (None, "") or _extra_env_value(values):
         return
@@ -834,6 +844,7 @@ def build_token_secret_missing(values, spec, context):
 
 # --- BHD310 ban_networks ---------------------------------------------------------------------------
 
+@builtin
 def ban_networks(values, spec, context):
     path = CONFIG + (APP, "ban_networks")
     networks = values.get(path)
@@ -857,6 +868,7 @@ def ban_networks(values, spec, context):
 
 # --- BHD311 base_url ------------------------------------------------------------------------------
 
+@builtin
 def base_url(values, spec, context):
     path = CONFIG + (APP, "base_url")
     value = values.get(path)
@@ -885,6 +897,7 @@ def _as_base_path(path: str) -> str:
 _SOCKET_DIRS = {"dind": ("/var/run/dind", "docker.sock"), "pink": ("/var/run/pink", "podman.sock")}
 
 
+@builtin
 def docker_host(values, spec, context):
     build = _build(context)
     chart_socket = _chart_socket(values)
@@ -946,6 +959,7 @@ def _chart_socket(values) -> str | None:
 
 # --- BHD313 build_docker_config -------------------------------------------------------------------
 
+@builtin
 def build_docker_config(values, spec, context):
     path = CONFIG + (APP, "build_docker_config")
     if values.get(path) is None:
@@ -959,6 +973,7 @@ def build_docker_config(values, spec, context):
 DOCKER_HUB_KEY = "https://index.docker.io/v1/"
 
 
+@builtin
 def build_docker_config_auths(values, spec, context):
     """The chart merges buildDockerConfig into the docker config.json it renders from registry.url;
     Go writes the `auths` keys sorted, and DockerRegistry takes the first one as its url."""
