@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 from binderhub_doctor import reporters
+from binderhub_doctor.chart_pin import ChartChoice
 from binderhub_doctor.engine import LintResult
 from binderhub_doctor.findings import Finding
 from binderhub_doctor.ruleset import load_rules
@@ -24,12 +25,13 @@ WARNING = Finding(rule="BHD501", name="hub-url-missing", severity="warning", fil
 INFO = Finding(rule="BHD505", name="github-token-missing", severity="info", file=None, line=None, column=None,
                path=None, message="no GitHub token, line one\nline two")
 RESULT = LintResult(findings=[ERROR, WARNING, INFO], files=["deploy/secret.yaml", "deploy/config.yaml"],
-                    skipped=[("deploy/secret.yaml", "encrypted (git-crypt)")], values_key="binderhub")
+                    skipped=[("deploy/secret.yaml", "encrypted (git-crypt)")], values_key="binderhub",
+                    chart=ChartChoice("1.0.0-0.dev.git.3959.hb9fad995", "--chart-version"))
 EMPTY = LintResult(findings=[], files=["config.yaml"])
 
 
 def render(fmt, result=RESULT, **options):
-    return reporters.render(fmt, result, RULES, {"chart_version": "1.0.0-0.dev.git.3959.hb9fad995", **options})
+    return reporters.render(fmt, result, RULES, options)
 
 
 def test_text():
@@ -39,8 +41,10 @@ def test_text():
         "deploy/config.yaml:4:5: error BHD201 image_prefix has a scheme, 100%: bad [image-prefix-form]",
         "    fix: Write it without the scheme.",
         "deploy/config.yaml:1:1: warning BHD501 hub_url is not set [hub-url-missing]",
-        "(values): info BHD505 no GitHub token, line one", "line two [github-token-missing]",
-        "1 error, 1 warning, 1 info in 2 files (BinderHub values under `binderhub:`)",
+        # a newline inside a message is spelled out: it can never start a line of its own
+        "(values): info BHD505 no GitHub token, line one\\nline two [github-token-missing]",
+        "1 error, 1 warning, 1 info in 2 files (BinderHub values under `binderhub:`), "
+        "chart 1.0.0-0.dev.git.3959.hb9fad995 (--chart-version)",
     ]
     assert "fix:" not in render("text", show_fixes=False)
     assert "\033[31merror\033[0m" in render("text", colour=True) and "\033[" not in render("text")
@@ -54,7 +58,8 @@ def test_json_follows_the_public_contract():
     assert report["findings"][0] == {**ERROR.as_dict()}
     assert report["summary"] == {"files": RESULT.files, "errors": 1, "warnings": 1, "infos": 1,
                                  "skipped": [{"file": "deploy/secret.yaml", "reason": "encrypted (git-crypt)"}],
-                                 "values_key": "binderhub", "chart_version": "1.0.0-0.dev.git.3959.hb9fad995"}
+                                 "values_key": "binderhub", "chart_version": "1.0.0-0.dev.git.3959.hb9fad995",
+                                 "chart_version_source": "--chart-version"}
 
 
 def test_sarif_lists_every_rule_and_points_each_result_at_its_rule():
@@ -77,7 +82,7 @@ def test_github_annotations_escape_what_workflow_commands_would_misread():
     assert lines[0] == "::notice file=deploy/secret.yaml::skipped: encrypted (git-crypt)"
     assert lines[1] == ("::error file=deploy/config.yaml,line=4,col=5,title=BHD201 image-prefix-form::"
                         "image_prefix has a scheme, 100%25: bad%0Afix: Write it without the scheme.")
-    assert lines[3] == "::notice title=BHD505 github-token-missing::no GitHub token, line one%0Aline two"
+    assert lines[3] == "::notice title=BHD505 github-token-missing::no GitHub token, line one\\nline two"
     assert lines[-1].startswith("1 error, 1 warning, 1 info in 2 files")
 
 

@@ -31,7 +31,10 @@ def find(text: str, braces_are_escapes: bool = False) -> str | None:
     return found if len(found) <= 60 else found[:59] + "…"
 
 
-@kind("placeholder", {"path": PATHS, "skip": {"type": "array", "items": {"type": "string"}}, "message": MESSAGE})
+_PATH_LIST = {"type": "array", "items": {"type": "string"}}
+
+
+@kind("placeholder", {"path": PATHS, "skip": _PATH_LIST, "fails_under": _PATH_LIST, "message": MESSAGE})
 def check(values, spec, context):
     if "path" in spec:
         candidates = ((p, values.get(p)) for p in paths_of(values, spec))
