@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from support.tools import invoke
+from support.tools import invoke, run_cli
 
 CANARY = "CANARYxq7Zt"  # every secret below contains it; it must never be printed
 KEY_FILE = json.dumps({
