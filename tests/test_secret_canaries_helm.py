@@ -23,7 +23,9 @@ import pytest
 from support.helm_setup import CHART_VERSION, helm_env, recorded_calls, recording_helm
 from support.kubernetes_api import FakeKubernetesAPI, write_kubeconfig
 from support.registry_server import HttpServer
-from support.tools import helm_binary, run_cli
+from support.tools import NETWORK_SERVERS, helm_binary, run_cli
+
+pytestmark = [pytest.mark.helm, NETWORK_SERVERS]
 
 CANARY = "Hq4wCanary7Zp"
 PASSWORD = f"{CANARY}registry"
