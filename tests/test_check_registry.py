@@ -373,6 +373,49 @@ def test_redirect_to_another_host_gets_no_credentials(tmp_path):
     assert any("Authorization" in s.headers for s in registry.seen)
 
 
+def test_a_redirect_that_dropped_the_credentials_never_passes_authentication(tmp_path):
+    """The authenticated /v2/ redirects to another origin that answers 200 to anyone: the
+    credentials were rightly dropped, so that 200 says nothing about them."""
+    with HttpServer(lambda r: (200, {"Content-Type": "application/json"}, b"{}")) as other:
+        def front(request):
+            if "Authorization" in request.headers:
+                return 307, {"Location": other.url("/v2/", host="localhost")}, b""
+            return 401, {"WWW-Authenticate": 'Basic realm="front"'}, b""
+
+        with HttpServer(front) as registry:
+            result = check(tmp_path, write_values(tmp_path, registry.url()))
+    assert result.returncode == 1, result.stdout
+    step = result.steps["authenticate"]
+    assert step["status"] == "fail", step
+    assert f"redirected to http://localhost:{other.port}/v2/" in step["detail"]
+    assert "HTTP 200" in step["detail"] and "not checked" in step["detail"]
+    assert statuses(result)["pull"] == "skip" and statuses(result)["push"] == "skip"
+    assert other.seen and all("Authorization" not in s.headers for s in other.seen)
+
+
+def test_a_token_fetched_without_the_credentials_never_passes_authentication(tmp_path):
+    """The realm redirects the token request to another origin, which hands out a token to
+    anyone: that token proves nothing about the credentials."""
+    with HttpServer(lambda r: (200, {"Content-Type": "application/json"}, b'{"token": "anonymous-token"}')) as other:
+        def front(request):
+            path = request.path.split("?")[0]
+            if path == "/token":
+                return 302, {"Location": other.url("/token", host="localhost")}, b""
+            if path == "/v2/" and request.headers.get("Authorization", "").startswith("Bearer "):
+                return 200, {"Content-Type": "application/json"}, b"{}"
+            host = request.headers.get("Host")
+            return 401, {"WWW-Authenticate": f'Bearer realm="http://{host}/token",service="reg"'}, b""
+
+        with HttpServer(front) as registry:
+            result = check(tmp_path, write_values(tmp_path, registry.url()))
+    assert result.returncode == 1, result.stdout
+    step = result.steps["authenticate"]
+    assert step["status"] == "fail", step
+    assert step["detail"].startswith("token request: the request was redirected to"), step
+    assert "not checked" in step["detail"]
+    assert other.seen and all("Authorization" not in s.headers for s in other.seen)
+
+
 def test_plain_http_to_a_remote_registry_is_refused_without_connecting(tmp_path):
     result = check(tmp_path, write_values(tmp_path, "http://registry.example.com"))
     assert result.returncode == 1

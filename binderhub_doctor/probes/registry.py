@@ -350,6 +350,8 @@ class _Probe:
             except HttpError as error:
                 self.add("authenticate", FAIL, started, error.message, _HINTS.get(error.kind))
                 return False
+            if response.credentials_dropped:
+                return self._unchecked(response, started, "Basic")
             if response.status == 200:
                 self.add("authenticate", OK, started, f"Basic: {who} accepted")
                 return True
@@ -375,6 +377,8 @@ class _Probe:
         except HttpError as error:
             self.add("authenticate", FAIL, started, f"token request: {error.message}", _HINTS.get(error.kind))
             return False
+        if response.credentials_dropped:
+            return self._unchecked(response, started, "token request")
         if response.status in (401, 403):
             return self._auth_failed(response, started, f"the token server rejected {who} and the password "
                                      f"(HTTP {response.status})", cred_hint)
@@ -394,6 +398,8 @@ class _Probe:
         except HttpError as error:
             self.add("authenticate", FAIL, started, error.message, _HINTS.get(error.kind))
             return False
+        if check.credentials_dropped:
+            return self._unchecked(check, started, "Bearer token check")
         if check.status != 200:
             error = pick_challenge(check.headers.get("WWW-Authenticate", ""))
             reason = f" ({error.params['error']})" if error and error.params.get("error") else ""
@@ -422,12 +428,16 @@ class _Probe:
         token = body.get("token") or body.get("access_token")
         return token if isinstance(token, str) and token else None
 
+    def _unchecked(self, response: Response, started: float, what: str) -> bool:
+        """A redirect to another origin dropped the credentials: whatever the answer (even 200),
+        it says nothing about them, so authentication cannot pass."""
+        self.add("authenticate", FAIL, started,
+                 f"{what}: the request was redirected to {response.redirects[-1]}, another host, which answered "
+                 f"HTTP {response.status}; the credentials were not sent there, so they were not checked",
+                 "point DockerRegistry.url at the host the registry redirects to, or fix the registry's redirect")
+        return False
+
     def _auth_failed(self, response: Response, started: float, detail: str, hint: str) -> bool:
-        if response.credentials_dropped:
-            detail += (f"; the request was redirected to {response.redirects[-1]}, another host, so the "
-                       "credentials were not sent there")
-            hint = ("point DockerRegistry.url at the host the registry redirects to, or fix the registry's "
-                    "redirect")
         self.add("authenticate", FAIL, started, detail, hint)
         return False
 
@@ -442,7 +452,12 @@ class _Probe:
             return
         codes = registry_errors(response)
         codes = f" [{codes}]" if codes else ""
-        if response.status == 404:
+        if response.credentials_dropped:
+            self.add("pull", FAIL, started,
+                     f"the manifest request was redirected to {response.redirects[-1]}, another host, without the "
+                     f"credentials (HTTP {response.status} there), so reading manifests with them was not checked",
+                     "point DockerRegistry.url at the host the registry redirects to, or fix the registry's redirect")
+        elif response.status == 404:
             self.pull_ok = True
             self.add("pull", OK, started, f"a missing tag of {repo} answers 404: BinderHub can tell built images "
                      "from missing ones")
