@@ -356,14 +356,19 @@ def test_server_that_never_answers_respects_the_timeout(tmp_path):
     assert statuses(result)["pull"] == "skip"
 
 
+def redirecting_authenticated_requests(other: HttpServer):
+    """A Basic registry that sends every request with credentials on to `other` (as `localhost`,
+    another origin)."""
+    def front(request):
+        if "Authorization" in request.headers:
+            return 307, {"Location": other.url("/v2/", host="localhost")}, b""
+        return 401, {"WWW-Authenticate": 'Basic realm="front"'}, b""
+    return front
+
+
 def test_redirect_to_another_host_gets_no_credentials(tmp_path):
     with HttpServer(lambda r: (401, {"WWW-Authenticate": 'Basic realm="elsewhere"'}, b"")) as other:
-        def front(request):
-            if "Authorization" in request.headers:
-                return 307, {"Location": other.url("/v2/", host="localhost")}, b""
-            return 401, {"WWW-Authenticate": 'Basic realm="front"'}, b""
-
-        with HttpServer(front) as registry:
+        with HttpServer(redirecting_authenticated_requests(other)) as registry:
             result = check(tmp_path, write_values(tmp_path, registry.url()))
     assert result.returncode == 1
     step = result.steps["authenticate"]
@@ -377,12 +382,7 @@ def test_a_redirect_that_dropped_the_credentials_never_passes_authentication(tmp
     """The authenticated /v2/ redirects to another origin that answers 200 to anyone: the
     credentials were rightly dropped, so that 200 says nothing about them."""
     with HttpServer(lambda r: (200, {"Content-Type": "application/json"}, b"{}")) as other:
-        def front(request):
-            if "Authorization" in request.headers:
-                return 307, {"Location": other.url("/v2/", host="localhost")}, b""
-            return 401, {"WWW-Authenticate": 'Basic realm="front"'}, b""
-
-        with HttpServer(front) as registry:
+        with HttpServer(redirecting_authenticated_requests(other)) as registry:
             result = check(tmp_path, write_values(tmp_path, registry.url()))
     assert result.returncode == 1, result.stdout
     step = result.steps["authenticate"]
