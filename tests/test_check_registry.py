@@ -69,6 +69,9 @@ def _token_setup(folder, signing, name, **token_options):
     except BaseException:
         token.__exit__(None, None, None)
         raise
+    # The token server cannot share the registry's port, and check-registry sends credentials only
+    # to a realm on the registry's port (or the scheme's default): allow it, as a user would.
+    registry.realm_options = ["--allow-realm-host", token.realm.split("/")[2]]
     return token, registry, registry_context
 
 
@@ -232,7 +235,7 @@ def test_basic_wrong_password_text_names_the_fix(tmp_path, basic_registry):
 
 def test_token_everything_good(tmp_path, token_registry):
     token, registry = token_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD))
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), *registry.realm_options)
     assert result.returncode == 0, result.stdout
     assert statuses(result) == {"settings": "ok", "connect": "ok", "challenge": "ok", "token url": "ok",
                                 "authenticate": "ok", "pull": "ok", "push": "ok"}
@@ -244,7 +247,7 @@ def test_token_everything_good(tmp_path, token_registry):
 
 def test_token_wrong_password(tmp_path, token_registry):
     _token, registry = token_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, password="wrong"))
+    result = check(tmp_path, write_values(tmp_path, registry.url, password="wrong"), *registry.realm_options)
     assert result.returncode == 1
     assert result.steps["authenticate"]["status"] == "fail"
     assert "token server rejected username 'alice'" in result.steps["authenticate"]["detail"]
@@ -252,7 +255,7 @@ def test_token_wrong_password(tmp_path, token_registry):
 
 def test_token_pull_only_fails_push_and_passes_pull(tmp_path, pull_only_registry):
     _token, registry = pull_only_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD))
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), *registry.realm_options)
     assert result.returncode == 1
     assert statuses(result)["pull"] == "ok" and statuses(result)["push"] == "fail"
     assert f"grants pull on {REPOSITORY}" in result.steps["authenticate"]["detail"]
@@ -262,14 +265,14 @@ def test_token_pull_only_fails_push_and_passes_pull(tmp_path, pull_only_registry
 
 def test_token_pull_only_with_skip_push_passes(tmp_path, pull_only_registry):
     _token, registry = pull_only_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), "--skip-push")
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), "--skip-push", *registry.realm_options)
     assert result.returncode == 0
     assert result.steps["push"]["status"] == "skip" and result.steps["push"]["detail"] == "skipped (--skip-push)"
 
 
 def test_no_pull_access_means_rebuild_on_every_launch(tmp_path, no_access_registry):
     _token, registry = no_access_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD))
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), *registry.realm_options)
     assert result.returncode == 1
     assert f"grants nothing on {REPOSITORY}" in result.steps["authenticate"]["detail"]
     pull = result.steps["pull"]
@@ -281,7 +284,7 @@ def test_no_pull_access_means_rebuild_on_every_launch(tmp_path, no_access_regist
 def test_not_found_401_turns_the_pull_401_into_a_warning(tmp_path, no_access_registry):
     _token, registry = no_access_registry
     files = write_values(tmp_path, registry.url, password=TOKEN_PASSWORD, docker_registry={"not_found_401": True})
-    result = check(tmp_path, files, "--skip-push")
+    result = check(tmp_path, files, "--skip-push", *registry.realm_options)
     assert result.returncode == 0
     assert result.steps["pull"]["status"] == "warn" and "not_found_401 is true" in result.steps["pull"]["detail"]
 
@@ -298,7 +301,7 @@ def test_token_url_pointing_at_another_realm(tmp_path, token_registry):
     token, registry = token_registry
     wrong = token.realm.replace("/token", "/elsewhere") + f"?service={REGISTRY_SERVICE}"
     result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD,
-                                          docker_registry={"token_url": wrong}))
+                                          docker_registry={"token_url": wrong}), *registry.realm_options)
     assert result.returncode == 1
     step = result.steps["token url"]
     assert step["status"] == "fail"
@@ -312,7 +315,7 @@ def test_token_url_pointing_at_another_realm(tmp_path, token_registry):
 def test_token_url_without_service(tmp_path, token_registry):
     token, registry = token_registry
     result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD,
-                                          docker_registry={"token_url": token.realm}))
+                                          docker_registry={"token_url": token.realm}), *registry.realm_options)
     assert result.returncode == 1
     step = result.steps["token url"]
     assert "service=container_registry" in step["detail"] and REGISTRY_SERVICE in step["detail"]
@@ -330,6 +333,53 @@ def test_realm_on_another_host_gets_no_credentials(tmp_path, foreign_realm_regis
     allowed = check(tmp_path, files, "--allow-realm-host", "localhost")
     assert allowed.returncode == 0, allowed.stdout
     assert token.seen and all(s.headers.get("Host", "").startswith("localhost:") for s in token.seen)
+
+
+def test_realm_on_another_port_of_the_same_host_gets_no_credentials(tmp_path, token_registry):
+    token, registry = token_registry
+    seen_before = len(token.seen)
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD))
+    assert result.returncode == 1
+    step = result.steps["authenticate"]
+    realm_host_port = token.realm.split("/")[2]
+    assert step["status"] == "fail" and f"on another port than 127.0.0.1:{registry.port}" in step["detail"]
+    assert step["hint"].endswith(f"--allow-realm-host {realm_host_port}")
+    assert len(token.seen) == seen_before, "credentials went to the realm"
+
+
+@pytest.mark.parametrize("realm, registry_url, allowed", [
+    # the big registries keep working
+    ("https://auth.docker.io/token", "https://registry-1.docker.io", True),
+    ("https://gitlab.com/jwt/auth", "https://registry.gitlab.com", True),
+    ("https://auth.example.co.uk/token", "https://registry.example.co.uk", True),
+    ("https://auth.example.org/token", "https://registry.example.org:5000", True),  # the realm's default port
+    # shared suffixes (Public Suffix List, private section, and tenants it does not list): one tenant each
+    ("https://evil.fly.dev/token", "https://registry.fly.dev", False),
+    ("https://evil.onrender.com/token", "https://registry.onrender.com", False),
+    ("https://evil.ts.net/token", "https://registry.ts.net", False),
+    ("https://evil.blob.core.windows.net/token", "https://registry.blob.core.windows.net", False),
+    ("https://evil.jfrog.io/token", "https://acme.jfrog.io", False),
+    ("https://evil.azurecr.io/oauth2/token", "https://acme.azurecr.io", False),
+    ("https://evil.co.uk/token", "https://registry.example.co.uk", False),
+    # the same site but another port
+    ("https://auth.example.org:8443/token", "https://registry.example.org", False),
+    ("http://127.0.0.1:5001/token", "http://127.0.0.1:5000", False),
+    # unusable realms are never allowed
+    ("http://[::1/token", "http://127.0.0.1:5000", False),
+    ("http://127.0.0.1:99999/token", "http://127.0.0.1:5000", False),
+])
+def test_which_realms_may_get_the_credentials(realm, registry_url, allowed):
+    from binderhub_doctor.probes.registry import realm_allowed
+
+    assert realm_allowed(realm, registry_url) is allowed
+
+
+def test_an_explicitly_allowed_realm_host_or_host_and_port():
+    from binderhub_doctor.probes.registry import realm_allowed
+
+    assert realm_allowed("https://evil.fly.dev/token", "https://registry.fly.dev", ["evil.fly.dev"])
+    assert realm_allowed("http://127.0.0.1:5001/token", "http://127.0.0.1:5000", ["127.0.0.1:5001"])
+    assert not realm_allowed("http://127.0.0.1:5002/token", "http://127.0.0.1:5000", ["127.0.0.1:5001"])
 
 
 # --------------------------------------------------------------------------- network trouble
@@ -453,7 +503,7 @@ def test_image_prefix_on_another_registry_is_reported(tmp_path, basic_registry):
 
 def test_json_key_with_token_username_on_a_non_gcr_url(tmp_path, gcr_key_registry):
     token, registry = gcr_key_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, username="", password=GCP_KEY))
+    result = check(tmp_path, write_values(tmp_path, registry.url, username="", password=GCP_KEY), *registry.realm_options)
     assert result.returncode == 1
     assert "_json_key" in result.steps["settings"]["detail"]
     assert result.steps["settings"]["hint"] == "set registry.username: _json_key"
@@ -499,16 +549,16 @@ def test_no_secret_in_any_output(tmp_path, scenario, fmt, request):
             username = "mallory"
     elif scenario in ("token-ok", "token-url-mismatch"):
         token, registry = request.getfixturevalue("token_registry")
-        url, password, tokens = registry.url, TOKEN_PASSWORD, token.issued
+        url, password, tokens, options = registry.url, TOKEN_PASSWORD, token.issued, registry.realm_options
     elif scenario == "token-pull-only":
         token, registry = request.getfixturevalue("pull_only_registry")
-        url, password, tokens = registry.url, TOKEN_PASSWORD, token.issued
+        url, password, tokens, options = registry.url, TOKEN_PASSWORD, token.issued, registry.realm_options
     elif scenario == "foreign-realm":
         token, registry = request.getfixturevalue("foreign_realm_registry")
         url, password, tokens = registry.url, TOKEN_PASSWORD, token.issued
     elif scenario.startswith("gcr-key"):
         token, registry = request.getfixturevalue("gcr_key_registry")
-        url, password, tokens = registry.url, GCP_KEY, token.issued
+        url, password, tokens, options = registry.url, GCP_KEY, token.issued, registry.realm_options
         username = "_json_key" if scenario == "gcr-key-ok" else "someone"
     elif scenario == "tls-untrusted":
         url = request.getfixturevalue("tls_registry").url

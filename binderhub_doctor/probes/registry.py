@@ -16,6 +16,7 @@ probe handles (password, Basic pair, token) is added to the redactor before anyt
 from __future__ import annotations
 
 import base64
+import functools
 import ipaddress
 import json
 import re
@@ -36,13 +37,13 @@ MANIFEST_ACCEPT = ", ".join((
     "application/vnd.docker.distribution.manifest.v2+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
 ))
-# Sites shared by many unrelated tenants: a realm there must be on the registry's own host.
+# Sites shared by many unrelated tenants that the Public Suffix List does not list (yet): a
+# realm there must be on the registry's own host.
 _SHARED_SITES = frozenset({
-    "azurecr.io", "pkg.dev", "amazonaws.com", "azurewebsites.net", "cloudapp.net", "appspot.com",
+    "azurecr.io", "pkg.dev", "jfrog.io", "amazonaws.com", "azurewebsites.net", "cloudapp.net", "appspot.com",
     "herokuapp.com", "github.io", "gitlab.io", "nip.io", "sslip.io", "ngrok.io", "ngrok-free.app",
     "duckdns.org", "cloudfront.net", "web.app", "firebaseapp.com", "run.app", "workers.dev",
 })
-_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go", "gob", "nic"})
 
 _HINTS = {
     "refused": "start the registry, or fix the host and port in registry.url / DockerRegistry.url",
@@ -110,30 +111,58 @@ def pick_challenge(header: str) -> Challenge | None:
 
 
 def site_of(host: str) -> str:
-    """Roughly the registrable domain (no public-suffix list here); IPs and shared sites stay whole."""
+    """The registrable domain by the Public Suffix List, private section included (`a.fly.dev`,
+    `x.blob.core.windows.net` are sites of their own); IPs, single labels and shared sites stay whole."""
     host = host.lower().strip("[]").rstrip(".")
     try:
         ipaddress.ip_address(host)
         return host
     except ValueError:
         pass
-    labels = host.split(".")
-    if len(labels) <= 2:
+    site = _public_suffix_list().privatesuffix(host)
+    if site is None or site in _SHARED_SITES:
         return host
-    size = 3 if len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
-    site = ".".join(labels[-size:])
-    return host if site in _SHARED_SITES else site
+    return site
+
+
+@functools.lru_cache(maxsize=1)
+def _public_suffix_list():
+    """publicsuffixlist ships the list in the package: nothing is fetched at run time."""
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
+def _port(url: str) -> int:
+    return origin(url)[2]
 
 
 def realm_allowed(realm: str, registry_url: str, allowed_hosts=()) -> bool:
-    realm_host = (urlsplit(realm).hostname or "").lower()
-    registry_host = (urlsplit(registry_url).hostname or "").lower()
+    """Credentials may go to the realm when the user allowed its host (or host:port), or when it
+    is on the registry's site and port (or its own scheme's default port: `registry:5000` ->
+    `https://auth.<site>`)."""
+    try:
+        realm_host = (urlsplit(realm).hostname or "").lower()
+        registry_host = (urlsplit(registry_url).hostname or "").lower()
+        _port(realm)
+    except ValueError:
+        return False
     if not realm_host:
         return False
     allowed = {h.lower() for h in allowed_hosts}
     if realm_host in allowed or host_port(realm).lower() in allowed:
         return True
-    return realm_host == registry_host or site_of(realm_host) == site_of(registry_host)
+    return realm_port_allowed(realm, registry_url) and same_site(realm_host, registry_host)
+
+
+def same_site(host: str, other: str) -> bool:
+    return host == other or site_of(host) == site_of(other)
+
+
+def realm_port_allowed(realm: str, registry_url: str) -> bool:
+    """The registry's own port, or the default port of the realm's scheme."""
+    default_port = {"https": 443, "http": 80}.get(urlsplit(realm).scheme)
+    return _port(realm) in (_port(registry_url), default_port)
 
 
 def token_grants(token: str, repository: str) -> list[str] | None:
@@ -363,11 +392,14 @@ class _Probe:
         realm = self.challenge.realm
         if not realm_allowed(realm, self.base, self.options.allowed_realm_hosts):
             realm_host = urlsplit(realm).hostname or realm
+            if same_site(realm_host.lower(), (urlsplit(self.base).hostname or "").lower()):  # only the port
+                where, allow = f"on another port than {host_port(self.base)}", host_port(realm)
+            else:
+                where, allow = f"on a different site than {urlsplit(self.base).hostname}", realm_host
             self.add("authenticate", FAIL, started,
-                     f"the registry sends clients to realm {safe_url(realm)}, on a different site than "
-                     f"{urlsplit(self.base).hostname}; credentials were not sent there",
-                     f"if {realm_host} really is this registry's token service, rerun with "
-                     f"--allow-realm-host {realm_host}")
+                     f"the registry sends clients to realm {safe_url(realm)}, {where}; credentials were not "
+                     f"sent there", f"if {allow} really is this registry's token service, rerun with "
+                     f"--allow-realm-host {allow}")
             return False
         params = {"service": self.challenge.service} if self.challenge.service else {}
         if self.settings.repository:
