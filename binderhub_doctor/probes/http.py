@@ -106,10 +106,21 @@ class Response:
             raise HttpError("too_large", f"{safe_url(self.url)} answered with a body larger than "
                             f"{len(self.body)} bytes; refusing to read it", self.url)
         try:
-            return json.loads(self.body.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            raise HttpError("bad_response", f"{safe_url(self.url)} did not answer with JSON "
+            return decode_json(self.body)
+        except ValueError:
+            raise HttpError("bad_response", f"{safe_url(self.url)} did not answer with usable JSON "
                             f"(HTTP {self.status})", self.url) from None
+
+
+def decode_json(data: bytes | str):
+    """JSON from a server: ValueError for anything unusable, including nesting so deep that
+    Python's parser runs out of stack (`[[[[…` 200,000 levels deep in a 1 MiB body)."""
+    try:
+        return json.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def safe_url(url: str) -> str:
@@ -123,6 +134,25 @@ def safe_url(url: str) -> str:
     except ValueError:
         return "(unparsable URL)"
     return urlunsplit((parts.scheme, host + port, parts.path, "", ""))
+
+
+def join_url(base: str, reference: str) -> str | None:
+    """``reference`` (a Location header) resolved against ``base``; None when it is unusable."""
+    try:
+        target = urljoin(base, reference)
+    except ValueError:  # `http://[::1/x`
+        return None
+    return target if usable_url(target) else None
+
+
+def usable_url(url: str) -> bool:
+    """An http(s) URL with a host and a valid port (a server may send `http://[::1/x`, `:99999`)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def host_port(url: str) -> str:
@@ -217,7 +247,10 @@ class HttpClient:
             location = response.headers.get("Location")
             if not follow_redirects or response.status not in _REDIRECTS or not location:
                 break
-            target = urljoin(current, location)
+            target = join_url(current, location)
+            if target is None:
+                raise HttpError("invalid_url", f"{safe_url(current)} redirects to a location that is not a "
+                                "usable URL", url)
             if target in seen:
                 raise HttpError("redirect_loop", f"{safe_url(url)} redirects in a loop "
                                 f"(back to {safe_url(target)})", url)
@@ -308,9 +341,18 @@ class HttpClient:
         return outcome["response"]
 
     def _exchange(self, method, url, headers, data, max_body, wait, cancelled) -> Response:
-        response = self._session.request(
-            method, url, headers=headers, data=data, timeout=(wait, wait), allow_redirects=False,
-            stream=True, verify=self._verify, proxies=self._proxies(url))
+        received = []
+        try:
+            response = self._session.request(
+                method, url, headers=headers, data=data, timeout=(wait, wait), allow_redirects=False,
+                stream=True, verify=self._verify, proxies=self._proxies(url),
+                hooks={"response": lambda r, **_: received.append(r)})
+        except ValueError:
+            # requests parses a redirect's Location even when it follows none, and a server may
+            # send `http://[::1/x`: keep the answer; request() judges the Location itself.
+            if not received:
+                raise
+            response = received[0]
         try:
             body, truncated = _read_capped(response, max_body, cancelled)
         finally:
@@ -352,11 +394,9 @@ def _retry_after(value: str | None) -> float | None:
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return max(when.timestamp() - time.time(), 0.0)
+    except (TypeError, ValueError, OverflowError, AttributeError, IndexError):
         return None
-    if when is None:
-        return None
-    return max(when.timestamp() - time.time(), 0.0)
 
 
 def _with_params(url: str, params: dict) -> str:

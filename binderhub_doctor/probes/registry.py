@@ -18,17 +18,19 @@ from __future__ import annotations
 import base64
 import functools
 import ipaddress
-import json
 import re
 import time
 from dataclasses import dataclass, field
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
 from ..registry_settings import (
     BINDERHUB_TOKEN_SERVICE, ERROR, WARNING, RegistrySettings, SettingsNote, go_sprint, token_url_endpoint,
     token_url_service,
 )
-from .http import HttpClient, HttpError, Response, basic_authorization, host_port, origin, safe_url
+from .http import (
+    HttpClient, HttpError, Response, basic_authorization, decode_json, host_port, join_url, origin, safe_url,
+    usable_url,
+)
 from .report import FAIL, OK, SKIP, WARN, ProbeReport, Step
 
 MANIFEST_ACCEPT = ", ".join((
@@ -172,8 +174,8 @@ def token_grants(token: str, repository: str) -> list[str] | None:
         return None
     try:
         padded = parts[1] + "=" * (-len(parts[1]) % 4)
-        claims = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError):
+        claims = decode_json(base64.urlsafe_b64decode(padded.encode()))
+    except ValueError:  # binascii.Error is one too
         return None
     access = claims.get("access") if isinstance(claims, dict) else None
     if not isinstance(access, list):
@@ -188,8 +190,8 @@ def token_grants(token: str, repository: str) -> list[str] | None:
 def registry_errors(response: Response) -> str:
     """`CODE: message` pairs from a registry's error body, short; '' when there are none."""
     try:
-        errors = json.loads(response.body.decode("utf-8")).get("errors") if not response.truncated else None
-    except (ValueError, UnicodeDecodeError, AttributeError):
+        errors = decode_json(response.body).get("errors") if not response.truncated else None
+    except (ValueError, AttributeError):
         return ""
     if not isinstance(errors, list):
         return ""
@@ -316,6 +318,11 @@ class _Probe:
         if challenge.scheme == "bearer" and not challenge.realm:
             self.add("challenge", FAIL, started, "Bearer challenge without a realm", "fix the registry's token auth")
             return False
+        if challenge.scheme == "bearer" and not usable_url(challenge.realm):
+            self.add("challenge", FAIL, started,
+                     f"Bearer challenge with a realm that is not a usable http(s) URL ({safe_url(challenge.realm)})",
+                     "fix the realm in the registry's token auth configuration")
+            return False
         self.challenge = challenge
         if challenge.scheme == "basic":
             detail = "Basic authentication"
@@ -339,7 +346,7 @@ class _Probe:
                 return
             endpoint, service = token_url_endpoint(token_url), token_url_service(token_url)
             fix = f"set config.DockerRegistry.token_url to {suggested}"
-            if _norm(endpoint) != _norm(self.challenge.realm):
+            if not usable_url(endpoint) or _norm(endpoint) != _norm(self.challenge.realm):
                 self.add("token url", FAIL, started,
                          f"token_url ({source}) points at {safe_url(endpoint)} but the registry advertises realm "
                          f"{safe_url(self.challenge.realm)}", fix)
@@ -531,7 +538,13 @@ class _Probe:
                 self.add("push", WARN, started, "upload accepted (202) but without a Location header",
                          "the registry is not spec-compliant; pushes may still fail")
                 return
-            self.add("push", OK, started, f"push allowed to {repo}: {self._cancel(http, urljoin(url, location))}")
+            target = join_url(url, location)
+            if target is None:
+                self.add("push", FAIL, started,
+                         f"upload accepted (202), but its Location ({safe_url(location)}) is not a usable URL: "
+                         "docker could not send the image there", "fix the registry's external URL setting")
+                return
+            self.add("push", OK, started, f"push allowed to {repo}: {self._cancel(http, target)}")
         elif response.status in (401, 403):
             pulled = "can pull but " if self.pull_ok else ""
             challenge = pick_challenge(response.headers.get("WWW-Authenticate", ""))
