@@ -5,6 +5,7 @@ behind a PyJWT token server, with TLS from a throw-away CA, and against misbehav
 from __future__ import annotations
 
 import base64
+import os
 import json
 import time
 import uuid
@@ -593,3 +594,74 @@ def test_no_secret_in_any_output(tmp_path, scenario, fmt, request):
     assert_no_secrets(result, secret_forms(username, password), tokens)
     if fmt == "json":
         json.loads(result.stdout)
+
+
+# --------------------------------------------------------------------------- proxies
+
+PROXIED_HOST = "registry.example.test"  # not loopback, so the proxy environment applies; the proxy resolves it
+
+
+def basic_registry_handler(request):
+    expected = "Basic " + b64(f"{USER}:{BASIC_PASSWORD}")
+    path = request.path.split("?")[0]
+    if request.headers.get("Authorization") != expected:
+        return 401, {"WWW-Authenticate": 'Basic realm="proxied"'}, b""
+    if path == "/v2/":
+        return 200, {"Content-Type": "application/json"}, b"{}"
+    if request.command == "POST":
+        return 202, {"Location": path + "upload-1"}, b""
+    if request.command == "DELETE":
+        return 204, {}, b""
+    return 404, {"Content-Type": "application/json"}, b'{"errors": [{"code": "MANIFEST_UNKNOWN", "message": "no"}]}'
+
+
+def proxy_env(proxy) -> dict:
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy",
+                                                                   "all_proxy")}
+    env["HTTP_PROXY"] = env["HTTPS_PROXY"] = proxy.url
+    return env
+
+
+def test_plain_http_through_a_proxy_never_carries_the_credentials(tmp_path):
+    from support.proxy_server import ForwardProxy
+
+    with HttpServer(basic_registry_handler) as registry, ForwardProxy() as proxy:
+        url = f"http://{PROXIED_HOST}:{registry.port}"
+        files = write_values(tmp_path, url)
+        result = run_cli("check-registry", *files, "--format", "json", "--insecure-registry",
+                         f"{PROXIED_HOST}:{registry.port}", env=proxy_env(proxy), cwd=tmp_path)
+    report = json.loads(result.stdout)
+    steps = {s["name"]: s for s in report["steps"]}
+    assert result.returncode == 1, result.stdout
+    assert steps["connect"]["status"] == "ok"  # the anonymous /v2/ may go through the proxy
+    assert steps["authenticate"]["status"] == "fail"
+    assert (f"refusing to send credentials over plain http through the proxy 127.0.0.1:{proxy.port}"
+            in steps["authenticate"]["detail"])
+    assert "NO_PROXY" in steps["authenticate"]["hint"]
+    assert report["derived"]["proxy"].startswith(f"127.0.0.1:{proxy.port} (plain http")
+    assert proxy.seen and all("Authorization" not in r.headers for r in proxy.seen), proxy.seen
+    assert BASIC_PASSWORD not in result.stdout + result.stderr
+
+
+def test_https_through_a_proxy_is_a_connect_tunnel(tmp_path):
+    from support.proxy_server import ForwardProxy
+
+    ca = make_ca(tmp_path / "proxied-ca")
+    cert = make_server_cert(tmp_path / "proxied-ca", ca, dns_names=(PROXIED_HOST,))
+    with HttpServer(basic_registry_handler, tls=cert) as registry, ForwardProxy() as proxy:
+        url = f"https://{PROXIED_HOST}:{registry.port}"
+        files = write_values(tmp_path, url)
+        result = run_cli("check-registry", *files, "--format", "json", "--ca-bundle", ca[0],
+                         env=proxy_env(proxy), cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert {s["name"]: s["status"] for s in report["steps"]}["authenticate"] == "ok"
+    assert report["derived"]["proxy"].startswith(f"127.0.0.1:{proxy.port} (https through a CONNECT tunnel")
+    assert proxy.seen and {r.method for r in proxy.seen} == {"CONNECT"}, proxy.seen
+    assert {r.target for r in proxy.seen} == {f"{PROXIED_HOST}:{registry.port}"}
+    assert registry.seen and any("Authorization" in r.headers for r in registry.seen)
+
+
+def test_the_report_says_when_no_proxy_applies(tmp_path, basic_registry):
+    result = check(tmp_path, write_values(tmp_path, basic_registry.url))
+    assert result.report["derived"]["proxy"].startswith("none (direct connection")

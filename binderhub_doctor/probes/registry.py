@@ -28,8 +28,8 @@ from ..registry_settings import (
     token_url_service,
 )
 from .http import (
-    HttpClient, HttpError, Response, basic_authorization, decode_json, host_port, join_url, origin, safe_url,
-    usable_url,
+    HttpClient, HttpError, Response, basic_authorization, decode_json, describe_proxy, host_port, join_url, origin,
+    safe_url, usable_url,
 )
 from .report import FAIL, OK, SKIP, WARN, ProbeReport, Step
 
@@ -54,6 +54,8 @@ _HINTS = {
     "timeout": "check that this machine can reach the registry (firewall, proxy, VPN), or raise --timeout",
     "deadline": "the registry is too slow to answer; raise --timeout",
     "insecure": "use https, or pass --insecure-registry HOST if the registry really is plain http",
+    "insecure_proxy": "add the registry's host to NO_PROXY (a plain-http registry is usually on the local network), "
+                      "or serve it over https",
     "invalid_url": "fix the URL in the values",
 }
 
@@ -209,7 +211,7 @@ class _Probe:
         self.options = options
         self.redactor = redactor
         self.extra_notes = list(extra_notes)
-        self.report = ProbeReport("registry", derived=settings.describe())
+        self.report = ProbeReport("registry", derived={**settings.describe(), "proxy": describe_proxy(settings.url)})
         self.base = settings.url.rstrip("/")
         self.challenge: Challenge | None = None
         self.authorization: str | None = None  # the header value to send to the registry

@@ -64,11 +64,13 @@ def make_ca(folder: Path, name: str = "ca") -> tuple[Path, Path]:
     return cert, key
 
 
-def make_server_cert(folder: Path, ca: tuple[Path, Path], name: str = "server") -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 and localhost signed by `ca`: (certificate, key)."""
+def make_server_cert(folder: Path, ca: tuple[Path, Path], name: str = "server",
+                     dns_names: tuple[str, ...] = ("localhost",)) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and ``dns_names`` signed by `ca`: (certificate, key)."""
     cert, key, csr, ext = (folder / f"{name}.crt", folder / f"{name}.key", folder / f"{name}.csr",
                            folder / f"{name}.ext")
-    ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
+    names = ",".join(f"DNS:{n}" for n in dns_names)
+    ext.write_text(f"subjectAltName=IP:127.0.0.1,{names}\nextendedKeyUsage=serverAuth\n")
     _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(csr), "-subj",
              "/CN=127.0.0.1", cwd=folder)
     _openssl("x509", "-req", "-in", str(csr), "-CA", str(ca[0]), "-CAkey", str(ca[1]), "-CAcreateserial",
