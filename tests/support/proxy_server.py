@@ -10,10 +10,11 @@ from __future__ import annotations
 import http.client
 import select
 import socket
-import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from .registry_server import BackgroundServer
 
 
 @dataclass
@@ -23,7 +24,7 @@ class ProxiedRequest:
     headers: dict
 
 
-class ForwardProxy:
+class ForwardProxy(BackgroundServer):
     def __init__(self):
         self.seen: list[ProxiedRequest] = []
         outer = self
@@ -66,20 +67,8 @@ class ForwardProxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _forward
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
+        self._listen(Handler)
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _relay(client: socket.socket, upstream: socket.socket) -> None:
