@@ -246,7 +246,9 @@ def collect_secrets(documents: list[Document]) -> list[str]:
     return found
 
 
-_KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?[\"']?([\w.-]+)[\"']?\s*:\s*(.*?)\s*$")
+# The value is stripped in Python: `\s*(.*?)\s*$` would try every split of a run of spaces
+# between the value and the trailing `\s*` (quadratic: 60,000 spaces took 10 s).
+_KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?[\"']?([\w.-]+)[\"']?\s*:(.*)$")
 
 
 def _secrets_in_text(lines: list[str]) -> list[str]:
@@ -264,7 +266,7 @@ def _secrets_in_text(lines: list[str]) -> list[str]:
         match = _KEY_LINE.match(line)
         if not match or not is_secret_key(match.group(2)):
             continue
-        value = match.group(3)
+        value = match.group(3).strip()
         if value[:1] in ("|", ">", "") or value == "{":
             block_indent = len(match.group(1))
             continue

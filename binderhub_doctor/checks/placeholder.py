@@ -9,7 +9,7 @@ from .base import Hit, paths_of, render
 
 # `<docker-id>`, `<IP in EXTERNAL-IP>`, `${PROJECT}`, `{{ token }}`, `REPLACE_ME`, `CHANGEME`...
 PLACEHOLDER = re.compile(
-    r"<[^<>\n]{1,80}>|\$\{[^}\n]{1,80}\}|\{\{[^}\n]{0,80}\}\}"
+    r"<[^<>\n]{1,80}>|\$\{[^}\n]{1,80}\}|\{\{[^{}\n]{0,80}\}\}"
     r"|\b(?:REPLACE[_-]?ME|CHANGE[_-]?ME|CHANGEME|FIXME|TODO|XXXX+|your[-_ ](?:token|password|registry|project|username)\w*)\b",
     re.IGNORECASE,
 )
