@@ -6,23 +6,20 @@
 - patterns in the shipped data files (`regex:` in the trait catalogue, `key_pattern:` in the
   chart model).
 
-Run as a script (`python -m support.regex_inventory N`), it applies each pattern, with
-`search` and with `fullmatch`, to adversarial lines of N characters: a prefix that gets past the
-pattern's opening (`password:`, `# binderhub-doctor: disable=`, `%(a)`, `1.0.0-`...) followed by
-N copies of one character and a character that makes the match fail at the very end, which is
-what makes a backtracking engine try every split of the run. It prints one JSON line per pattern
-before starting it and one with the slowest run after, so a caller can name the pattern that
-hangs. Rule patterns from organisations' rule files run on RE2 and are not listed here.
+`slowest_run(pattern, n)` applies a pattern, with `search` and with `fullmatch`, to adversarial
+lines of n characters: a prefix that gets past the pattern's opening (`password:`,
+`# binderhub-doctor: disable=`, `%(a)`, `1.0.0-`...) followed by n copies of one character and a
+character that makes the match fail at the very end, which is what makes a backtracking engine
+try every split of the run. Rule patterns from organisations' rule files run on RE2 and are not
+listed here.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
-import json
 import pkgutil
 import re
-import sys
 import time
 from pathlib import Path
 
@@ -102,14 +99,3 @@ def slowest_run(pattern: re.Pattern, length: int) -> tuple[float, str]:
                 if seconds > worst:
                     worst, example = seconds, f"{apply.__name__}({prefix!r} + {filler!r} * {length} + {END!r})"
     return worst, example
-
-
-def main(length: int) -> None:
-    for name, pattern in sorted(all_patterns().items()):
-        print(json.dumps({"start": name}), flush=True)
-        seconds, example = slowest_run(pattern, length)
-        print(json.dumps({"done": name, "seconds": seconds, "example": example}), flush=True)
-
-
-if __name__ == "__main__":
-    main(int(sys.argv[1]))
