@@ -60,6 +60,7 @@ _HINTS = {
 }
 
 
+_REDIRECT_HINT = "point DockerRegistry.url at the host the registry redirects to, or fix the registry's redirect"
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _CHALLENGE_ITEM = re.compile(rf'\s*(?:,\s*)?(?:({_TOKEN})\s*=\s*("(?:[^"\\]|\\.)*"|{_TOKEN})|({_TOKEN}))')
 _QUOTED_PAIR = re.compile(r"\\(.)")
@@ -481,7 +482,7 @@ class _Probe:
         self.add("authenticate", FAIL, started,
                  f"{what}: the request was redirected to {response.redirects[-1]}, another host, which answered "
                  f"HTTP {response.status}; the credentials were not sent there, so they were not checked",
-                 "point DockerRegistry.url at the host the registry redirects to, or fix the registry's redirect")
+                 _REDIRECT_HINT)
         return False
 
     def _auth_failed(self, response: Response, started: float, detail: str, hint: str) -> bool:
@@ -503,7 +504,7 @@ class _Probe:
             self.add("pull", FAIL, started,
                      f"the manifest request was redirected to {response.redirects[-1]}, another host, without the "
                      f"credentials (HTTP {response.status} there), so reading manifests with them was not checked",
-                     "point DockerRegistry.url at the host the registry redirects to, or fix the registry's redirect")
+                     _REDIRECT_HINT)
         elif response.status == 404:
             self.pull_ok = True
             self.add("pull", OK, started, f"a missing tag of {repo} answers 404: BinderHub can tell built images "
