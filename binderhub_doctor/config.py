@@ -87,16 +87,12 @@ def find_config(start: Path) -> Path | None:
 def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: config file is not valid YAML") from None
+    data = _read(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: config file must be a mapping of settings")
+    keys = [k for k in data if not isinstance(k, str)]
+    if keys:
+        raise ConfigError(f"{path}: setting names must be strings, not {keys[0]!r}; known: {', '.join(sorted(_KEYS))}")
     unknown = set(data) - _KEYS
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_KEYS))}")
@@ -104,26 +100,66 @@ def load_config(path: Path | None) -> Config:
     config.select = _str_list(data, "select", path)
     config.ignore = _str_list(data, "ignore", path)
     severity = data.get("severity") or {}
-    if not isinstance(severity, dict) or any(v not in SEVERITIES for v in severity.values()):
+    if not isinstance(severity, dict) or not all(isinstance(k, (str, int)) and isinstance(v, str) and v in SEVERITIES
+                                                 for k, v in severity.items()):
         raise ConfigError(f"{path}: severity must map rule ids to one of {', '.join(SEVERITIES)}")
     config.severity = {str(k): v for k, v in severity.items()}
-    pfi = data.get("per-file-ignores") or {}
-    if not isinstance(pfi, dict):
-        raise ConfigError(f"{path}: per-file-ignores must map file patterns to lists of rule ids")
-    config.per_file_ignores = {str(k): [str(i) for i in (v or [])] for k, v in pfi.items()}
+    config.per_file_ignores = _per_file_ignores(data.get("per-file-ignores") or {}, path)
     config.rule_dirs = [path.parent / d for d in _str_list(data, "rules", path)]
     config.secret_files = [path.parent / f for f in _str_list(data, "secret-files", path)]
-    if data.get("chart-version") is not None:
-        config.chart_version = str(data["chart-version"])
-    if data.get("values-key") is not None:
-        config.values_key = str(data["values-key"])
+    config.chart_version = _scalar(data, "chart-version", path)
+    config.values_key = _scalar(data, "values-key", path)
     return config
+
+
+def _read(path: Path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: config file is not UTF-8 text (byte {exc.start + 1})") from None
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: config file is not valid YAML") from None
+    except RecursionError:  # PyYAML composes nested nodes recursively
+        raise ConfigError(f"{path}: config file is nested too deeply to be a config file") from None
+
+
+def _per_file_ignores(value, path: Path) -> dict[str, list[str]]:
+    """{pattern: [ids]}; a single id may be written as a string (`{"config.yaml": BHD505}`)."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: per-file-ignores must map file patterns to lists of rule ids")
+    result = {}
+    for pattern, ids in value.items():
+        if isinstance(ids, (str, int)):
+            ids = [ids]
+        if ids is None:
+            ids = []
+        if not isinstance(pattern, (str, int)) or not isinstance(ids, list) or \
+                not all(isinstance(i, (str, int)) and not isinstance(i, bool) for i in ids):
+            raise ConfigError(f"{path}: per-file-ignores must map file patterns to lists of rule ids "
+                              f"(at {str(pattern)[:80]!r})")
+        result[str(pattern)] = [str(i) for i in ids]
+    return result
+
+
+def _scalar(data: dict, key: str, path: Path) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ConfigError(f"{path}: {key} must be a string")
+    return str(value)
 
 
 def _str_list(data: dict, key: str, path: Path) -> list[str]:
     value = data.get(key) or []
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
         raise ConfigError(f"{path}: {key} must be a list of strings")
     return [str(v) for v in value]

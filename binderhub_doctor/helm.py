@@ -29,7 +29,7 @@ REPO_URL = "https://hub.jupyter.org/helm-chart/"
 # The JupyterHub chart repository has been served from both addresses; both are the same index.
 KNOWN_REPO_URLS = (REPO_URL, "https://jupyterhub.github.io/helm-chart/")
 
-_VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
+_VERSION = re.compile(r"(?<!\d)v?(\d+)\.(\d+)\.(\d+)")  # not from inside a run of digits: linear
 _RELEASE_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 MAX_RELEASE_NAME = 53  # Helm's limit: release names become parts of resource names
 

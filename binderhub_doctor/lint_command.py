@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from .engine import lint
 from .findings import at_least
 from .inputs import InputError, load, load_config_for, value_files
 from .output import redact
+from .output_files import OutputError, write_output
 from .ruleset import RuleFileError, load_rules
 
 
@@ -64,7 +64,10 @@ def run_lint(options: LintOptions, usage_error) -> int:
         raise usage_error(str(exc)) from None
     report = reporters.render(options.fmt, result, rules, {"colour": options.colour, "show_fixes": not options.quiet})
     if options.output:
-        write_atomically(Path(options.output), redact(report))
+        try:
+            write_output(Path(options.output), redact(report))
+        except OutputError as exc:
+            raise usage_error(str(exc)) from None
     else:
         print(report, end="")
     threshold = "warning" if options.strict else "error"
@@ -93,42 +96,3 @@ def combine(linted):
         result.files.extend(each.files)
         result.skipped.extend(each.skipped)
     return result, rules, values
-
-
-def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
-    """Temporary file in the same folder, fsync, rename, fsync of the folder: readers and a crash
-    leave the old or the new file, never a torn one. A symbolic link is written through; an
-    existing file keeps its permissions, a new one gets the usual ones (0666 less the umask)."""
-    path = Path(os.path.realpath(path))
-    folder = path.parent
-    if mode is None:
-        if path.exists():
-            mode = path.stat().st_mode & 0o7777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-    import tempfile  # only when writing: lint's start-up stays small
-
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-    try:
-        folder_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(folder_fd)  # the rename itself survives a crash
-    except OSError:
-        pass
-    finally:
-        os.close(folder_fd)

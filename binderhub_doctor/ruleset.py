@@ -93,6 +93,8 @@ def _rules_from_file(path: Path, validate: bool) -> list[Rule]:
         problem = check_problem(check, parameters=validate)
         if problem:
             raise RuleFileError(f"{path}: rule {item['id']}: {problem}")
+        if validate:
+            _check_patterns(item, path)
         rules.append(Rule(
             id=item["id"], name=item["name"], severity=item["severity"], summary=item["summary"],
             why=item["why"], fix=item["fix"], check=check, docs=item.get("docs"),
@@ -100,6 +102,28 @@ def _rules_from_file(path: Path, validate: bool) -> list[Rule]:
             source=str(path), topic=data.get("topic", path.stem),
         ))
     return rules
+
+
+def _check_patterns(item: dict, path: Path) -> None:
+    """An organisation's patterns compile now, so that a broken one stops the run with its rule
+    and field named, instead of crashing the rule on the first value it meets."""
+    check = item["check"]
+    fields = [(f"check.{key}", check[key], bool(check.get("ignore_case"))) for key in ("match", "forbid")
+              if key in check]
+    if check["kind"] == "pattern" and not fields:
+        raise RuleFileError(f"{path}: rule {item['id']}: a pattern check needs `match` or `forbid`")
+    fields += [(f"when[{i}].matches", c["matches"], False) for i, c in enumerate(item.get("when", []))
+               if "matches" in c]
+    if not fields:
+        return
+    from .checks.rule_regex import RuleRegexError, compile_rule_regex
+
+    for where, pattern, ignore_case in fields:
+        try:
+            compile_rule_regex(pattern, ignore_case)
+        except RuleRegexError as exc:
+            raise RuleFileError(f"{path}: rule {item['id']}: field {where}: not a usable regular "
+                                f"expression: {exc}") from None
 
 
 def rule_schema() -> dict:

@@ -316,7 +316,9 @@ def collect_secrets(documents: list[Document]) -> tuple[list[str], list[str]]:
     return found, common
 
 
-_KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?[\"']?([\w.-]+)[\"']?\s*:\s*(.*?)\s*$")
+# The value is stripped in Python: `\s*(.*?)\s*$` would try every split of a run of spaces
+# between the value and the trailing `\s*` (quadratic: 60,000 spaces took 10 s).
+_KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?[\"']?([\w.-]+)[\"']?\s*:(.*)$")
 
 
 def _secrets_in_text(lines: list[str]) -> list[str]:
@@ -334,7 +336,7 @@ def _secrets_in_text(lines: list[str]) -> list[str]:
         match = _KEY_LINE.match(line)
         if not match or not is_secret_key(match.group(2)):
             continue
-        value = match.group(3)
+        value = match.group(3).strip()
         if value[:1] in ("|", ">", "") or value == "{":
             if is_secret_container(match.group(2)) or value[:1] in ("|", ">"):
                 block_indent = len(match.group(1))

@@ -3,7 +3,7 @@ is never written unless the user named it.
 
 The kill tests SIGKILL a writer at random moments, many times, and then read the target: it must
 be byte for byte the old file or the new one, never a torn mix. They drive
-`lint_command.write_atomically` in a child process (writing 16 MB, so kills land inside the
+`output_files.write_atomically` in a child process (writing 16 MB, so kills land inside the
 write), and the real CLI's writers: `lint --output`, `connect` (hub_url into config.yaml) and
 `init --force`. A naive writer run through the same harness proves it can see a torn file.
 """
@@ -36,7 +36,7 @@ target, how, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
 line = "new line of the replacement file, numbered so a mix is visible\n"
 text = "".join(f"{i:09d} {line}" for i in range(size // (len(line) + 10)))
 if how == "atomic":
-    from binderhub_doctor.lint_command import write_atomically
+    from binderhub_doctor.output_files import write_atomically
     print("ready", flush=True)
     write_atomically(Path(target), text)
 else:
@@ -126,7 +126,7 @@ def test_the_kill_harness_sees_a_torn_file_from_a_naive_writer(tmp_path):
 
 
 def test_write_atomically_keeps_permissions_and_makes_no_other_file(tmp_path):
-    from binderhub_doctor.lint_command import write_atomically
+    from binderhub_doctor.output_files import write_atomically
 
     for mode in (0o600, 0o640, 0o604, 0o444):
         target = tmp_path / f"values-{mode:o}.yaml"
@@ -139,7 +139,7 @@ def test_write_atomically_keeps_permissions_and_makes_no_other_file(tmp_path):
 
 
 def test_write_atomically_fails_cleanly_and_keeps_the_old_file(tmp_path):
-    from binderhub_doctor.lint_command import write_atomically
+    from binderhub_doctor.output_files import write_atomically
 
     target = tmp_path / "config.yaml"
     target.write_text("old: 1\n")

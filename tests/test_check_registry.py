@@ -5,6 +5,7 @@ behind a PyJWT token server, with TLS from a throw-away CA, and against misbehav
 from __future__ import annotations
 
 import base64
+import os
 import json
 import time
 import uuid
@@ -71,6 +72,9 @@ def _token_setup(folder, signing, name, **token_options):
     except BaseException:
         token.__exit__(None, None, None)
         raise
+    # The token server cannot share the registry's port, and check-registry sends credentials only
+    # to a realm on the registry's port (or the scheme's default): allow it, as a user would.
+    registry.realm_options = ["--allow-realm-host", token.realm.split("/")[2]]
     return token, registry, registry_context
 
 
@@ -234,7 +238,7 @@ def test_basic_wrong_password_text_names_the_fix(tmp_path, basic_registry):
 
 def test_token_everything_good(tmp_path, token_registry):
     token, registry = token_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD))
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), *registry.realm_options)
     assert result.returncode == 0, result.stdout
     assert statuses(result) == {"settings": "ok", "connect": "ok", "challenge": "ok", "token url": "ok",
                                 "authenticate": "ok", "pull": "ok", "push": "ok"}
@@ -246,7 +250,7 @@ def test_token_everything_good(tmp_path, token_registry):
 
 def test_token_wrong_password(tmp_path, token_registry):
     _token, registry = token_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, password="wrong"))
+    result = check(tmp_path, write_values(tmp_path, registry.url, password="wrong"), *registry.realm_options)
     assert result.returncode == 1
     assert result.steps["authenticate"]["status"] == "fail"
     assert "token server rejected username 'alice'" in result.steps["authenticate"]["detail"]
@@ -254,7 +258,7 @@ def test_token_wrong_password(tmp_path, token_registry):
 
 def test_token_pull_only_fails_push_and_passes_pull(tmp_path, pull_only_registry):
     _token, registry = pull_only_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD))
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), *registry.realm_options)
     assert result.returncode == 1
     assert statuses(result)["pull"] == "ok" and statuses(result)["push"] == "fail"
     assert f"grants pull on {REPOSITORY}" in result.steps["authenticate"]["detail"]
@@ -264,14 +268,14 @@ def test_token_pull_only_fails_push_and_passes_pull(tmp_path, pull_only_registry
 
 def test_token_pull_only_with_skip_push_passes(tmp_path, pull_only_registry):
     _token, registry = pull_only_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), "--skip-push")
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), "--skip-push", *registry.realm_options)
     assert result.returncode == 0
     assert result.steps["push"]["status"] == "skip" and result.steps["push"]["detail"] == "skipped (--skip-push)"
 
 
 def test_no_pull_access_means_rebuild_on_every_launch(tmp_path, no_access_registry):
     _token, registry = no_access_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD))
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD), *registry.realm_options)
     assert result.returncode == 1
     assert f"grants nothing on {REPOSITORY}" in result.steps["authenticate"]["detail"]
     pull = result.steps["pull"]
@@ -283,7 +287,7 @@ def test_no_pull_access_means_rebuild_on_every_launch(tmp_path, no_access_regist
 def test_not_found_401_turns_the_pull_401_into_a_warning(tmp_path, no_access_registry):
     _token, registry = no_access_registry
     files = write_values(tmp_path, registry.url, password=TOKEN_PASSWORD, docker_registry={"not_found_401": True})
-    result = check(tmp_path, files, "--skip-push")
+    result = check(tmp_path, files, "--skip-push", *registry.realm_options)
     assert result.returncode == 0
     assert result.steps["pull"]["status"] == "warn" and "not_found_401 is true" in result.steps["pull"]["detail"]
 
@@ -300,7 +304,7 @@ def test_token_url_pointing_at_another_realm(tmp_path, token_registry):
     token, registry = token_registry
     wrong = token.realm.replace("/token", "/elsewhere") + f"?service={REGISTRY_SERVICE}"
     result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD,
-                                          docker_registry={"token_url": wrong}))
+                                          docker_registry={"token_url": wrong}), *registry.realm_options)
     assert result.returncode == 1
     step = result.steps["token url"]
     assert step["status"] == "fail"
@@ -314,7 +318,7 @@ def test_token_url_pointing_at_another_realm(tmp_path, token_registry):
 def test_token_url_without_service(tmp_path, token_registry):
     token, registry = token_registry
     result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD,
-                                          docker_registry={"token_url": token.realm}))
+                                          docker_registry={"token_url": token.realm}), *registry.realm_options)
     assert result.returncode == 1
     step = result.steps["token url"]
     assert "service=container_registry" in step["detail"] and REGISTRY_SERVICE in step["detail"]
@@ -332,6 +336,53 @@ def test_realm_on_another_host_gets_no_credentials(tmp_path, foreign_realm_regis
     allowed = check(tmp_path, files, "--allow-realm-host", "localhost")
     assert allowed.returncode == 0, allowed.stdout
     assert token.seen and all(s.headers.get("Host", "").startswith("localhost:") for s in token.seen)
+
+
+def test_realm_on_another_port_of_the_same_host_gets_no_credentials(tmp_path, token_registry):
+    token, registry = token_registry
+    seen_before = len(token.seen)
+    result = check(tmp_path, write_values(tmp_path, registry.url, password=TOKEN_PASSWORD))
+    assert result.returncode == 1
+    step = result.steps["authenticate"]
+    realm_host_port = token.realm.split("/")[2]
+    assert step["status"] == "fail" and f"on another port than 127.0.0.1:{registry.port}" in step["detail"]
+    assert step["hint"].endswith(f"--allow-realm-host {realm_host_port}")
+    assert len(token.seen) == seen_before, "credentials went to the realm"
+
+
+@pytest.mark.parametrize("realm, registry_url, allowed", [
+    # the big registries keep working
+    ("https://auth.docker.io/token", "https://registry-1.docker.io", True),
+    ("https://gitlab.com/jwt/auth", "https://registry.gitlab.com", True),
+    ("https://auth.example.co.uk/token", "https://registry.example.co.uk", True),
+    ("https://auth.example.org/token", "https://registry.example.org:5000", True),  # the realm's default port
+    # shared suffixes (Public Suffix List, private section, and tenants it does not list): one tenant each
+    ("https://evil.fly.dev/token", "https://registry.fly.dev", False),
+    ("https://evil.onrender.com/token", "https://registry.onrender.com", False),
+    ("https://evil.ts.net/token", "https://registry.ts.net", False),
+    ("https://evil.blob.core.windows.net/token", "https://registry.blob.core.windows.net", False),
+    ("https://evil.jfrog.io/token", "https://acme.jfrog.io", False),
+    ("https://evil.azurecr.io/oauth2/token", "https://acme.azurecr.io", False),
+    ("https://evil.co.uk/token", "https://registry.example.co.uk", False),
+    # the same site but another port
+    ("https://auth.example.org:8443/token", "https://registry.example.org", False),
+    ("http://127.0.0.1:5001/token", "http://127.0.0.1:5000", False),
+    # unusable realms are never allowed
+    ("http://[::1/token", "http://127.0.0.1:5000", False),
+    ("http://127.0.0.1:99999/token", "http://127.0.0.1:5000", False),
+])
+def test_which_realms_may_get_the_credentials(realm, registry_url, allowed):
+    from binderhub_doctor.probes.registry import realm_allowed
+
+    assert realm_allowed(realm, registry_url) is allowed
+
+
+def test_an_explicitly_allowed_realm_host_or_host_and_port():
+    from binderhub_doctor.probes.registry import realm_allowed
+
+    assert realm_allowed("https://evil.fly.dev/token", "https://registry.fly.dev", ["evil.fly.dev"])
+    assert realm_allowed("http://127.0.0.1:5001/token", "http://127.0.0.1:5000", ["127.0.0.1:5001"])
+    assert not realm_allowed("http://127.0.0.1:5002/token", "http://127.0.0.1:5000", ["127.0.0.1:5001"])
 
 
 # --------------------------------------------------------------------------- network trouble
@@ -358,14 +409,19 @@ def test_server_that_never_answers_respects_the_timeout(tmp_path):
     assert statuses(result)["pull"] == "skip"
 
 
+def redirecting_authenticated_requests(other: HttpServer):
+    """A Basic registry that sends every request with credentials on to `other` (as `localhost`,
+    another origin)."""
+    def front(request):
+        if "Authorization" in request.headers:
+            return 307, {"Location": other.url("/v2/", host="localhost")}, b""
+        return 401, {"WWW-Authenticate": 'Basic realm="front"'}, b""
+    return front
+
+
 def test_redirect_to_another_host_gets_no_credentials(tmp_path):
     with HttpServer(lambda r: (401, {"WWW-Authenticate": 'Basic realm="elsewhere"'}, b"")) as other:
-        def front(request):
-            if "Authorization" in request.headers:
-                return 307, {"Location": other.url("/v2/", host="localhost")}, b""
-            return 401, {"WWW-Authenticate": 'Basic realm="front"'}, b""
-
-        with HttpServer(front) as registry:
+        with HttpServer(redirecting_authenticated_requests(other)) as registry:
             result = check(tmp_path, write_values(tmp_path, registry.url()))
     assert result.returncode == 1
     step = result.steps["authenticate"]
@@ -373,6 +429,44 @@ def test_redirect_to_another_host_gets_no_credentials(tmp_path):
     assert "credentials were not sent there" in step["detail"]
     assert other.seen and all("Authorization" not in s.headers for s in other.seen)
     assert any("Authorization" in s.headers for s in registry.seen)
+
+
+def test_a_redirect_that_dropped_the_credentials_never_passes_authentication(tmp_path):
+    """The authenticated /v2/ redirects to another origin that answers 200 to anyone: the
+    credentials were rightly dropped, so that 200 says nothing about them."""
+    with HttpServer(lambda r: (200, {"Content-Type": "application/json"}, b"{}")) as other:
+        with HttpServer(redirecting_authenticated_requests(other)) as registry:
+            result = check(tmp_path, write_values(tmp_path, registry.url()))
+    assert result.returncode == 1, result.stdout
+    step = result.steps["authenticate"]
+    assert step["status"] == "fail", step
+    assert f"redirected to http://localhost:{other.port}/v2/" in step["detail"]
+    assert "HTTP 200" in step["detail"] and "not checked" in step["detail"]
+    assert statuses(result)["pull"] == "skip" and statuses(result)["push"] == "skip"
+    assert other.seen and all("Authorization" not in s.headers for s in other.seen)
+
+
+def test_a_token_fetched_without_the_credentials_never_passes_authentication(tmp_path):
+    """The realm redirects the token request to another origin, which hands out a token to
+    anyone: that token proves nothing about the credentials."""
+    with HttpServer(lambda r: (200, {"Content-Type": "application/json"}, b'{"token": "anonymous-token"}')) as other:
+        def front(request):
+            path = request.path.split("?")[0]
+            if path == "/token":
+                return 302, {"Location": other.url("/token", host="localhost")}, b""
+            if path == "/v2/" and request.headers.get("Authorization", "").startswith("Bearer "):
+                return 200, {"Content-Type": "application/json"}, b"{}"
+            host = request.headers.get("Host")
+            return 401, {"WWW-Authenticate": f'Bearer realm="http://{host}/token",service="reg"'}, b""
+
+        with HttpServer(front) as registry:
+            result = check(tmp_path, write_values(tmp_path, registry.url()))
+    assert result.returncode == 1, result.stdout
+    step = result.steps["authenticate"]
+    assert step["status"] == "fail", step
+    assert step["detail"].startswith("token request: the request was redirected to"), step
+    assert "not checked" in step["detail"]
+    assert other.seen and all("Authorization" not in s.headers for s in other.seen)
 
 
 def test_plain_http_to_a_remote_registry_is_refused_without_connecting(tmp_path):
@@ -412,7 +506,7 @@ def test_image_prefix_on_another_registry_is_reported(tmp_path, basic_registry):
 
 def test_json_key_with_token_username_on_a_non_gcr_url(tmp_path, gcr_key_registry):
     token, registry = gcr_key_registry
-    result = check(tmp_path, write_values(tmp_path, registry.url, username="", password=GCP_KEY))
+    result = check(tmp_path, write_values(tmp_path, registry.url, username="", password=GCP_KEY), *registry.realm_options)
     assert result.returncode == 1
     assert "_json_key" in result.steps["settings"]["detail"]
     assert result.steps["settings"]["hint"] == "set registry.username: _json_key"
@@ -458,16 +552,16 @@ def test_no_secret_in_any_output(tmp_path, scenario, fmt, request):
             username = "mallory"
     elif scenario in ("token-ok", "token-url-mismatch"):
         token, registry = request.getfixturevalue("token_registry")
-        url, password, tokens = registry.url, TOKEN_PASSWORD, token.issued
+        url, password, tokens, options = registry.url, TOKEN_PASSWORD, token.issued, registry.realm_options
     elif scenario == "token-pull-only":
         token, registry = request.getfixturevalue("pull_only_registry")
-        url, password, tokens = registry.url, TOKEN_PASSWORD, token.issued
+        url, password, tokens, options = registry.url, TOKEN_PASSWORD, token.issued, registry.realm_options
     elif scenario == "foreign-realm":
         token, registry = request.getfixturevalue("foreign_realm_registry")
         url, password, tokens = registry.url, TOKEN_PASSWORD, token.issued
     elif scenario.startswith("gcr-key"):
         token, registry = request.getfixturevalue("gcr_key_registry")
-        url, password, tokens = registry.url, GCP_KEY, token.issued
+        url, password, tokens, options = registry.url, GCP_KEY, token.issued, registry.realm_options
         username = "_json_key" if scenario == "gcr-key-ok" else "someone"
     elif scenario == "tls-untrusted":
         url = request.getfixturevalue("tls_registry").url
@@ -502,3 +596,74 @@ def test_no_secret_in_any_output(tmp_path, scenario, fmt, request):
     assert_no_secrets(result, secret_forms(username, password), tokens)
     if fmt == "json":
         json.loads(result.stdout)
+
+
+# --------------------------------------------------------------------------- proxies
+
+PROXIED_HOST = "registry.example.test"  # not loopback, so the proxy environment applies; the proxy resolves it
+
+
+def basic_registry_handler(request):
+    expected = "Basic " + b64(f"{USER}:{BASIC_PASSWORD}")
+    path = request.path.split("?")[0]
+    if request.headers.get("Authorization") != expected:
+        return 401, {"WWW-Authenticate": 'Basic realm="proxied"'}, b""
+    if path == "/v2/":
+        return 200, {"Content-Type": "application/json"}, b"{}"
+    if request.command == "POST":
+        return 202, {"Location": path + "upload-1"}, b""
+    if request.command == "DELETE":
+        return 204, {}, b""
+    return 404, {"Content-Type": "application/json"}, b'{"errors": [{"code": "MANIFEST_UNKNOWN", "message": "no"}]}'
+
+
+def proxy_env(proxy) -> dict:
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy",
+                                                                   "all_proxy")}
+    env["HTTP_PROXY"] = env["HTTPS_PROXY"] = proxy.url
+    return env
+
+
+def test_plain_http_through_a_proxy_never_carries_the_credentials(tmp_path):
+    from support.proxy_server import ForwardProxy
+
+    with HttpServer(basic_registry_handler) as registry, ForwardProxy() as proxy:
+        url = f"http://{PROXIED_HOST}:{registry.port}"
+        files = write_values(tmp_path, url)
+        result = run_cli("check-registry", *files, "--format", "json", "--insecure-registry",
+                         f"{PROXIED_HOST}:{registry.port}", env=proxy_env(proxy), cwd=tmp_path)
+    report = json.loads(result.stdout)
+    steps = {s["name"]: s for s in report["steps"]}
+    assert result.returncode == 1, result.stdout
+    assert steps["connect"]["status"] == "ok"  # the anonymous /v2/ may go through the proxy
+    assert steps["authenticate"]["status"] == "fail"
+    assert (f"refusing to send credentials over plain http through the proxy 127.0.0.1:{proxy.port}"
+            in steps["authenticate"]["detail"])
+    assert "NO_PROXY" in steps["authenticate"]["hint"]
+    assert report["derived"]["proxy"].startswith(f"127.0.0.1:{proxy.port} (plain http")
+    assert proxy.seen and all("Authorization" not in r.headers for r in proxy.seen), proxy.seen
+    assert BASIC_PASSWORD not in result.stdout + result.stderr
+
+
+def test_https_through_a_proxy_is_a_connect_tunnel(tmp_path):
+    from support.proxy_server import ForwardProxy
+
+    ca = make_ca(tmp_path / "proxied-ca")
+    cert = make_server_cert(tmp_path / "proxied-ca", ca, dns_names=(PROXIED_HOST,))
+    with HttpServer(basic_registry_handler, tls=cert) as registry, ForwardProxy() as proxy:
+        url = f"https://{PROXIED_HOST}:{registry.port}"
+        files = write_values(tmp_path, url)
+        result = run_cli("check-registry", *files, "--format", "json", "--ca-bundle", ca[0],
+                         env=proxy_env(proxy), cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert {s["name"]: s["status"] for s in report["steps"]}["authenticate"] == "ok"
+    assert report["derived"]["proxy"].startswith(f"127.0.0.1:{proxy.port} (https through a CONNECT tunnel")
+    assert proxy.seen and {r.method for r in proxy.seen} == {"CONNECT"}, proxy.seen
+    assert {r.target for r in proxy.seen} == {f"{PROXIED_HOST}:{registry.port}"}
+    assert registry.seen and any("Authorization" in r.headers for r in registry.seen)
+
+
+def test_the_report_says_when_no_proxy_applies(tmp_path, basic_registry):
+    result = check(tmp_path, write_values(tmp_path, basic_registry.url))
+    assert result.report["derived"]["proxy"].startswith("none (direct connection")

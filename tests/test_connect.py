@@ -280,3 +280,27 @@ def test_kubectl_path_is_used_when_set(tmp_path, work):
         on_path = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=work)
     # Already connected, but kubectl still had to be asked: the decoy's failure shows.
     assert on_path.returncode == 1 and "exit 9" in on_path.stderr
+
+
+def test_keeps_crlf_line_endings(tmp_path, work):
+    config = work / "config.yaml"
+    config.write_bytes(CONFIG.replace("\n", "\r\n").encode())
+    with FakeKubernetesAPI(states=[{"ip": "34.120.10.20"}]) as api:
+        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert config.read_bytes() == CONFIG_CONNECTED.replace("\n", "\r\n").encode()
+
+
+def test_refuses_a_read_only_config_before_waiting(tmp_path, work):
+    config = work / "config.yaml"
+    config.chmod(0o444)
+    before = snapshot(config)
+    with FakeKubernetesAPI(states=[{"ip": "34.120.10.20"}]) as api:
+        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
+        asked = api.service_requests
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "binderhub-doctor: error: config.yaml is read-only (mode 0444); make it writable (chmod u+w config.yaml) "
+        "or choose another file with --write-to"]
+    assert snapshot(config) == before
+    assert asked == 0, "refused only after waiting for the address"

@@ -251,3 +251,154 @@ def test_the_memory_limit_would_catch_a_materialised_body(tmp_path):
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                                preexec_fn=_limit_memory, check=False)
     assert completed.returncode != 0 and "MemoryError" in completed.stderr
+
+
+# --------------------------------------------------------------------------- hostile answers
+
+DEEP_JSON = b"[" * 200_000 + b"]" * 200_000  # 400 kB: under the 1 MiB cap, far over Python's stack
+JSON_TYPE = {"Content-Type": "application/json"}
+
+
+def deep_json_everywhere(request):
+    """Every API answers 200 (the registry 401 with a same-host realm) with JSON nested 200,000 deep."""
+    if request.path.split("?")[0] == "/v2/":
+        host = request.headers.get("Host")
+        return 401, {"WWW-Authenticate": f'Bearer realm="http://{host}/token",service="reg"', **JSON_TYPE}, DEEP_JSON
+    return 200, JSON_TYPE, DEEP_JSON
+
+
+def bearer_realm(realm: str):
+    def handle(request):
+        return 401, {"WWW-Authenticate": f'Bearer realm="{realm}",service="reg"'}, b""
+    return handle
+
+
+def push_location(location: str):
+    """An anonymous registry whose blob upload answers 202 with ``location``."""
+    def handle(request):
+        path = request.path.split("?")[0]
+        if path == "/v2/":
+            return 200, JSON_TYPE, b"{}"
+        if path.endswith("/blobs/uploads/") and request.command == "POST":
+            return 202, {"Location": location, "Content-Length": "0"}, b""
+        return 404, JSON_TYPE, b'{"errors": [{"code": "MANIFEST_UNKNOWN", "message": "no"}]}'
+    return handle
+
+
+def github_answering(status: int, headers: dict, body: dict):
+    def handle(request):
+        return status, {**JSON_TYPE, **headers}, json.dumps(body).encode()
+    return handle
+
+
+GITHUB_RATE = {"resources": {"core": {"limit": 5000, "remaining": 4990, "used": 10, "reset": 1_900_000_000}}}
+EXHAUSTED = {"x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000"}
+
+
+def run_hostile(command: str, folder: Path, endpoint: str, *extra) -> tuple[int, dict]:
+    files = values(folder, endpoint)
+    code, out, err, seconds, _peak = run_limited(
+        [command, *files, "--timeout", TIMEOUT, "--format", "json", *ARGS[command], *extra], folder)
+    assert err == "", err
+    assert "internal error" not in out and code in (0, 1), (code, out)
+    return code, json.loads(out)
+
+
+def steps_of(report: dict) -> dict:
+    found = {}
+    for step in report["steps"]:
+        found.setdefault(step["name"], step)
+    return found
+
+
+@pytest.mark.parametrize("command", ["check-registry", "check-github", "check-gitlab"])
+def test_json_nested_200000_deep_is_a_failed_step(tmp_path, command):
+    with HttpServer(deep_json_everywhere) as server:
+        code, report = run_hostile(command, tmp_path, server.url(""))
+    assert code == 1
+    failed = [s for s in report["steps"] if s["status"] == "fail"]
+    assert failed, report["steps"]
+    if command == "check-registry":
+        assert steps_of(report)["authenticate"]["detail"].endswith("answered without a token")
+    elif command == "check-github":
+        assert "did not answer with GitHub's rate-limit JSON" in failed[0]["detail"]
+
+
+def test_doctor_keeps_its_lint_section_when_every_server_sends_deep_json(tmp_path):
+    with HttpServer(deep_json_everywhere) as server:
+        code, report = run_hostile("doctor", tmp_path, server.url(""))
+    assert code == 1
+    sections = {s["name"]: s for s in report["sections"]}
+    assert set(sections) == {"lint", "registry", "github", "gitlab"}
+    assert all(sections[name]["status"] == "fail" for name in ("registry", "github", "gitlab")), sections
+
+
+@pytest.mark.parametrize("realm", ["http://[::1/token", "http://127.0.0.1:99999/token", "ftp://127.0.0.1/token"])
+def test_an_unusable_realm_fails_the_challenge_step(tmp_path, realm):
+    with HttpServer(bearer_realm(realm)) as server:
+        code, report = run_hostile("check-registry", tmp_path, server.url(""))
+    assert code == 1
+    step = steps_of(report)["challenge"]
+    assert step["status"] == "fail" and "realm that is not a usable http(s) URL" in step["detail"], step
+    assert steps_of(report)["authenticate"]["status"] == "skip"
+
+
+@pytest.mark.parametrize("location", ["http://127.0.0.1:99999/upload/1", "http://[::1/upload/1"])
+def test_a_push_location_with_a_bad_port_fails_the_push_step(tmp_path, location):
+    with HttpServer(push_location(location)) as server:
+        code, report = run_hostile("check-registry", tmp_path, server.url(""))
+    assert code == 1
+    step = steps_of(report)["push"]
+    assert step["status"] == "fail" and "is not a usable URL" in step["detail"], step
+
+
+@pytest.mark.parametrize("reset", ["99999999999999", "Infinity", "-99999999999999", "nan"])
+def test_a_github_rate_limit_reset_out_of_range_is_an_unknown_time(tmp_path, reset):
+    with HttpServer(github_answering(403, {**EXHAUSTED, "x-ratelimit-reset": reset},
+                                     {"message": "API rate limit exceeded"})) as server:
+        code, report = run_hostile("check-github", tmp_path, server.url(""))
+    assert code == 1
+    step = steps_of(report)["rate limit (access_token)"]
+    assert step["status"] == "fail" and "resets at an unknown time" in step["detail"], step
+
+
+def test_a_github_rate_limit_body_with_infinity_is_a_failed_step(tmp_path):
+    body = {"resources": {"core": {"limit": 5000, "remaining": 0, "used": 5000, "reset": float("inf")}}}
+    with HttpServer(github_answering(200, {}, body)) as server:
+        code, report = run_hostile("check-github", tmp_path, server.url(""))
+    assert code == 1
+    step = steps_of(report)["rate limit (access_token)"]
+    assert step["status"] == "fail" and "did not answer with GitHub's rate-limit JSON" in step["detail"], step
+
+
+def test_a_github_token_expiring_in_the_year_9999_west_of_utc(tmp_path):
+    """`9999-12-31 23:59:59 -1200` is 10000-01-01 in UTC: past what Python's datetime holds."""
+    expiry = {"github-authentication-token-expiration": "9999-12-31 23:59:59 -1200"}
+    with HttpServer(github_answering(200, expiry, GITHUB_RATE)) as server:
+        code, report = run_hostile("check-github", tmp_path, server.url(""))
+    step = steps_of(report)["token expiry"]
+    assert step["status"] == "ok" and step["detail"].startswith("expires on 9999-12-31 23:59 -1200"), step
+
+
+def test_a_gitlab_token_expiring_in_the_year_9999(tmp_path):
+    record = {"id": 1, "name": "binder", "active": True, "revoked": False, "scopes": ["read_api"],
+              "expires_at": "9999-12-31 23:59:59 -1200", "user_id": 1}
+
+    def handle(request):
+        if request.path.startswith("/api/v4/personal_access_tokens/self"):
+            return 200, JSON_TYPE, json.dumps(record).encode()
+        return 404, JSON_TYPE, b'{"message": "404 Project Not Found"}'
+
+    with HttpServer(handle) as server:
+        code, report = run_hostile("check-gitlab", tmp_path, server.url(""))
+    step = steps_of(report)["token expiry"]
+    assert step["status"] == "ok" and "9999-12-31" in step["detail"], step
+
+
+@pytest.mark.parametrize("location", ["http://[::1/v2/", "http://127.0.0.1:99999/v2/"])
+def test_a_redirect_to_an_unusable_location_fails_the_step(tmp_path, location):
+    with HttpServer(lambda request: (302, {"Location": location}, b"")) as server:
+        code, report = run_hostile("check-registry", tmp_path, server.url(""))
+    assert code == 1
+    step = steps_of(report)["connect"]
+    assert step["status"] == "fail" and "redirects to a location that is not a usable URL" in step["detail"], step

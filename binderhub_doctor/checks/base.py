@@ -83,7 +83,9 @@ def condition_holds(values: Values, condition: dict) -> bool:
     if "in" in condition:
         return value in condition["in"]
     if "matches" in condition:
-        return isinstance(value, str) and re.search(condition["matches"], value) is not None
+        from .rule_regex import search
+
+        return isinstance(value, str) and search(condition["matches"], value)
     if "truthy" in condition:
         return bool(value) == bool(condition["truthy"])
     return True

@@ -1,11 +1,11 @@
-"""`kind: pattern`: a string value must match (`match`) or must not match (`forbid`) a regex."""
+"""`kind: pattern`: a string value must match (`match`) or must not match (`forbid`) a regex
+(RE2 syntax, see rule_regex)."""
 
 from __future__ import annotations
 
-import re
-
 from .base import Hit, paths_of, render
 from .kinds import MESSAGE, PATHS, REGEX, kind
+from .rule_regex import compile_rule_regex
 
 DEFAULT_MESSAGE = "{path} is {value}, which does not have the expected form"
 
@@ -14,9 +14,9 @@ DEFAULT_MESSAGE = "{path} is {value}, which does not have the expected form"
                  "message": MESSAGE},
       required=("path",), anyOf=[{"required": ["match"]}, {"required": ["forbid"]}])
 def check(values, spec, context):
-    flags = re.IGNORECASE if spec.get("ignore_case") else 0
-    match = re.compile(spec["match"], flags) if "match" in spec else None
-    forbid = re.compile(spec["forbid"], flags) if "forbid" in spec else None
+    ignore_case = bool(spec.get("ignore_case"))
+    match = compile_rule_regex(spec["match"], ignore_case) if "match" in spec else None
+    forbid = compile_rule_regex(spec["forbid"], ignore_case) if "forbid" in spec else None
     for path in paths_of(values, spec):
         value = values.get(path)
         if not isinstance(value, str):

@@ -11,7 +11,7 @@ from .kinds import MESSAGE, PATHS, kind
 # `<docker-id>`, `<IP in EXTERNAL-IP>`, `${PROJECT}`, `{{ token }}`, `REPLACE_ME`, `CHANGEME`...
 _WORDS = (r"<[^<>\n]{1,80}>|\$\{[^}\n]{1,80}\}"
           r"|\b(?:REPLACE[_-]?ME|CHANGE[_-]?ME|CHANGEME|FIXME|TODO|XXXX+|your[-_ ](?:token|password|registry|project|username)\w*)\b")
-PLACEHOLDER = re.compile(_WORDS + r"|\{\{[^}\n]{0,80}\}\}", re.IGNORECASE)
+PLACEHOLDER = re.compile(_WORDS + r"|\{\{[^{}\n]{0,80}\}\}", re.IGNORECASE)
 # KubeSpawner fills every string of these settings in with str.format (`{username}`), where `{{`
 # and `}}` are the documented way to write a literal brace (kubespawner/spawner.py,
 # `_expand_user_properties` and `_expand_all`, jupyterhub/kubespawner@4161d54): the daskhub chart

@@ -33,9 +33,9 @@ _DOCKER_HUB_HOSTS = {"docker.io", "index.docker.io", "registry-1.docker.io", "re
               help="PEM file of CA certificates to trust for the registry (default: the system's trust store).")
 @click.option("--insecure-registry", "insecure_hosts", multiple=True, metavar="HOST",
               help="Allow plain http to HOST or HOST:PORT (loopback is always allowed). Repeatable.")
-@click.option("--allow-realm-host", "realm_hosts", multiple=True, metavar="HOST",
-              help="Send credentials to this token realm host even though it is on another site "
-                   "than the registry. Repeatable.")
+@click.option("--allow-realm-host", "realm_hosts", multiple=True, metavar="HOST[:PORT]",
+              help="Send credentials to this token realm host (any port, or only PORT) even though it is "
+                   "on another site or port than the registry. Repeatable.")
 @click.option("--skip-push", is_flag=True, help="Do not check push permission (read-only credentials).")
 def command(files, secret_files, values_key, fmt, timeout, ca_bundle, insecure_hosts, realm_hosts, skip_push):
     """Check the registry credentials in the values: connect, authenticate, pull and push.

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -242,11 +243,23 @@ def choose_target(files: list[str], write_to: str | None, secret_files: frozense
                        "(hub_url is written there, never into a secret file)")
 
 
+def refuse_read_only(target: str) -> None:
+    """A values file made read-only (0444, often on purpose: generated, or managed by another
+    tool) is not replaced behind its owner's back; root could, so the mode bits decide."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError as exc:
+        raise UsageProblem(f"{target}: cannot read: {exc.strerror or exc}") from None
+    if not mode & 0o222:
+        raise UsageProblem(f"{target} is read-only (mode {stat.S_IMODE(mode):04o}); make it writable "
+                           f"(chmod u+w {target}) or choose another file with --write-to")
+
+
 def write_hub_url(files: list[str], target: str, url: str) -> tuple[bool, str]:
     """Set hub_url in ``target``; (changed, message). Refuses when a later file would override it."""
     from ..documents import Document, parse_text
     from ..inputs import InputError, load, load_config_for
-    from ..lint_command import write_atomically
+    from ..output_files import write_atomically
     from ..values import build_values
     from ..values_edit import EditError, set_scalar
 
@@ -258,7 +271,7 @@ def write_hub_url(files: list[str], target: str, url: str) -> tuple[bool, str]:
         return False, f"config.BinderHub.hub_url is already {url}"
     target_path = Path(target)
     try:
-        text = target_path.read_text(encoding="utf-8")
+        text = target_path.read_bytes().decode("utf-8")  # bytes: CRLF line endings stay as they are
     except OSError as exc:
         raise UsageProblem(f"{target}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -281,7 +294,10 @@ def write_hub_url(files: list[str], target: str, url: str) -> tuple[bool, str]:
                            f"remove it there (or pass --write-to {where} if that is not a secret file)")
     if new_text == text:
         return False, f"config.BinderHub.hub_url is already {url}"
-    write_atomically(target_path, new_text)
+    try:
+        write_atomically(target_path, new_text)
+    except OSError as exc:
+        raise UsageProblem(f"{target}: cannot write: {exc.strerror or exc}") from None
     return True, f"wrote config.BinderHub.hub_url: {url} into {target}"
 
 
@@ -322,6 +338,7 @@ def command(name, values_files, chart_version, devel, namespace, allow_default_n
     except InputError as exc:
         raise UsageProblem(str(exc)) from None
     target = choose_target(files, write_to, configured_secret)
+    refuse_read_only(target)  # before the wait for an address, not after it
     kubectl = find_kubectl()
     if not no_upgrade:  # find a missing or unusable helm now, not after minutes of waiting
         try:

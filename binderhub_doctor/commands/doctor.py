@@ -116,10 +116,24 @@ def run_doctor(options: DoctorOptions):
     from ..probes.provider_api import Transport
 
     transport = Transport(options.timeout, options.insecure_http, options.ca_bundle)
-    sections.append(registry_section(values, options))
-    sections.append(github_section(values, github_repos, transport))
-    sections.append(gitlab_section(values, gitlab_repos, transport))
+    sections.append(guarded("registry", "Registry", registry_section, values, options))
+    sections.append(guarded("github", "GitHub", github_section, values, github_repos, transport))
+    sections.append(guarded("gitlab", "GitLab", gitlab_section, values, gitlab_repos, transport))
     return sections, values
+
+
+def guarded(name: str, title: str, section, *arguments) -> Section:
+    """A probe that crashes (a bug: every answer a server can send should be a step) fails its
+    own section, so the lint section and the other probes still reach the report."""
+    from ..cli import debug_enabled
+
+    try:
+        return section(*arguments)
+    except Exception as exc:
+        if debug_enabled():
+            raise
+        return Section(name, title, FAIL, f"internal error in this check ({type(exc).__name__}); rerun with "
+                                          "BINDERHUB_DOCTOR_DEBUG=1 for details and please report it")
 
 
 # --- the sections -----------------------------------------------------------------------------

@@ -275,7 +275,7 @@ def _core_budget(reply: Reply):
         limit, remaining = int(core["limit"]), int(core["remaining"])
         used = int(core.get("used", limit - remaining))
         reset = int(core["reset"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: Infinity
         return None
     return limit, remaining, used, reset
 
@@ -310,7 +310,10 @@ def _expiry_step(reply: Reply) -> Step:
         return Step("token expiry", WARN, detail=f"GitHub says the token expires at {raw!r}, which is not a "
                                                    "date this tool can read; check it on GitHub")
     days = (moment - datetime.now(timezone.utc)).total_seconds() / 86400
-    when = f"{moment.astimezone():%Y-%m-%d %H:%M %Z}"
+    try:
+        when = f"{moment.astimezone():%Y-%m-%d %H:%M %Z}"
+    except OverflowError:  # 9999-12-31 23:59:59 -1200 is in the year 10000 here
+        when = f"{moment:%Y-%m-%d %H:%M %z}"
     left = f"in {round(days)} days" if days >= 1 else f"in {max(0, round(days * 24))} hours"
     if days < 0:
         return Step("token expiry", FAIL, detail=f"expired on {when}",

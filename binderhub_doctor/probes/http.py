@@ -29,8 +29,11 @@ Guarantees:
 - Transport: https only, except loopback hosts and hosts in `insecure_hosts` (`host` or
   `host:port`), checked for every hop. TLS is verified against `ca_bundle`, else
   REQUESTS_CA_BUNDLE / SSL_CERT_FILE, else the system's trust store. URLs with `user:pass@` are
-  refused. ~/.netrc is never read; proxies come from the usual environment variables, never for
-  loopback.
+  refused. ~/.netrc is never read; proxies come from the usual environment variables
+  (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY), never for loopback. https goes through a proxy
+  as a CONNECT tunnel (TLS from here to the server: the proxy sees the host name only); a plain
+  http request through a proxy is readable by the proxy, so one carrying credentials is refused
+  (kind "insecure_proxy") before it is sent; `describe_proxy(url)` says which applies.
 - Errors: every failure is an HttpError whose `kind` is one of KINDS and whose message names the
   host (never a header value, a query string or userinfo) and what probably went wrong. Raised
   `from None`, so no library exception carrying a full URL rides along.
@@ -61,7 +64,7 @@ DEFAULT_MAX_REDIRECTS = 5
 DEFAULT_RETRIES = 2
 
 KINDS = (
-    "dns", "refused", "tls", "timeout", "deadline", "insecure", "invalid_url", "redirect_loop",
+    "dns", "refused", "tls", "timeout", "deadline", "insecure", "insecure_proxy", "invalid_url", "redirect_loop",
     "too_many_redirects", "too_large", "bad_response", "connection",
 )
 SENSITIVE_HEADERS = frozenset(
@@ -106,10 +109,21 @@ class Response:
             raise HttpError("too_large", f"{safe_url(self.url)} answered with a body larger than "
                             f"{len(self.body)} bytes; refusing to read it", self.url)
         try:
-            return json.loads(self.body.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            raise HttpError("bad_response", f"{safe_url(self.url)} did not answer with JSON "
+            return decode_json(self.body)
+        except ValueError:
+            raise HttpError("bad_response", f"{safe_url(self.url)} did not answer with usable JSON "
                             f"(HTTP {self.status})", self.url) from None
+
+
+def decode_json(data: bytes | str):
+    """JSON from a server: ValueError for anything unusable, including nesting so deep that
+    Python's parser runs out of stack (`[[[[…` 200,000 levels deep in a 1 MiB body)."""
+    try:
+        return json.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def safe_url(url: str) -> str:
@@ -123,6 +137,25 @@ def safe_url(url: str) -> str:
     except ValueError:
         return "(unparsable URL)"
     return urlunsplit((parts.scheme, host + port, parts.path, "", ""))
+
+
+def join_url(base: str, reference: str) -> str | None:
+    """``reference`` (a Location header) resolved against ``base``; None when it is unusable."""
+    try:
+        target = urljoin(base, reference)
+    except ValueError:  # `http://[::1/x`
+        return None
+    return target if usable_url(target) else None
+
+
+def usable_url(url: str) -> bool:
+    """An http(s) URL with a host and a valid port (a server may send `http://[::1/x`, `:99999`)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def host_port(url: str) -> str:
@@ -217,7 +250,10 @@ class HttpClient:
             location = response.headers.get("Location")
             if not follow_redirects or response.status not in _REDIRECTS or not location:
                 break
-            target = urljoin(current, location)
+            target = join_url(current, location)
+            if target is None:
+                raise HttpError("invalid_url", f"{safe_url(current)} redirects to a location that is not a "
+                                "usable URL", url)
             if target in seen:
                 raise HttpError("redirect_loop", f"{safe_url(url)} redirects in a loop "
                                 f"(back to {safe_url(target)})", url)
@@ -305,9 +341,18 @@ class HttpClient:
         return outcome["response"]
 
     def _exchange(self, method, url, headers, data, max_body, wait, cancelled) -> Response:
-        response = self._session.request(
-            method, url, headers=headers, data=data, timeout=(wait, wait), allow_redirects=False,
-            stream=True, verify=self._verify, proxies=self._proxies(url))
+        received = []
+        try:
+            response = self._session.request(
+                method, url, headers=headers, data=data, timeout=(wait, wait), allow_redirects=False,
+                stream=True, verify=self._verify, proxies=self._proxies(url, headers),
+                hooks={"response": lambda r, **_: received.append(r)})
+        except ValueError:
+            # requests parses a redirect's Location even when it follows none, and a server may
+            # send `http://[::1/x`: keep the answer; request() judges the Location itself.
+            if not received:
+                raise
+            response = received[0]
         try:
             body, truncated = _read_capped(response, max_body, cancelled)
         finally:
@@ -315,10 +360,44 @@ class HttpClient:
         return Response(status=response.status_code, headers=response.headers, body=body, url=url,
                         truncated=truncated)
 
-    def _proxies(self, url: str) -> dict:
-        if is_loopback(urlsplit(url).hostname):
-            return {}
-        return requests.utils.get_environ_proxies(url)
+    def _proxies(self, url: str, headers: dict) -> dict:
+        proxies = environment_proxies(url)
+        proxy = requests.utils.select_proxy(url, proxies)
+        if proxy and urlsplit(url).scheme == "http" and any(n.lower() in SENSITIVE_HEADERS for n in headers):
+            raise HttpError("insecure_proxy", f"refusing to send credentials over plain http through the proxy "
+                            f"{_proxy_shown(proxy)} (from the proxy environment variables): the proxy "
+                            f"would read them; add {urlsplit(url).hostname} to NO_PROXY to connect directly, or "
+                            "use https (tunnelled through the proxy)", url)
+        return proxies
+
+
+def environment_proxies(url: str) -> dict:
+    """The proxies the environment sets for ``url`` (NO_PROXY honoured); none for loopback."""
+    if is_loopback(urlsplit(url).hostname):
+        return {}
+    return requests.utils.get_environ_proxies(url)
+
+
+def describe_proxy(url: str) -> str:
+    """How requests to ``url`` travel, for a report: directly, or through which proxy and how."""
+    if not usable_url(url):
+        return "n/a (no usable URL)"
+    proxy = requests.utils.select_proxy(url, environment_proxies(url))
+    if not proxy:
+        return "none (direct connection; no proxy environment variable applies)"
+    shown = _proxy_shown(proxy)
+    if urlsplit(url).scheme == "https":
+        return f"{shown} (https through a CONNECT tunnel: TLS from here to the server, the proxy sees the host only)"
+    return (f"{shown} (plain http: the proxy could read the requests, so credentials are never sent through "
+            f"it; add the host to NO_PROXY to connect directly)")
+
+
+def _proxy_shown(proxy: str) -> str:
+    """host:port of a proxy URL (never its user:password@)."""
+    try:
+        return host_port(proxy if "://" in proxy else "http://" + proxy)
+    except ValueError:
+        return "(a proxy URL that is not usable)"
 
 
 def _read_capped(response, max_body: int, cancelled: threading.Event) -> tuple[bytes, bool]:
@@ -349,11 +428,9 @@ def _retry_after(value: str | None) -> float | None:
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return max(when.timestamp() - time.time(), 0.0)
+    except (TypeError, ValueError, OverflowError, AttributeError, IndexError):
         return None
-    if when is None:
-        return None
-    return max(when.timestamp() - time.time(), 0.0)
 
 
 def _with_params(url: str, params: dict) -> str:

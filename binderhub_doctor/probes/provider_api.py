@@ -5,7 +5,6 @@ credentials never following a redirect to another host) is the shared client in 
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from ..errors import UsageProblem
-from .http import HttpClient, HttpError, is_loopback, safe_url
+from .http import HttpClient, HttpError, decode_json, is_loopback, safe_url
 
 RETRIES = 2  # on 429/5xx, inside the shared client; a Retry-After longer than the deadline is not waited for
 
@@ -52,8 +51,8 @@ class Reply:
         """The body as JSON, or None when it is not JSON."""
         if self._parsed is None:
             try:
-                self._parsed = json.loads(self.body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+                self._parsed = decode_json(self.body)
+            except ValueError:
                 self._parsed = False
         return self._parsed if self._parsed is not False else None
 
@@ -151,10 +150,10 @@ def reset_phrase(epoch: float | str | None, now: float | None = None) -> str:
     """`14:05 CEST (in 23 min)` for a reset time in epoch seconds."""
     try:
         moment = float(epoch)
-    except (TypeError, ValueError):
+        local = datetime.fromtimestamp(moment).astimezone()  # inf, nan, year 10000: refused here
+    except (TypeError, ValueError, OverflowError, OSError):
         return "an unknown time"
     now = time.time() if now is None else now
-    local = datetime.fromtimestamp(moment).astimezone()
     minutes = max(0, math.ceil((moment - now) / 60))
     return f"{local:%H:%M %Z} (in {minutes} min)"
 

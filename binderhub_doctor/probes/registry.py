@@ -16,18 +16,21 @@ probe handles (password, Basic pair, token) is added to the redactor before anyt
 from __future__ import annotations
 
 import base64
+import functools
 import ipaddress
-import json
 import re
 import time
 from dataclasses import dataclass, field
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
 from ..registry_settings import (
     BINDERHUB_TOKEN_SERVICE, ERROR, WARNING, RegistrySettings, SettingsNote, go_sprint, token_url_endpoint,
     token_url_service,
 )
-from .http import HttpClient, HttpError, Response, basic_authorization, host_port, origin, safe_url
+from .http import (
+    HttpClient, HttpError, Response, basic_authorization, decode_json, describe_proxy, host_port, join_url, origin,
+    safe_url, usable_url,
+)
 from .report import FAIL, OK, SKIP, WARN, ProbeReport, Step
 
 MANIFEST_ACCEPT = ", ".join((
@@ -36,13 +39,13 @@ MANIFEST_ACCEPT = ", ".join((
     "application/vnd.docker.distribution.manifest.v2+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
 ))
-# Sites shared by many unrelated tenants: a realm there must be on the registry's own host.
+# Sites shared by many unrelated tenants that the Public Suffix List does not list (yet): a
+# realm there must be on the registry's own host.
 _SHARED_SITES = frozenset({
-    "azurecr.io", "pkg.dev", "amazonaws.com", "azurewebsites.net", "cloudapp.net", "appspot.com",
+    "azurecr.io", "pkg.dev", "jfrog.io", "amazonaws.com", "azurewebsites.net", "cloudapp.net", "appspot.com",
     "herokuapp.com", "github.io", "gitlab.io", "nip.io", "sslip.io", "ngrok.io", "ngrok-free.app",
     "duckdns.org", "cloudfront.net", "web.app", "firebaseapp.com", "run.app", "workers.dev",
 })
-_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go", "gob", "nic"})
 
 _HINTS = {
     "refused": "start the registry, or fix the host and port in registry.url / DockerRegistry.url",
@@ -51,8 +54,16 @@ _HINTS = {
     "timeout": "check that this machine can reach the registry (firewall, proxy, VPN), or raise --timeout",
     "deadline": "the registry is too slow to answer; raise --timeout",
     "insecure": "use https, or pass --insecure-registry HOST if the registry really is plain http",
+    "insecure_proxy": "add the registry's host to NO_PROXY (a plain-http registry is usually on the local network), "
+                      "or serve it over https",
     "invalid_url": "fix the URL in the values",
 }
+
+
+_REDIRECT_HINT = "point DockerRegistry.url at the host the registry redirects to, or fix the registry's redirect"
+_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_CHALLENGE_ITEM = re.compile(rf'\s*(?:,\s*)?(?:({_TOKEN})\s*=\s*("(?:[^"\\]|\\.)*"|{_TOKEN})|({_TOKEN}))')
+_QUOTED_PAIR = re.compile(r"\\(.)")
 
 
 @dataclass
@@ -81,8 +92,9 @@ class Challenge:
 
 def parse_challenges(header: str) -> list[Challenge]:
     """WWW-Authenticate: `Scheme k=v, k="v", Scheme2 …` (several challenges may share one header)."""
-    token = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-    pattern = re.compile(rf'\s*,?\s*(?:({token})\s*=\s*("(?:[^"\\]|\\.)*"|{token})|({token}))')
+    # `\s*(?:,\s*)?`, not `\s*,?\s*`: two adjacent `\s*` split a run of spaces n ways (a header of
+    # 65,000 spaces kept a 1 s check busy for 113 s).
+    pattern = _CHALLENGE_ITEM
     challenges: list[Challenge] = []
     position = 0
     while position < len(header):
@@ -95,7 +107,7 @@ def parse_challenges(header: str) -> list[Challenge]:
         elif challenges:
             value = match.group(2)
             if value.startswith('"'):
-                value = re.sub(r"\\(.)", r"\1", value[1:-1])
+                value = _QUOTED_PAIR.sub(r"\1", value[1:-1])
             challenges[-1].params[match.group(1).lower()] = value
     return challenges
 
@@ -110,30 +122,58 @@ def pick_challenge(header: str) -> Challenge | None:
 
 
 def site_of(host: str) -> str:
-    """Roughly the registrable domain (no public-suffix list here); IPs and shared sites stay whole."""
+    """The registrable domain by the Public Suffix List, private section included (`a.fly.dev`,
+    `x.blob.core.windows.net` are sites of their own); IPs, single labels and shared sites stay whole."""
     host = host.lower().strip("[]").rstrip(".")
     try:
         ipaddress.ip_address(host)
         return host
     except ValueError:
         pass
-    labels = host.split(".")
-    if len(labels) <= 2:
+    site = _public_suffix_list().privatesuffix(host)
+    if site is None or site in _SHARED_SITES:
         return host
-    size = 3 if len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
-    site = ".".join(labels[-size:])
-    return host if site in _SHARED_SITES else site
+    return site
+
+
+@functools.lru_cache(maxsize=1)
+def _public_suffix_list():
+    """publicsuffixlist ships the list in the package: nothing is fetched at run time."""
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
+def _port(url: str) -> int:
+    return origin(url)[2]
 
 
 def realm_allowed(realm: str, registry_url: str, allowed_hosts=()) -> bool:
-    realm_host = (urlsplit(realm).hostname or "").lower()
-    registry_host = (urlsplit(registry_url).hostname or "").lower()
+    """Credentials may go to the realm when the user allowed its host (or host:port), or when it
+    is on the registry's site and port (or its own scheme's default port: `registry:5000` ->
+    `https://auth.<site>`)."""
+    try:
+        realm_host = (urlsplit(realm).hostname or "").lower()
+        registry_host = (urlsplit(registry_url).hostname or "").lower()
+        _port(realm)
+    except ValueError:
+        return False
     if not realm_host:
         return False
     allowed = {h.lower() for h in allowed_hosts}
     if realm_host in allowed or host_port(realm).lower() in allowed:
         return True
-    return realm_host == registry_host or site_of(realm_host) == site_of(registry_host)
+    return realm_port_allowed(realm, registry_url) and same_site(realm_host, registry_host)
+
+
+def same_site(host: str, other: str) -> bool:
+    return host == other or site_of(host) == site_of(other)
+
+
+def realm_port_allowed(realm: str, registry_url: str) -> bool:
+    """The registry's own port, or the default port of the realm's scheme."""
+    default_port = {"https": 443, "http": 80}.get(urlsplit(realm).scheme)
+    return _port(realm) in (_port(registry_url), default_port)
 
 
 def token_grants(token: str, repository: str) -> list[str] | None:
@@ -143,8 +183,8 @@ def token_grants(token: str, repository: str) -> list[str] | None:
         return None
     try:
         padded = parts[1] + "=" * (-len(parts[1]) % 4)
-        claims = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError):
+        claims = decode_json(base64.urlsafe_b64decode(padded.encode()))
+    except ValueError:  # binascii.Error is one too
         return None
     access = claims.get("access") if isinstance(claims, dict) else None
     if not isinstance(access, list):
@@ -159,8 +199,8 @@ def token_grants(token: str, repository: str) -> list[str] | None:
 def registry_errors(response: Response) -> str:
     """`CODE: message` pairs from a registry's error body, short; '' when there are none."""
     try:
-        errors = json.loads(response.body.decode("utf-8")).get("errors") if not response.truncated else None
-    except (ValueError, UnicodeDecodeError, AttributeError):
+        errors = decode_json(response.body).get("errors") if not response.truncated else None
+    except (ValueError, AttributeError):
         return ""
     if not isinstance(errors, list):
         return ""
@@ -178,7 +218,7 @@ class _Probe:
         self.options = options
         self.redactor = redactor
         self.extra_notes = list(extra_notes)
-        self.report = ProbeReport("registry", derived=settings.describe())
+        self.report = ProbeReport("registry", derived={**settings.describe(), "proxy": describe_proxy(settings.url)})
         self.base = settings.url.rstrip("/")
         self.challenge: Challenge | None = None
         self.authorization: str | None = None  # the header value to send to the registry
@@ -287,6 +327,11 @@ class _Probe:
         if challenge.scheme == "bearer" and not challenge.realm:
             self.add("challenge", FAIL, started, "Bearer challenge without a realm", "fix the registry's token auth")
             return False
+        if challenge.scheme == "bearer" and not usable_url(challenge.realm):
+            self.add("challenge", FAIL, started,
+                     f"Bearer challenge with a realm that is not a usable http(s) URL ({safe_url(challenge.realm)})",
+                     "fix the realm in the registry's token auth configuration")
+            return False
         self.challenge = challenge
         if challenge.scheme == "basic":
             detail = "Basic authentication"
@@ -310,7 +355,7 @@ class _Probe:
                 return
             endpoint, service = token_url_endpoint(token_url), token_url_service(token_url)
             fix = f"set config.DockerRegistry.token_url to {suggested}"
-            if _norm(endpoint) != _norm(self.challenge.realm):
+            if not usable_url(endpoint) or _norm(endpoint) != _norm(self.challenge.realm):
                 self.add("token url", FAIL, started,
                          f"token_url ({source}) points at {safe_url(endpoint)} but the registry advertises realm "
                          f"{safe_url(self.challenge.realm)}", fix)
@@ -350,6 +395,8 @@ class _Probe:
             except HttpError as error:
                 self.add("authenticate", FAIL, started, error.message, _HINTS.get(error.kind))
                 return False
+            if response.credentials_dropped:
+                return self._unchecked(response, started, "Basic")
             if response.status == 200:
                 self.add("authenticate", OK, started, f"Basic: {who} accepted")
                 return True
@@ -361,11 +408,14 @@ class _Probe:
         realm = self.challenge.realm
         if not realm_allowed(realm, self.base, self.options.allowed_realm_hosts):
             realm_host = urlsplit(realm).hostname or realm
+            if same_site(realm_host.lower(), (urlsplit(self.base).hostname or "").lower()):  # only the port
+                where, allow = f"on another port than {host_port(self.base)}", host_port(realm)
+            else:
+                where, allow = f"on a different site than {urlsplit(self.base).hostname}", realm_host
             self.add("authenticate", FAIL, started,
-                     f"the registry sends clients to realm {safe_url(realm)}, on a different site than "
-                     f"{urlsplit(self.base).hostname}; credentials were not sent there",
-                     f"if {realm_host} really is this registry's token service, rerun with "
-                     f"--allow-realm-host {realm_host}")
+                     f"the registry sends clients to realm {safe_url(realm)}, {where}; credentials were not "
+                     f"sent there", f"if {allow} really is this registry's token service, rerun with "
+                     f"--allow-realm-host {allow}")
             return False
         params = {"service": self.challenge.service} if self.challenge.service else {}
         if self.settings.repository:
@@ -375,6 +425,8 @@ class _Probe:
         except HttpError as error:
             self.add("authenticate", FAIL, started, f"token request: {error.message}", _HINTS.get(error.kind))
             return False
+        if response.credentials_dropped:
+            return self._unchecked(response, started, "token request")
         if response.status in (401, 403):
             return self._auth_failed(response, started, f"the token server rejected {who} and the password "
                                      f"(HTTP {response.status})", cred_hint)
@@ -394,6 +446,8 @@ class _Probe:
         except HttpError as error:
             self.add("authenticate", FAIL, started, error.message, _HINTS.get(error.kind))
             return False
+        if check.credentials_dropped:
+            return self._unchecked(check, started, "Bearer token check")
         if check.status != 200:
             error = pick_challenge(check.headers.get("WWW-Authenticate", ""))
             reason = f" ({error.params['error']})" if error and error.params.get("error") else ""
@@ -422,12 +476,16 @@ class _Probe:
         token = body.get("token") or body.get("access_token")
         return token if isinstance(token, str) and token else None
 
+    def _unchecked(self, response: Response, started: float, what: str) -> bool:
+        """A redirect to another origin dropped the credentials: whatever the answer (even 200),
+        it says nothing about them, so authentication cannot pass."""
+        self.add("authenticate", FAIL, started,
+                 f"{what}: the request was redirected to {response.redirects[-1]}, another host, which answered "
+                 f"HTTP {response.status}; the credentials were not sent there, so they were not checked",
+                 _REDIRECT_HINT)
+        return False
+
     def _auth_failed(self, response: Response, started: float, detail: str, hint: str) -> bool:
-        if response.credentials_dropped:
-            detail += (f"; the request was redirected to {response.redirects[-1]}, another host, so the "
-                       "credentials were not sent there")
-            hint = ("point DockerRegistry.url at the host the registry redirects to, or fix the registry's "
-                    "redirect")
         self.add("authenticate", FAIL, started, detail, hint)
         return False
 
@@ -442,7 +500,12 @@ class _Probe:
             return
         codes = registry_errors(response)
         codes = f" [{codes}]" if codes else ""
-        if response.status == 404:
+        if response.credentials_dropped:
+            self.add("pull", FAIL, started,
+                     f"the manifest request was redirected to {response.redirects[-1]}, another host, without the "
+                     f"credentials (HTTP {response.status} there), so reading manifests with them was not checked",
+                     _REDIRECT_HINT)
+        elif response.status == 404:
             self.pull_ok = True
             self.add("pull", OK, started, f"a missing tag of {repo} answers 404: BinderHub can tell built images "
                      "from missing ones")
@@ -484,7 +547,13 @@ class _Probe:
                 self.add("push", WARN, started, "upload accepted (202) but without a Location header",
                          "the registry is not spec-compliant; pushes may still fail")
                 return
-            self.add("push", OK, started, f"push allowed to {repo}: {self._cancel(http, urljoin(url, location))}")
+            target = join_url(url, location)
+            if target is None:
+                self.add("push", FAIL, started,
+                         f"upload accepted (202), but its Location ({safe_url(location)}) is not a usable URL: "
+                         "docker could not send the image there", "fix the registry's external URL setting")
+                return
+            self.add("push", OK, started, f"push allowed to {repo}: {self._cancel(http, target)}")
         elif response.status in (401, 403):
             pulled = "can pull but " if self.pull_ok else ""
             challenge = pick_challenge(response.headers.get("WWW-Authenticate", ""))

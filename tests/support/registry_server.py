@@ -68,11 +68,13 @@ def make_ca(folder: Path, name: str = "ca") -> tuple[Path, Path]:
     return cert, key
 
 
-def make_server_cert(folder: Path, ca: tuple[Path, Path], name: str = "server") -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 and localhost signed by `ca`: (certificate, key)."""
+def make_server_cert(folder: Path, ca: tuple[Path, Path], name: str = "server",
+                     dns_names: tuple[str, ...] = ("localhost",)) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and ``dns_names`` signed by `ca`: (certificate, key)."""
     cert, key, csr, ext = (folder / f"{name}.crt", folder / f"{name}.key", folder / f"{name}.csr",
                            folder / f"{name}.ext")
-    ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
+    names = ",".join(f"DNS:{n}" for n in dns_names)
+    ext.write_text(f"subjectAltName=IP:127.0.0.1,{names}\nextendedKeyUsage=serverAuth\n")
     _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(csr), "-subj",
              "/CN=127.0.0.1", cwd=folder)
     _openssl("x509", "-req", "-in", str(csr), "-CA", str(ca[0]), "-CAkey", str(ca[1]), "-CAcreateserial",
@@ -109,7 +111,26 @@ class SeenRequest:
     headers: dict
 
 
-class HttpServer:
+class BackgroundServer:
+    """A ThreadingHTTPServer on 127.0.0.1:<free port>, served by a daemon thread inside `with`."""
+
+    def _listen(self, handler_class) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class HttpServer(BackgroundServer):
     """A threaded HTTP(S) server on 127.0.0.1 whose answers come from `handle(request) -> reply`.
 
     `handle` gets the BaseHTTPRequestHandler and returns (status, headers, body) where body is
@@ -161,27 +182,15 @@ class HttpServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _serve
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self._listen(Handler)
         if tls is not None:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(str(tls[0]), str(tls[1]))
             self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
-        self.port = self.server.server_address[1]
         self.scheme = "https" if tls else "http"
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
 
     def url(self, path: str = "", host: str = "127.0.0.1") -> str:
         return f"{self.scheme}://{host}:{self.port}{path}"
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @contextlib.contextmanager

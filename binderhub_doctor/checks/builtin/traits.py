@@ -241,14 +241,28 @@ def custom_classes(values) -> set[str]:
     if isinstance(extra, dict):
         for snippet in extra.values():
             if isinstance(snippet, str):
-                names.update(re.findall(r"^\s*class\s+([A-Za-z_]\w*)", snippet, re.M))
-                names.update(re.findall(r"\bc\.([A-Z]\w*)\.", snippet))
+                names.update(_CLASS_STATEMENT.findall(snippet))
+                names.update(_CONFIG_SECTION.findall(snippet))
     for body in _config(values).values():
         if isinstance(body, dict):
             for value in body.values():
-                if isinstance(value, str) and re.fullmatch(r"[A-Za-z_][\w.]*\.[A-Z]\w*", value):
+                if isinstance(value, str) and _is_class_path(value):
                     names.add(value.rsplit(".", 1)[1])
     return names
+
+
+# `^[ \t]*`, not `^\s*`: with re.M, `\s*` runs across newlines from every line start (quadratic).
+_CLASS_STATEMENT = re.compile(r"^[ \t]*class[ \t]+([A-Za-z_]\w*)", re.M)
+_CONFIG_SECTION = re.compile(r"\bc\.([A-Z]\w*)\.")
+_DOTTED_NAME = re.compile(r"[A-Za-z_][\w.]*")
+_CLASS_NAME = re.compile(r"[A-Z]\w*")
+
+
+def _is_class_path(text: str) -> bool:
+    r"""`package.module.ClassName`. Checked in two steps: one pattern `[\w.]*\.[A-Z]\w*` would
+    try every dot as the last one (quadratic on `a.A.A.A…!`)."""
+    head, dot, last = text.rpartition(".")
+    return bool(dot) and _DOTTED_NAME.fullmatch(head) is not None and _CLASS_NAME.fullmatch(last) is not None
 
 
 def _describe_since(cat: Catalog, change: Change) -> str:
@@ -461,7 +475,7 @@ def _check_simple(kind: str, trait: Trait, value, cat: Catalog) -> TypeProblem |
             if text and text[-1] in _BYTE_SUFFIXES and looks_like_number(text[:-1]):
                 return None
             hint = ""
-            if re.fullmatch(r"\s*[\d.]+\s*[KMGT]i\s*", text):
+            if _BINARY_UNIT_SIZE.fullmatch(text):
                 hint = f" (write `{text.strip()[:-1]}` : BinderHub's K/M/G/T already count in 1024s)"
             return TypeProblem(f"is \"{value}\", not a size BinderHub understands{hint}: {crash}",
                                "Write a number with one of the suffixes K, M, G, T (e.g. 2G), or a number of bytes.")
@@ -472,6 +486,9 @@ def _check_simple(kind: str, trait: Trait, value, cat: Catalog) -> TypeProblem |
         return TypeProblem(f"must be a Python function, which YAML cannot give: {crash}",
                            f"Remove it here and set it in extraConfig, e.g. `c.{trait.owner}.{trait.name} = my_function`.")
     return None
+
+
+_BINARY_UNIT_SIZE = re.compile(r"^\s*[\d.]+\s*[KMGT]i\s*$")  # anchored: linear under search() too
 
 
 def _check_text(trait: Trait, value: str) -> TypeProblem | None:
