@@ -23,7 +23,11 @@ SEVERITY_POLICY = """\
 """
 # A source a rule's `why` cites: a URL (not a `https://<host>` template, not an example host) or
 # `file@version`.
-_SOURCE = re.compile(r"https?://(?![\w.-]*example\.)[\w-]+(?:\.[\w-]+)+(?:/[^\s<>`)]*)?|[\w./-]+\.(?:py|ya?ml|tpl|txt|json|go)@[\w.-]+|[\w-]+/[\w.-]+@[0-9a-f]{7,}")
+# The look-behinds let a `file@version` or `owner/repo@sha` start only where a word starts, so a
+# long run of word characters is scanned once, not once per position (linear time on any text).
+_SOURCE = re.compile(r"https?://(?![\w.-]*example\.)[\w-]+(?:\.[\w-]+)+(?:/[^\s<>`)]*)?"
+                     r"|(?<![\w./-])[\w./-]+\.(?:py|ya?ml|tpl|txt|json|go)@[\w.-]+"
+                     r"|(?<![\w-])[\w-]+/[\w.-]+@[0-9a-f]{7,}")
 
 
 def cites_source(text: str) -> bool:
