@@ -122,7 +122,7 @@ def _check_patterns(item: dict, path: Path) -> None:
         try:
             compile_rule_regex(pattern, ignore_case)
         except RuleRegexError as exc:
-            raise RuleFileError(f"{path}: rule {item['id']}: field {where}: not a usable regular "
+            raise RuleFileError(f"{path}: rule {item['id']}: {where}: not a usable regular "
                                 f"expression: {exc}") from None
 
 

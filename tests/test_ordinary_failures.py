@@ -85,20 +85,20 @@ def test_a_string_in_per_file_ignores_is_one_rule_id(work):
 
 ORG_RULES = {
     "bad regex": ('{kind: pattern, path: config.BinderHub.image_prefix, match: "([a-"}',
-                  "ORG001: field check.match: not a usable regular expression"),
+                  "ORG001: check.match: not a valid regular expression"),
     "look-around": ('{kind: pattern, path: config.BinderHub.image_prefix, forbid: "(?<=a)b"}',
-                    "field check.forbid: not a usable regular expression"),
+                    "ORG001: check.forbid: not a usable regular expression"),
     "bad regex in a condition": ("{kind: required, path: config.BinderHub.hub_url}\n"
                                  "    when: [{path: config.BinderHub.image_prefix, matches: '(x'}]",
-                                 "field when[0].matches"),
+                                 "when.0.matches"),
     "pattern without match or forbid": ("{kind: pattern, path: config.BinderHub.image_prefix}",
                                         "needs `match` or `forbid`"),
-    "pattern without a path": ('{kind: pattern, match: "x"}', "'path' is a required property"),
-    "agree without other": ("{kind: agree, path: config.BinderHub.image_prefix}", "'other' is a required property"),
-    "type without a type": ("{kind: type, path: config.BinderHub.image_prefix}", "'type' is a required property"),
-    "schema without a schema": ("{kind: schema, path: config}", "'schema' is a required property"),
-    "builtin without a function": ("{kind: builtin}", "'function' is a required property"),
-    "a list where a path belongs": ("{kind: forbidden, path: [[a]]}", "field rules.0.check.path"),
+    "pattern without a path": ('{kind: pattern, match: "x"}', "check.path: missing; kind pattern needs it"),
+    "agree without other": ("{kind: agree, path: config.BinderHub.image_prefix}", "check.other: missing"),
+    "type without a type": ("{kind: type, path: config.BinderHub.image_prefix}", "check.type: missing"),
+    "schema without a schema": ("{kind: schema, path: config}", "check.schema: missing"),
+    "builtin without a function": ("{kind: builtin}", "check.function: missing"),
+    "a list where a path belongs": ("{kind: forbidden, path: [[a]]}", "check.path: [['a']] is not of type 'string'"),
 }
 
 
