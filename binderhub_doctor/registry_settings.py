@@ -111,6 +111,7 @@ def derive(values) -> RegistrySettings:
     registry_class = _registry_class(binderhub)
     class_name = registry_class.rpartition(".")[2]
 
+    # --- the chart: registry.* -> config.json
     chart = _chart_docker_config(_mapping(root.get("registry")), binderhub, notes)
 
     # --- BinderHub: config.json -> DockerRegistry traits
@@ -141,8 +142,7 @@ def derive(values) -> RegistrySettings:
     )
 
 
-# Each step below works out one setting, or one part of the picture, in the order BinderHub does;
-# each appends what is worth telling the user to `notes`.
+# The steps of derive: each works out one setting and appends to `notes` what the user should hear.
 
 def _use_registry(binderhub: dict, notes: list) -> bool:
     use_registry = binderhub.get("use_registry", True)
