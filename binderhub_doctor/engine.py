@@ -48,10 +48,45 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
         chart = chart_pin.choose(chart_version, config)
     context = Context(chart_version=chart.version, chart_key=chart_versions.parse(chart.version))
     suppressions = Suppressions.scan(values.documents)
-    by_problem = {r.check.get("problem"): r for r in rules if r.check["kind"] == checks.DOCUMENT_KIND}
-    findings: list[Finding] = []
+    findings = _Findings(values, config, suppressions)
+    for rule, hit in _document_hits(values, rules):
+        findings.add(rule, hit)
+    for rule in rules:
+        if not _runs(rule, values, config, context):
+            continue
+        try:
+            for hit in checks.resolve(rule.check)(values, rule.check, context) or ():
+                findings.add(rule, hit)
+        except Exception as exc:  # a bug in a check must not hide the other findings
+            if raise_errors:
+                raise InternalError(rule, exc) from exc
+            findings.add(rule, Hit(None, f"internal error: this rule crashed ({type(exc).__name__}); "
+                                         "please report it", severity="error",
+                                   fix="Rerun with BINDERHUB_DOCTOR_DEBUG=1 for details, or --ignore this rule for now."))
+    for rule, hit in _unused_suppression_hits(rules, config, suppressions):
+        findings.add(rule, hit)
 
-    def emit(rule: Rule, hit: Hit):
+    return LintResult(
+        findings=findings.unique(),
+        files=[d.file for d in values.documents],
+        skipped=[(d.file, d.skipped or SOPS_NOTE) for d in values.documents if d.skipped or d.encrypted],
+        values_key=".".join(values.prefix) or None,
+        chart=chart,
+    )
+
+
+class _Findings:
+    """Turns the hits of rules into findings, leaving out what the configuration or a suppression
+    comment turns off."""
+
+    def __init__(self, values: Values, config: Config, suppressions: Suppressions):
+        self.values = values
+        self.config = config
+        self.suppressions = suppressions
+        self.found: list[Finding] = []
+
+    def add(self, rule: Rule, hit: Hit) -> None:
+        values, config = self.values, self.config
         if not config.enabled(rule):
             return
         if hit.path is not None and not values.has(hit.path) and values.unsettled(hit.path):
@@ -68,50 +103,44 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
             path=values.display_path(hit.path) if hit.path is not None else None,
             message=hit.message, fix=(hit.fix or rule.fix or "").strip() or None, url=rule.url,
         )
-        if config.ignored_in_file(rule, finding.file) or suppressions.suppresses(finding, rule):
+        if config.ignored_in_file(rule, finding.file) or self.suppressions.suppresses(finding, rule):
             return
-        findings.append(finding)
+        self.found.append(finding)
 
+    def unique(self) -> list[Finding]:
+        """In report order, each finding once (two rules' hits can meet at one place)."""
+        unique = {(f.rule, f.file, f.line, f.column, f.path, f.message): f for f in self.found}
+        return sorted(unique.values(), key=Finding.sort_key)
+
+
+def _document_hits(values: Values, rules: list[Rule]):
+    """(rule, hit) for what went wrong while reading the files, each under the rule for its problem."""
+    by_problem = {r.check.get("problem"): r for r in rules if r.check["kind"] == checks.DOCUMENT_KIND}
+    prefix = values.prefix
     for doc in values.documents:
         for problem in doc.problems:
             rule = by_problem.get(problem.rule) or by_problem["yaml-syntax"]
-            path = problem.path[len(values.prefix):] if problem.path and problem.path[:len(values.prefix)] == values.prefix else None
-            emit(rule, Hit(path, problem.message, severity=problem.severity, position=problem.position,
-                           fix=problem.hint))
+            path = problem.path[len(prefix):] if problem.path and problem.path[:len(prefix)] == prefix else None
+            yield rule, Hit(path, problem.message, severity=problem.severity, position=problem.position,
+                            fix=problem.hint)
 
-    for rule in rules:
-        if rule.check["kind"] == checks.DOCUMENT_KIND or not config.enabled(rule):
-            continue
-        if not chart_versions.applies(rule.charts, context.chart_key):
-            continue
-        if not conditions_hold(values, rule.when):
-            continue
-        try:
-            for hit in checks.resolve(rule.check)(values, rule.check, context) or ():
-                emit(rule, hit)
-        except Exception as exc:  # a bug in a check must not hide the other findings
-            if raise_errors:
-                raise InternalError(rule, exc) from exc
-            emit(rule, Hit(None, f"internal error: this rule crashed ({type(exc).__name__}); "
-                                 "please report it", severity="error",
-                           fix="Rerun with BINDERHUB_DOCTOR_DEBUG=1 for details, or --ignore this rule for now."))
 
+def _runs(rule: Rule, values: Values, config: Config, context: Context) -> bool:
+    """Whether a rule's check runs: enabled, meant for this chart version, its `when` met."""
+    if rule.check["kind"] == checks.DOCUMENT_KIND or not config.enabled(rule):
+        return False
+    return chart_versions.applies(rule.charts, context.chart_key) and conditions_hold(values, rule.when)
+
+
+def _unused_suppression_hits(rules: list[Rule], config: Config, suppressions: Suppressions):
     unused_rule = next((r for r in rules if r.name == UNUSED_SUPPRESSION), None)
-    if unused_rule is not None and config.enabled(unused_rule):
-        known = {r.id for r in rules} | {r.name for r in rules}
-        for item in suppressions.unused():
-            what = "is not a rule" if item.rule not in known else "suppresses nothing here"
-            emit(unused_rule, Hit(None, f"suppression of `{item.rule}` {what}; remove the comment",
-                                  position=_position(item)))
-
-    unique = {(f.rule, f.file, f.line, f.column, f.path, f.message): f for f in findings}
-    return LintResult(
-        findings=sorted(unique.values(), key=Finding.sort_key),
-        files=[d.file for d in values.documents],
-        skipped=[(d.file, d.skipped or SOPS_NOTE) for d in values.documents if d.skipped or d.encrypted],
-        values_key=".".join(values.prefix) or None,
-        chart=chart,
-    )
+    if unused_rule is None or not config.enabled(unused_rule):
+        return
+    known = {r.id for r in rules} | {r.name for r in rules}
+    for item in suppressions.unused():
+        what = "is not a rule" if item.rule not in known else "suppresses nothing here"
+        yield unused_rule, Hit(None, f"suppression of `{item.rule}` {what}; remove the comment",
+                               position=_position(item))
 
 
 def default_position(values: Values):

@@ -105,58 +105,99 @@ def derive(values) -> RegistrySettings:
     """RegistrySettings for a `Values` (anything with `.data`) or a chart-root dict."""
     root = values.data if hasattr(values, "data") else (values or {})
     notes: list[SettingsNote] = []
-    sources: dict[str, str] = {}
-
-    registry = _mapping(root.get("registry"))
     config = _mapping(root.get("config"))
     binderhub = _mapping(config.get("BinderHub"))
+    use_registry = _use_registry(binderhub, notes)
+    registry_class = _registry_class(binderhub)
+    class_name = registry_class.rpartition(".")[2]
 
+    # --- the chart: registry.* -> config.json
+    chart = _chart_docker_config(_mapping(root.get("registry")), binderhub, notes)
+
+    # --- BinderHub: config.json -> DockerRegistry traits
+    configured = _configured_traits(config, binderhub, class_name, notes)
+    url = configured.setting("url", _default_url(chart.auths),
+                             "first auths key of config.json" if chart.auths else "BinderHub default")
+    hostname = urlsplit(url).hostname if "://" in url else None
+    _note_url(notes, url, hostname)
+    auth_config_url = configured.setting("auth_config_url", _default_auth_config_url(url, hostname, chart.auths),
+                                         "derived from DockerRegistry.url")
+    username, password = _credentials(configured, auth_config_url, chart, notes)
+    token_url = _token_url(configured, class_name, url, hostname, notes)
+    not_found_401 = configured.setting("not_found_401", url.endswith(".docker.io"), "derived from DockerRegistry.url")
+    _note_registry_class(notes, registry_class, class_name)
+
+    # --- builder.py: image_prefix -> repository
+    image_prefix = _image_prefix(binderhub, notes)
+    probe_image = binderhub_image_name(image_prefix, PROBE_IMAGE_SLUG, PROBE_MISSING_TAG)
+    repository, _tag = image_basename_and_tag(probe_image)
+    _note_repository(notes, image_prefix, repository, use_registry)
+
+    return RegistrySettings(
+        use_registry=use_registry, registry_class=registry_class, chart_registry_url=chart.url,
+        auths_keys=tuple(chart.auths), url=url, auth_config_url=auth_config_url, token_url=token_url,
+        not_found_401=not_found_401, username=username, password=password, image_prefix=image_prefix,
+        probe_image=probe_image, repository=repository, sources=configured.sources, notes=tuple(notes),
+        docker_config=chart.docker_config,
+    )
+
+
+# The steps of derive: each works out one setting and appends to `notes` what the user should hear.
+
+def _use_registry(binderhub: dict, notes: list) -> bool:
     use_registry = binderhub.get("use_registry", True)
     if use_registry is not True and use_registry is not False:
         notes.append(SettingsNote(
             ERROR, "config.BinderHub.use_registry must be true or false; BinderHub stops with a TraitError",
             "write `use_registry: true` without quotes", ("config", "BinderHub", "use_registry")))
-    use_registry = use_registry is not False
+    return use_registry is not False
 
+
+def _registry_class(binderhub: dict) -> str:
     registry_class = binderhub.get("registry_class") or DEFAULT_REGISTRY_CLASS
-    registry_class = registry_class if isinstance(registry_class, str) else str(registry_class)
-    class_name = registry_class.rpartition(".")[2]
+    return registry_class if isinstance(registry_class, str) else str(registry_class)
 
-    # --- the chart: registry.* -> config.json
+
+@dataclass(frozen=True)
+class _ChartDockerConfig:
+    """The config.json the chart's `buildDockerConfig` helper writes, and what it wrote for registry.*."""
+
+    url: str  # registry.url after the chart's default: the auths key it writes
+    username: str
+    username_source: str
+    docker_config: dict
+
+    @property
+    def auths(self) -> dict:
+        return self.docker_config["auths"]
+
+
+def _chart_docker_config(registry: dict, binderhub: dict, notes: list) -> _ChartDockerConfig:
     raw_url = registry.get("url")
     chart_url = CHART_DEFAULT_REGISTRY_URL if _go_empty(raw_url) else go_sprint(raw_url)
     if not _go_empty(raw_url) and not isinstance(raw_url, str):
         notes.append(SettingsNote(ERROR, "registry.url is not a string", "quote it", ("registry", "url")))
     raw_username = registry.get("username")
     if _go_empty(raw_username):
-        chart_username = "_json_key" if chart_url == "https://gcr.io" else "<token>"
-        chart_username_source = f"chart default for registry.url {chart_url}"
+        username = "_json_key" if chart_url == "https://gcr.io" else "<token>"
+        username_source = f"chart default for registry.url {chart_url}"
     else:
-        chart_username = go_sprint(raw_username)
-        chart_username_source = "registry.username"
+        username = go_sprint(raw_username)
+        username_source = "registry.username"
     raw_password = registry.get("password")
-    chart_password = go_sprint(raw_password)
-    _note_password(notes, raw_password, chart_username, chart_url)
+    _note_password(notes, raw_password, username, chart_url)
 
-    pair = f"{chart_username}:{chart_password}"
+    pair = f"{username}:{go_sprint(raw_password)}"
     docker_config = {"auths": {chart_url: {"auth": base64.b64encode(pair.encode()).decode()}}}
     extra = binderhub.get("buildDockerConfig")
     if isinstance(extra, dict) and extra:
         _sprig_merge(docker_config, extra)
     auths = docker_config.get("auths") if isinstance(docker_config.get("auths"), dict) else {}
-    auths = {str(k): auths[k] for k in sorted(auths, key=str)}  # Go's encoder sorts map keys
-    docker_config["auths"] = auths
+    docker_config["auths"] = {str(k): auths[k] for k in sorted(auths, key=str)}  # Go's encoder sorts map keys
+    return _ChartDockerConfig(chart_url, username, username_source, docker_config)
 
-    # --- BinderHub: config.json -> DockerRegistry traits
-    configured = _configured_traits(config, binderhub, class_name, notes)
 
-    if "url" in configured:
-        url = configured["url"]
-        sources["url"] = configured.source("url")
-    else:
-        url = _default_url(auths)
-        sources["url"] = "first auths key of config.json" if auths else "BinderHub default"
-    hostname = urlsplit(url).hostname if "://" in url else None
+def _note_url(notes: list, url: str, hostname: str | None) -> None:
     if hostname is None:
         notes.append(SettingsNote(
             ERROR, f"DockerRegistry.url {url!r} has no scheme; BinderHub cannot parse its host and fails",
@@ -169,29 +210,19 @@ def derive(values) -> RegistrySettings:
             "for Docker Hub leave registry.url unset (or write https://index.docker.io/v1/ with the slash); "
             "otherwise use the registry's root URL", ("registry", "url")))
 
-    if "auth_config_url" in configured:
-        auth_config_url = configured["auth_config_url"]
-        sources["auth_config_url"] = configured.source("auth_config_url")
-    else:
-        auth_config_url = _default_auth_config_url(url, hostname, auths)
-        sources["auth_config_url"] = "derived from DockerRegistry.url"
 
+def _credentials(configured: _Configured, auth_config_url: str, chart: _ChartDockerConfig,
+                 notes: list) -> tuple[str, str]:
+    """(username, password): set in the values, else read back from config.json's auth_config_url entry."""
+    auths = chart.auths
     stored_user, stored_password = _decode_auth(auths.get(auth_config_url))
-    from_chart = auth_config_url == chart_url
+    from_chart = auth_config_url == chart.url
     stored_source = "config.BinderHub.buildDockerConfig auths" if auth_config_url in auths else None
     missing = "none: auth_config_url is not an auths key"
-    if "username" in configured:
-        username = configured["username"]
-        sources["username"] = configured.source("username")
-    else:
-        username = stored_user
-        sources["username"] = (chart_username_source if from_chart else stored_source) or missing
-    if "password" in configured:
-        password = configured["password"]
-        sources["password"] = configured.source("password")
-    else:
-        password = stored_password
-        sources["password"] = ("registry.password" if from_chart else stored_source) or missing
+    username = configured.setting("username", stored_user,
+                                  (chart.username_source if from_chart else stored_source) or missing)
+    password = configured.setting("password", stored_password,
+                                  ("registry.password" if from_chart else stored_source) or missing)
     if auth_config_url not in auths and not ("username" in configured and "password" in configured):
         notes.append(SettingsNote(
             ERROR,
@@ -199,44 +230,44 @@ def derive(values) -> RegistrySettings:
             f"writes ({', '.join(auths) or 'none'}); BinderHub talks to the registry without credentials",
             "make registry.url the same string as DockerRegistry.url, or set DockerRegistry.auth_config_url "
             "to the registry.url value", ("config", "DockerRegistry", "auth_config_url")))
+    return username, password
 
-    if "token_url" in configured:
-        token_url = configured["token_url"]
-        sources["token_url"] = configured.source("token_url")
-    elif class_name == "GoogleArtifactRegistry":
-        token_url = GCE_METADATA_TOKEN_URL
-        sources["token_url"] = "GoogleArtifactRegistry default (GCE metadata server)"
+
+def _token_url(configured: _Configured, class_name: str, url: str, hostname: str | None, notes: list) -> str:
+    if class_name == "GoogleArtifactRegistry":
+        token_url = configured.setting("token_url", GCE_METADATA_TOKEN_URL,
+                                       "GoogleArtifactRegistry default (GCE metadata server)")
     else:
-        token_url = _default_token_url(url, hostname)
-        sources["token_url"] = "derived from DockerRegistry.url"
-    if token_url and class_name != "GoogleArtifactRegistry":
-        _note_token_url(notes, token_url)
+        token_url = configured.setting("token_url", _default_token_url(url, hostname),
+                                       "derived from DockerRegistry.url")
+        if token_url:
+            _note_token_url(notes, token_url)
+    return token_url
 
-    if "not_found_401" in configured:
-        not_found_401 = configured["not_found_401"] is True
-        sources["not_found_401"] = configured.source("not_found_401")
-    else:
-        not_found_401 = url.endswith(".docker.io")
-        sources["not_found_401"] = "derived from DockerRegistry.url"
 
-    if class_name != "DockerRegistry":
-        how = {
-            "FakeRegistry": "it never looks images up, so every launch builds",
-            "GoogleArtifactRegistry": "it gets tokens from the GCE metadata server, not with these credentials",
-            "ExternalRegistryHelper": "it creates repositories and push tokens through the registry helper service",
-        }.get(class_name, "it may talk to the registry its own way")
-        notes.append(SettingsNote(
-            WARNING, f"config.BinderHub.registry_class is {registry_class}: {how}; the checks here use the "
-            "configured credentials", None, ("config", "BinderHub", "registry_class")))
+def _note_registry_class(notes: list, registry_class: str, class_name: str) -> None:
+    if class_name == "DockerRegistry":
+        return
+    how = {
+        "FakeRegistry": "it never looks images up, so every launch builds",
+        "GoogleArtifactRegistry": "it gets tokens from the GCE metadata server, not with these credentials",
+        "ExternalRegistryHelper": "it creates repositories and push tokens through the registry helper service",
+    }.get(class_name, "it may talk to the registry its own way")
+    notes.append(SettingsNote(
+        WARNING, f"config.BinderHub.registry_class is {registry_class}: {how}; the checks here use the "
+        "configured credentials", None, ("config", "BinderHub", "registry_class")))
 
-    # --- builder.py: image_prefix -> repository
+
+def _image_prefix(binderhub: dict, notes: list) -> str:
     image_prefix = binderhub.get("image_prefix", "")
-    if not isinstance(image_prefix, str):
-        notes.append(SettingsNote(ERROR, "config.BinderHub.image_prefix is not a string",
-                                  "quote it", ("config", "BinderHub", "image_prefix")))
-        image_prefix = go_sprint(image_prefix) if image_prefix is not None else ""
-    probe_image = binderhub_image_name(image_prefix, PROBE_IMAGE_SLUG, PROBE_MISSING_TAG)
-    repository, _tag = image_basename_and_tag(probe_image)
+    if isinstance(image_prefix, str):
+        return image_prefix
+    notes.append(SettingsNote(ERROR, "config.BinderHub.image_prefix is not a string",
+                              "quote it", ("config", "BinderHub", "image_prefix")))
+    return go_sprint(image_prefix) if image_prefix is not None else ""
+
+
+def _note_repository(notes: list, image_prefix: str, repository: str, use_registry: bool) -> None:
     if use_registry and not image_prefix:
         notes.append(SettingsNote(
             ERROR, "config.BinderHub.image_prefix is empty, so BinderHub has no repository to push to",
@@ -247,14 +278,6 @@ def derive(values) -> RegistrySettings:
             ERROR, f"image_prefix {image_prefix!r} has no part after the registry host; BinderHub drops the "
             "first component as the host and is left with an empty repository name",
             "add a project level, e.g. <host>/<project>/binder-", ("config", "BinderHub", "image_prefix")))
-
-    return RegistrySettings(
-        use_registry=use_registry, registry_class=registry_class, chart_registry_url=chart_url,
-        auths_keys=tuple(auths), url=url, auth_config_url=auth_config_url, token_url=token_url,
-        not_found_401=not_found_401, username=username, password=password, image_prefix=image_prefix,
-        probe_image=probe_image, repository=repository, sources=sources, notes=tuple(notes),
-        docker_config=docker_config,
-    )
 
 
 def binderhub_image_name(image_prefix: str, slug: str, tag: str) -> str:
@@ -295,12 +318,20 @@ def looks_like_json_key(value) -> bool:
 # ----------------------------------------------------------------------------- helpers
 
 class _Configured(dict):
+    """The DockerRegistry traits set in the values, and where each setting derive settles on came from."""
+
     def __init__(self):
         super().__init__()
-        self.sources: dict[str, str] = {}
+        self.paths: dict[str, str] = {}  # trait -> the values path that set it
+        self.sources: dict[str, str] = {}  # trait -> where derive's value came from
 
-    def source(self, trait: str) -> str:
-        return self.sources[trait]
+    def setting(self, trait: str, default, default_source: str):
+        """The value set in the values, else ``default``; remembers which in `sources`."""
+        if trait in self:
+            self.sources[trait] = self.paths[trait]
+            return self[trait]
+        self.sources[trait] = default_source
+        return default
 
 
 def _configured_traits(config: dict, binderhub: dict, class_name: str, notes: list) -> _Configured:
@@ -327,7 +358,7 @@ def _configured_traits(config: dict, binderhub: dict, class_name: str, notes: li
                         "write a boolean" if expected_bool else "write a quoted string", path))
                     continue
                 found[trait] = value
-                found.sources[trait] = ".".join(path)
+                found.paths[trait] = ".".join(path)
     return found
 
 

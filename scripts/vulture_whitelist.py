@@ -7,6 +7,9 @@ _.do_GET, _.do_HEAD, _.do_POST, _.do_PUT, _.do_PATCH, _.do_DELETE, _.log_message
 _.protocol_version, _.server_version, _.daemon_threads, _.close_connection
 # requests.Session: no ~/.netrc, no proxy variables (probes/http.py).
 _.trust_env
+# The io protocol: whoever holds sys.stdout may ask writable(), which io.TextIOBase answers False
+# unless a subclass says otherwise (output.RedactingStream replaces sys.stdout and sys.stderr).
+_.writable
 # click reads a command's help text from this attribute (commands/helm_release.py).
 _.help
 # cli.LAZY_COMMANDS names these as "module:attribute" strings, imported on first use.

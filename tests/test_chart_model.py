@@ -80,6 +80,14 @@ def only_holds_removed(node: Node) -> bool:
 
 def compare(schema: dict, node: Node, path: str, problems: list[str]) -> None:
     where = path or "(root)"
+    compare_types(schema, node, where, problems)
+    compare_strictness(schema, node, where, problems)
+    compare_requirements(schema, node, where, problems)
+    compare_keys(schema, node, path, problems)
+    compare_entries(schema, node, path, problems)
+
+
+def compare_types(schema: dict, node: Node, where: str, problems: list[str]) -> None:
     types, nullable = schema_types(schema)
     if "enum" in schema:
         if node.enum is None or set(map(repr, node.enum)) != set(map(repr, schema["enum"])):
@@ -92,15 +100,19 @@ def compare(schema: dict, node: Node, path: str, problems: list[str]) -> None:
     elif types is not None and nullable != node.nullable:
         problems.append(f"{where}: null {'allowed' if nullable else 'refused'} by the chart, not by the model")
 
-    then = schema.get("then") or {}
+
+def compare_strictness(schema: dict, node: Node, where: str, problems: list[str]) -> None:
     strict = schema.get("additionalProperties") is False
-    if then.get("additionalProperties") is False:
+    if (schema.get("then") or {}).get("additionalProperties") is False:
         if not (node.when_true and node.when_true.get("strict")):
             problems.append(f"{where}: the chart is strict under a condition, the model is not")
     elif strict != node.strict:
         problems.append(f"{where}: the chart is {'strict' if strict else 'open'}, the model "
                         f"{'strict' if node.strict else 'open'}")
 
+
+def compare_requirements(schema: dict, node: Node, where: str, problems: list[str]) -> None:
+    then = schema.get("then") or {}
     required = set(schema.get("required", ()))
     if not required <= set(node.required):
         problems.append(f"{where}: the chart requires {sorted(required - set(node.required))}, the model does not")
@@ -111,7 +123,11 @@ def compare(schema: dict, node: Node, path: str, problems: list[str]) -> None:
         if one_of != set(node.one_of):
             problems.append(f"{where}: oneOf {sorted(one_of)} in the chart, {sorted(node.one_of)} in the model")
 
-    properties = {**schema.get("properties", {}), **then.get("properties", {})}
+
+def compare_keys(schema: dict, node: Node, path: str, problems: list[str]) -> None:
+    """The named keys (`properties`, also those of a `then`), both ways, and each one's subtree."""
+    where = path or "(root)"
+    properties = {**schema.get("properties", {}), **(schema.get("then") or {}).get("properties", {})}
     owner = node
     if path.endswith("hub.services"):
         # z2jh declares each service's fields on `services` itself; the model puts them on each entry
@@ -126,6 +142,10 @@ def compare(schema: dict, node: Node, path: str, problems: list[str]) -> None:
         if key not in properties and child.removed is None and not only_holds_removed(child):
             problems.append(f"{where}: the model declares `{key}`, which the chart does not have")
 
+
+def compare_entries(schema: dict, node: Node, path: str, problems: list[str]) -> None:
+    """Keys matched by a pattern (`patternProperties`): the model's `each`, and its name pattern."""
+    where = path or "(root)"
     for pattern, sub in schema.get("patternProperties", {}).items():
         if node.each is None:
             problems.append(f"{where}: the chart has entries matching {pattern}, the model has no `each`")

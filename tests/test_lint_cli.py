@@ -68,7 +68,7 @@ def test_sarif_output_validates_against_the_sarif_schema(tmp_path, case):
 def test_github_format_writes_workflow_commands(tmp_path):
     run = invoke("lint", "--format", "github", str(broken_pair(tmp_path)))
     assert run.returncode == 1
-    line = next(l for l in run.stdout.splitlines() if "BHD201" in l)
+    line = next(text for text in run.stdout.splitlines() if "BHD201" in text)
     assert line.startswith("::error file=")
     assert ",line=4,col=5," in line
     assert "::image_prefix" in line
@@ -78,7 +78,7 @@ def test_text_format_shows_location_rule_message_fix_and_summary(tmp_path):
     run = invoke("lint", str(broken_pair(tmp_path)), env=env(NO_COLOR="1"))
     assert run.returncode == 1
     lines = run.stdout.splitlines()
-    hit = next(i for i, l in enumerate(lines) if "BHD201" in l)
+    hit = next(i for i, text in enumerate(lines) if "BHD201" in text)
     assert lines[hit].startswith(f"{tmp_path}/config.yaml:4:5: error BHD201 ")
     assert lines[hit + 1].strip().startswith("fix: ")
     assert "1 error" in lines[-1] and " in 2 files, chart " in lines[-1] and lines[-1].endswith("(the newest known)")

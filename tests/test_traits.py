@@ -54,46 +54,56 @@ TYPES = {"Unicode", "Bool", "Integer", "Float", "Dict", "List", "Set", "Type", "
 
 def test_catalogue_is_consistent():
     cat = catalogue.catalog()
-    problems = []
-    for name, body in cat.classes.items():
-        if body.get("parent") and body["parent"] not in cat.classes:
-            problems.append(f"{name}: parent {body['parent']} unknown")
-        if body.get("since") and body["since"] not in cat.changes:
-            problems.append(f"{name}: since {body['since']} unknown")
-        for trait, spec in (body.get("traits") or {}).items():
-            where = f"{name}.{trait}"
-            if spec["type"] not in TYPES:
-                problems.append(f"{where}: type {spec['type']}")
-            for member in spec.get("of", []):
-                if member not in TYPES | {"Bytes"}:
-                    problems.append(f"{where}: union member {member}")
-            if spec["type"] == "Type" and spec.get("klass") not in cat.classes:
-                problems.append(f"{where}: klass {spec.get('klass')}")
-            for key in ("since",):
-                if spec.get(key) and spec[key] not in cat.changes:
-                    problems.append(f"{where}: {key} {spec[key]}")
-            for key in ("deprecated", "removed"):
-                info = spec.get(key)
-                if not info:
-                    continue
-                if info["change"] not in cat.changes:
-                    problems.append(f"{where}: {key}.change {info['change']}")
-                target = info.get("use")
-                if target:
-                    cls, _, new = target.partition(".")
-                    if cls not in cat.classes or new not in cat.traits(cls):
-                        problems.append(f"{where}: {key}.use {target} is not a trait")
-        for old, info in (body.get("gone") or {}).items():
-            cls, _, new = info["use"].partition(".")
-            if cls not in cat.classes or new not in cat.traits(cls):
-                problems.append(f"{name}.{old}: gone.use {info['use']} is not a trait")
-            if old in cat.traits(name):
-                problems.append(f"{name}.{old}: gone but still a trait")
+    problems = [p for name, body in cat.classes.items() for p in class_problems(cat, name, body)]
+    problems += chart_default_problems(cat)
+    assert not problems, problems
+
+
+def class_problems(cat, name: str, body: dict):
+    if body.get("parent") and body["parent"] not in cat.classes:
+        yield f"{name}: parent {body['parent']} unknown"
+    if body.get("since") and body["since"] not in cat.changes:
+        yield f"{name}: since {body['since']} unknown"
+    for trait, spec in (body.get("traits") or {}).items():
+        yield from trait_problems(cat, f"{name}.{trait}", spec)
+    for old, info in (body.get("gone") or {}).items():
+        if not is_trait(cat, info["use"]):
+            yield f"{name}.{old}: gone.use {info['use']} is not a trait"
+        if old in cat.traits(name):
+            yield f"{name}.{old}: gone but still a trait"
+
+
+def trait_problems(cat, where: str, spec: dict):
+    if spec["type"] not in TYPES:
+        yield f"{where}: type {spec['type']}"
+    for member in spec.get("of", []):
+        if member not in TYPES | {"Bytes"}:
+            yield f"{where}: union member {member}"
+    if spec["type"] == "Type" and spec.get("klass") not in cat.classes:
+        yield f"{where}: klass {spec.get('klass')}"
+    if spec.get("since") and spec["since"] not in cat.changes:
+        yield f"{where}: since {spec['since']}"
+    for key in ("deprecated", "removed"):
+        info = spec.get(key)
+        if not info:
+            continue
+        if info["change"] not in cat.changes:
+            yield f"{where}: {key}.change {info['change']}"
+        if info.get("use") and not is_trait(cat, info["use"]):
+            yield f"{where}: {key}.use {info['use']} is not a trait"
+
+
+def chart_default_problems(cat):
     for cls, defaults in cat.chart_defaults.items():
         for key in defaults:
             if key not in cat.traits(cls):
-                problems.append(f"chart default {cls}.{key} is not a trait")
-    assert not problems, problems
+                yield f"chart default {cls}.{key} is not a trait"
+
+
+def is_trait(cat, target: str) -> bool:
+    """`Class.trait` names a trait of the catalogue."""
+    cls, _, name = target.partition(".")
+    return cls in cat.classes and name in cat.traits(cls)
 
 
 def test_catalogue_is_read_once_and_the_cache_holds_the_same_data(tmp_path, monkeypatch):

@@ -91,7 +91,7 @@ def check_repo_names(repos) -> list[str]:
     return names
 
 
-def probe(values, repos=(), transport: Transport = Transport(), probe_anonymous: bool = True) -> ProbeReport:
+def probe(values, repos=(), transport: Transport = provider_api.DEFAULT_TRANSPORT, probe_anonymous: bool = True) -> ProbeReport:
     """The whole GitHub check. ``probe_anonymous=False`` (doctor) reports missing credentials
     from the values alone instead of spending this machine's anonymous budget."""
     settings = read_settings(values)

@@ -82,7 +82,7 @@ def api_root(settings: GitLabSettings, insecure_http: bool) -> str:
     return f"{scheme}://{settings.hostname.rstrip('/')}/api/v4"
 
 
-def probe(values, repos=(), transport: Transport = Transport()) -> ProbeReport:
+def probe(values, repos=(), transport: Transport = provider_api.DEFAULT_TRANSPORT) -> ProbeReport:
     settings = read_settings(values)
     projects = check_project_names(repos)
     report = ProbeReport(title="gitlab", derived={

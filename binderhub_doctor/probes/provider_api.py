@@ -26,6 +26,9 @@ class Transport:
     ca_bundle: str | None = None
 
 
+DEFAULT_TRANSPORT = Transport()  # frozen, so every probe may share it as its default
+
+
 class Unreachable(Exception):
     """No usable HTTP answer: timeout, refused connection, TLS, DNS, or a redirect we refuse."""
 

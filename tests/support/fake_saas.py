@@ -280,35 +280,16 @@ def _github(fake: FakeSaaS, path: str, headers: dict):
     if (token_value and token is None) or (is_app and not known):
         return 401, {**_github_headers(fake, 60, fake.anonymous_remaining, None)}, {
             "message": "Bad credentials", "documentation_url": _GITHUB_DOCS, "status": "401"}
-    # Server errors ask for an immediate retry (Retry-After: 0): these tests are about what the
-    # probes make of the answers; waiting between retries is tested in test_probe_http.py.
-    if token_value == GH_DOWN:
-        return 503, {"Content-Type": "application/json", "Retry-After": "0"}, {"message": "Service Unavailable"}
-    if token_value == GH_FLAKY and fake.take_flaky_failure(GH_FLAKY):
-        return 502, {"Content-Type": "text/html", "Retry-After": "0"}, "<html><body><h1>502 Bad Gateway</h1></body></html>"
-    if token_value == GH_SLOW:
-        time.sleep(SLOW_SECONDS)
-    if token_value == GH_ECHO:
-        return 500, {"Content-Type": "application/json", "Retry-After": "0"}, {
-            "message": f"internal error while handling Authorization: {headers.get('authorization')}"}
-    if token is not None:
-        limit, remaining = token.limit, token.remaining
-    elif is_app:
-        limit, remaining = 5000, 4321
-    else:
-        limit, remaining = 60, fake.anonymous_remaining
+    trouble = _github_trouble(fake, token_value, headers)
+    if trouble is not None:
+        return trouble
+    limit, remaining = _github_budget(fake, token, is_app)
     base = _github_headers(fake, limit, remaining, token)
 
     if path == "/rate_limit":  # free of charge, answers even when the budget is used up
         return 200, base, _rate_limit_body(fake, limit, remaining)
-
     if remaining == 0:
-        who = "user ID 583231" if token_value else "127.0.0.1"
-        extra = ("" if token_value else " (But here's the good news: Authenticated requests get a higher "
-                 "rate limit. Check out the documentation for more details.)")
-        return 403, base, {
-            "message": f"API rate limit exceeded for {who}.{extra}",
-            "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"}
+        return _github_rate_limited(base, token_value)
     if token_value == GH_SECONDARY:
         return 429, {**base, "retry-after": "60"}, {
             "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try "
@@ -320,38 +301,83 @@ def _github(fake: FakeSaaS, path: str, headers: dict):
 
     parts = path.strip("/").split("/")
     if len(parts) >= 3 and parts[0] == "repos":
-        full_name = f"{unquote(parts[1])}/{unquote(parts[2])}"
-        visible = full_name in (GH_PUBLIC_REPO,) or (token is not None and full_name in token.private_repos)
-        if full_name == GH_MOVED_AWAY_REPO:
-            return 301, {**base, "Location": f"http://localhost:{fake.port}/api/v3/repositories/4242"}, {
-                "message": "Moved Permanently", "url": f"http://localhost:{fake.port}/api/v3/repositories/4242",
-                "documentation_url": _GITHUB_DOCS}
-        if full_name == GH_SSO_REPO and token is not None:
-            return 403, {**base, "X-GitHub-SSO": "required; url=https://github.com/orgs/sso-org/sso?authorization_request=AZ"}, {
-                "message": "Resource protected by organization SAML enforcement. You must grant your Personal "
-                           "Access token access to this organization.",
-                "documentation_url": "https://docs.github.com/articles/authenticating-to-a-github-organization-with-saml-single-sign-on/",
-                "status": "403"}
-        if not visible:
-            return 404, base, {"message": "Not Found",
-                               "documentation_url": "https://docs.github.com/rest/repos/repos#get-a-repository",
-                               "status": "404"}
-        if len(parts) == 3:
-            return 200, base, _github_repo(full_name)
-        if len(parts) >= 5 and parts[3] == "commits":
-            ref = unquote("/".join(parts[4:]))
-            if full_name == GH_EMPTY_REPO:
-                return 409, base, {"message": "Git Repository is empty.",
-                                   "documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit",
-                                   "status": "409"}
-            if ref != "main":
-                return 422, base, {"message": f"No commit found for SHA: {ref}",
-                                   "documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit",
-                                   "status": "422"}
-            sha = "9f2c1e4b7a0d3c6e5f8a1b2c3d4e5f60718293a4"
-            return 200, base, {"sha": sha, "node_id": "C_kwDOAbCdEfGh", "commit": {"message": "Add notebooks"},
-                               "url": f"https://api.github.com/repos/{full_name}/commits/{sha}"}
+        answer = _github_repos(fake, parts, token, base)
+        if answer is not None:
+            return answer
     return 404, base, {"message": "Not Found", "documentation_url": _GITHUB_DOCS, "status": "404"}
+
+
+def _github_trouble(fake: FakeSaaS, token_value: str | None, headers: dict):
+    """The answer of a server in trouble, for the tokens that ask for one; None otherwise."""
+    # Server errors ask for an immediate retry (Retry-After: 0): these tests are about what the
+    # probes make of the answers; waiting between retries is tested in test_probe_http.py.
+    if token_value == GH_DOWN:
+        return 503, {"Content-Type": "application/json", "Retry-After": "0"}, {"message": "Service Unavailable"}
+    if token_value == GH_FLAKY and fake.take_flaky_failure(GH_FLAKY):
+        return 502, {"Content-Type": "text/html", "Retry-After": "0"}, "<html><body><h1>502 Bad Gateway</h1></body></html>"
+    if token_value == GH_SLOW:
+        time.sleep(SLOW_SECONDS)  # then answers as usual
+    if token_value == GH_ECHO:
+        return 500, {"Content-Type": "application/json", "Retry-After": "0"}, {
+            "message": f"internal error while handling Authorization: {headers.get('authorization')}"}
+    return None
+
+
+def _github_budget(fake: FakeSaaS, token: GitHubToken | None, is_app: bool) -> tuple[int, int]:
+    """(limit, remaining) of the core rate limit for this caller."""
+    if token is not None:
+        return token.limit, token.remaining
+    if is_app:
+        return 5000, 4321
+    return 60, fake.anonymous_remaining
+
+
+def _github_rate_limited(base: dict, token_value: str | None):
+    who = "user ID 583231" if token_value else "127.0.0.1"
+    extra = ("" if token_value else " (But here's the good news: Authenticated requests get a higher "
+             "rate limit. Check out the documentation for more details.)")
+    return 403, base, {
+        "message": f"API rate limit exceeded for {who}.{extra}",
+        "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"}
+
+
+def _github_repos(fake: FakeSaaS, parts: list[str], token: GitHubToken | None, base: dict):
+    """/repos/{owner}/{name}[/commits/{ref}]; None for any other path below a repository."""
+    full_name = f"{unquote(parts[1])}/{unquote(parts[2])}"
+    visible = full_name in (GH_PUBLIC_REPO,) or (token is not None and full_name in token.private_repos)
+    if full_name == GH_MOVED_AWAY_REPO:
+        return 301, {**base, "Location": f"http://localhost:{fake.port}/api/v3/repositories/4242"}, {
+            "message": "Moved Permanently", "url": f"http://localhost:{fake.port}/api/v3/repositories/4242",
+            "documentation_url": _GITHUB_DOCS}
+    if full_name == GH_SSO_REPO and token is not None:
+        return 403, {**base, "X-GitHub-SSO": "required; url=https://github.com/orgs/sso-org/sso?authorization_request=AZ"}, {
+            "message": "Resource protected by organization SAML enforcement. You must grant your Personal "
+                       "Access token access to this organization.",
+            "documentation_url": "https://docs.github.com/articles/authenticating-to-a-github-organization-with-saml-single-sign-on/",
+            "status": "403"}
+    if not visible:
+        return 404, base, {"message": "Not Found",
+                           "documentation_url": "https://docs.github.com/rest/repos/repos#get-a-repository",
+                           "status": "404"}
+    if len(parts) == 3:
+        return 200, base, _github_repo(full_name)
+    if len(parts) >= 5 and parts[3] == "commits":
+        return _github_commit(full_name, unquote("/".join(parts[4:])), base)
+    return None
+
+
+def _github_commit(full_name: str, ref: str, base: dict):
+    if full_name == GH_EMPTY_REPO:
+        return 409, base, {"message": "Git Repository is empty.",
+                           "documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit",
+                           "status": "409"}
+    if ref != "main":
+        return 422, base, {"message": f"No commit found for SHA: {ref}",
+                           "documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit",
+                           "status": "422"}
+    sha = "9f2c1e4b7a0d3c6e5f8a1b2c3d4e5f60718293a4"
+    return 200, base, {"sha": sha, "node_id": "C_kwDOAbCdEfGh", "commit": {"message": "Add notebooks"},
+                       "url": f"https://api.github.com/repos/{full_name}/commits/{sha}"}
 
 
 def _github_repo(full_name: str) -> dict:

@@ -281,7 +281,7 @@ def unknown_class(values, spec, context):
     cat = catalog()
     build = _build(context)
     custom = custom_classes(values)
-    for name, body in _config(values).items():
+    for name in _config(values):
         if not isinstance(name, str) or cat.exists(name, build) or name in custom:
             continue
         path = CONFIG + (name,)
@@ -404,91 +404,129 @@ def trait_type_problem(trait: Trait, value, cat: Catalog | None = None) -> TypeP
 
 
 def _check_simple(kind: str, trait: Trait, value, cat: Catalog) -> TypeProblem | None:
-    crash = STOPS
-    if kind == "Any":
-        return None
-    if kind == "Unicode":
-        if isinstance(value, str):
-            return _check_text(trait, value)
-        if isinstance(value, bool):
-            return TypeProblem(f"is the boolean {_yaml(value)}, not text (YAML reads an unquoted true/false/yes/no/on/off "
-                               f"as a boolean): {crash}", "Quote the value.")
-        if isinstance(value, (int, float)):
-            return TypeProblem(f"is the number {_yaml(value)}, not text: {crash}",
-                               "Quote the value, e.g. `\"1234\"`.")
-        return TypeProblem(f"is {_kind(value)}, but must be a string: {crash}", "Write a single string.")
-    if kind == "Bool":
-        if isinstance(value, bool) or (_whole(value) and int(value) in (0, 1)):
-            return None
-        if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
-            meant = "true" if value.strip().lower() in ("true", "yes", "on", "y") else "false"
-            return TypeProblem(f"is the string \"{value}\", not a boolean: {crash}",
-                               f"Remove the quotes: `{trait.name}: {meant}`.")
-        return TypeProblem(f"is {_kind(value)}, but must be true or false: {crash}", "Write true or false.")
-    if kind in ("Integer", "Float"):
-        if isinstance(value, bool):
-            return TypeProblem(f"is the boolean {_yaml(value)}, not a number; traitlets reads it as "
-                               f"{int(value)}", "Write a number.", severity="warning")
-        if isinstance(value, int) or (kind == "Float" and isinstance(value, float)):
-            return None
-        if isinstance(value, float):
-            if _whole(value):
-                return None  # Helm renders a whole float64 (40e9, 5.0) as an integer
-            return TypeProblem(f"is {_yaml(value)}, but must be a whole number: {crash}", "Write a whole number.")
-        if isinstance(value, str) and looks_like_number(value):
-            return TypeProblem(f"is the string \"{value}\", not a number: {crash}",
-                               f"Remove the quotes: `{trait.name}: {value.strip()}`.")
-        return TypeProblem(f"is {_kind(value)}, but must be a number: {crash}", "Write a number.")
-    if kind == "Dict":
-        if isinstance(value, dict):
-            return None
-        return TypeProblem(f"is {_kind(value)}, but must be a mapping: {crash}", "Write a mapping (`key: value` lines), or `{}`.")
-    if kind in ("List", "Set"):
-        if isinstance(value, str):
-            return None  # traitlets wraps a lone string into a one-item list
-        if not isinstance(value, list):
-            return TypeProblem(f"is {_kind(value)}, but must be a list: {crash}", "Write a YAML list (`- item` lines), or `[]`.")
-        if trait.spec.get("items") == "Unicode":
-            for index, item in enumerate(value):
-                if not isinstance(item, str):
-                    return TypeProblem(f"item [{index}] is {_kind(item)}, but every item must be a string: {crash}",
-                                       "Quote the item.")
-        return None
-    if kind == "Enum":
-        allowed = trait.spec.get("values", [])
-        if value in allowed:  # Python equality, as traitlets compares (false == 0)
-            return None
-        upper = value.upper() if isinstance(value, str) else None
-        if upper in allowed:
-            return TypeProblem(f"is \"{value}\", but names must be upper case: {crash}",
-                               f"Write `{trait.name}: {upper}`.")
-        shown = ", ".join(str(a) for a in allowed)
-        return TypeProblem(f"is {_yaml(value)}, but must be one of {shown}: {crash}", f"Use one of {shown}.")
-    if kind == "ByteSpecification":
-        if isinstance(value, bool):
-            return TypeProblem(f"is the boolean {_yaml(value)}, not a size; BinderHub reads it as {int(value)} byte(s)",
-                               "Write a size such as 2G, or a number of bytes.", severity="warning")
-        if isinstance(value, (int, float)):
-            return None
-        if isinstance(value, str):
-            text = value
-            if text and text[-1] in _BYTE_SUFFIXES and looks_like_number(text[:-1]):
-                return None
-            hint = ""
-            if _BINARY_UNIT_SIZE.fullmatch(text):
-                hint = f" (write `{text.strip()[:-1]}` : BinderHub's K/M/G/T already count in 1024s)"
-            return TypeProblem(f"is \"{value}\", not a size BinderHub understands{hint}: {crash}",
-                               "Write a number with one of the suffixes K, M, G, T (e.g. 2G), or a number of bytes.")
-        return TypeProblem(f"is {_kind(value)}, not a size: {crash}", "Write a size such as 2G.")
-    if kind == "Type":
+    if kind == "Type":  # the one kind that asks the catalogue
         return _check_class_path(trait, value, cat)
-    if kind == "Callable":
-        return TypeProblem(f"must be a Python function, which YAML cannot give: {crash}",
-                           f"Remove it here and set it in extraConfig, e.g. `c.{trait.owner}.{trait.name} = my_function`.")
+    checker = _TYPE_CHECKERS.get(kind)
+    return checker(trait, value) if checker else None  # Any, and kinds traitlets does not check
+
+
+def _check_unicode(trait: Trait, value) -> TypeProblem | None:
+    if isinstance(value, str):
+        return _check_text(trait, value)
+    if isinstance(value, bool):
+        return TypeProblem(f"is the boolean {_yaml(value)}, not text (YAML reads an unquoted true/false/yes/no/on/off "
+                           f"as a boolean): {STOPS}", "Quote the value.")
+    if isinstance(value, (int, float)):
+        return TypeProblem(f"is the number {_yaml(value)}, not text: {STOPS}",
+                           "Quote the value, e.g. `\"1234\"`.")
+    return TypeProblem(f"is {_kind(value)}, but must be a string: {STOPS}", "Write a single string.")
+
+
+def _check_bool(trait: Trait, value) -> TypeProblem | None:
+    if isinstance(value, bool) or (_whole(value) and int(value) in (0, 1)):
+        return None
+    if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+        meant = "true" if value.strip().lower() in ("true", "yes", "on", "y") else "false"
+        return TypeProblem(f"is the string \"{value}\", not a boolean: {STOPS}",
+                           f"Remove the quotes: `{trait.name}: {meant}`.")
+    return TypeProblem(f"is {_kind(value)}, but must be true or false: {STOPS}", "Write true or false.")
+
+
+def _check_integer(trait: Trait, value) -> TypeProblem | None:
+    return _check_number(trait, value, fractions=False)
+
+
+def _check_float(trait: Trait, value) -> TypeProblem | None:
+    return _check_number(trait, value, fractions=True)
+
+
+def _check_number(trait: Trait, value, fractions: bool) -> TypeProblem | None:
+    if isinstance(value, bool):
+        return TypeProblem(f"is the boolean {_yaml(value)}, not a number; traitlets reads it as "
+                           f"{int(value)}", "Write a number.", severity="warning")
+    if isinstance(value, int) or (fractions and isinstance(value, float)):
+        return None
+    if isinstance(value, float):
+        if _whole(value):
+            return None  # Helm renders a whole float64 (40e9, 5.0) as an integer
+        return TypeProblem(f"is {_yaml(value)}, but must be a whole number: {STOPS}", "Write a whole number.")
+    if isinstance(value, str) and looks_like_number(value):
+        return TypeProblem(f"is the string \"{value}\", not a number: {STOPS}",
+                           f"Remove the quotes: `{trait.name}: {value.strip()}`.")
+    return TypeProblem(f"is {_kind(value)}, but must be a number: {STOPS}", "Write a number.")
+
+
+def _check_dict(_trait: Trait, value) -> TypeProblem | None:
+    if isinstance(value, dict):
+        return None
+    return TypeProblem(f"is {_kind(value)}, but must be a mapping: {STOPS}",
+                       "Write a mapping (`key: value` lines), or `{}`.")
+
+
+def _check_list(trait: Trait, value) -> TypeProblem | None:
+    if isinstance(value, str):
+        return None  # traitlets wraps a lone string into a one-item list
+    if not isinstance(value, list):
+        return TypeProblem(f"is {_kind(value)}, but must be a list: {STOPS}",
+                           "Write a YAML list (`- item` lines), or `[]`.")
+    if trait.spec.get("items") == "Unicode":
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                return TypeProblem(f"item [{index}] is {_kind(item)}, but every item must be a string: {STOPS}",
+                                   "Quote the item.")
     return None
 
 
 _BINARY_UNIT_SIZE = re.compile(r"^\s*[\d.]+\s*[KMGT]i\s*$")  # anchored: linear under search() too
+
+
+def _check_enum(trait: Trait, value) -> TypeProblem | None:
+    allowed = trait.spec.get("values", [])
+    if value in allowed:  # Python equality, as traitlets compares (false == 0)
+        return None
+    upper = value.upper() if isinstance(value, str) else None
+    if upper in allowed:
+        return TypeProblem(f"is \"{value}\", but names must be upper case: {STOPS}",
+                           f"Write `{trait.name}: {upper}`.")
+    shown = ", ".join(str(a) for a in allowed)
+    return TypeProblem(f"is {_yaml(value)}, but must be one of {shown}: {STOPS}", f"Use one of {shown}.")
+
+
+def _check_byte_size(_trait: Trait, value) -> TypeProblem | None:
+    if isinstance(value, bool):
+        return TypeProblem(f"is the boolean {_yaml(value)}, not a size; BinderHub reads it as {int(value)} byte(s)",
+                           "Write a size such as 2G, or a number of bytes.", severity="warning")
+    if isinstance(value, (int, float)):
+        return None
+    if not isinstance(value, str):
+        return TypeProblem(f"is {_kind(value)}, not a size: {STOPS}", "Write a size such as 2G.")
+    if value and value[-1] in _BYTE_SUFFIXES and looks_like_number(value[:-1]):
+        return None
+    hint = ""
+    if _BINARY_UNIT_SIZE.fullmatch(value):
+        hint = f" (write `{value.strip()[:-1]}` : BinderHub's K/M/G/T already count in 1024s)"
+    return TypeProblem(f"is \"{value}\", not a size BinderHub understands{hint}: {STOPS}",
+                       "Write a number with one of the suffixes K, M, G, T (e.g. 2G), or a number of bytes.")
+
+
+def _check_callable(trait: Trait, _value) -> TypeProblem | None:
+    return TypeProblem(f"must be a Python function, which YAML cannot give: {STOPS}",
+                       f"Remove it here and set it in extraConfig, e.g. `c.{trait.owner}.{trait.name} = my_function`.")
+
+
+# What traitlets accepts for each trait type, as Helm delivers the value.
+_TYPE_CHECKERS = {
+    "Unicode": _check_unicode,
+    "Bool": _check_bool,
+    "Integer": _check_integer,
+    "Float": _check_float,
+    "Dict": _check_dict,
+    "List": _check_list,
+    "Set": _check_list,
+    "Enum": _check_enum,
+    "ByteSpecification": _check_byte_size,
+    "Callable": _check_callable,
+}
 
 
 def _check_text(trait: Trait, value: str) -> TypeProblem | None:
@@ -499,16 +537,15 @@ def _check_text(trait: Trait, value: str) -> TypeProblem | None:
 
 
 def _check_class_path(trait: Trait, value, cat: Catalog) -> TypeProblem | None:
-    crash = STOPS
     klass = trait.spec.get("klass")
     if not isinstance(value, str):
-        return TypeProblem(f"is {_kind(value)}, but must be an import path such as `binderhub.registry.DockerRegistry`: {crash}",
+        return TypeProblem(f"is {_kind(value)}, but must be an import path such as `binderhub.registry.DockerRegistry`: {STOPS}",
                            "Write the class's full import path as a string.")
     parts = value.strip().split(".")
     if len(parts) < 2 or not all(p.isidentifier() for p in parts):
         guess = cat.classes.get(value.strip()) and cat.classes[value.strip()].get("module")
         fix = f"Write `{guess}.{value.strip()}`." if guess else "Write the full import path, module and class."
-        return TypeProblem(f"is \"{value}\", which is not an importable `module.Class` path: {crash}", fix)
+        return TypeProblem(f"is \"{value}\", which is not an importable `module.Class` path: {STOPS}", fix)
     if parts[0] != "binderhub":
         return None  # the deployment's own class; cannot be checked offline
     name = parts[-1]
@@ -521,7 +558,7 @@ def _check_class_path(trait: Trait, value, cat: Catalog) -> TypeProblem | None:
                            f"Write `{cat.classes[guess]['module']}.{guess}`." if guess else "Check the class name.",
                            severity="warning")
     if klass and not cat.is_subclass(name, klass):
-        return TypeProblem(f"names {name}, which is not a kind of {klass}: {crash}",
+        return TypeProblem(f"names {name}, which is not a kind of {klass}: {STOPS}",
                            f"Choose a subclass of {klass}.")
     module = ".".join(parts[:-1])
     expected = cat.classes[name].get("module")
@@ -740,7 +777,7 @@ def _deprecation_of(cat: Catalog, target: str) -> str | None:
 
 @builtin
 def removed(values, spec, context):
-    for cat, build, section, key, value, trait, info, change in _changed_traits(values, context, "removed"):
+    for _cat, _build, section, key, value, _trait, info, change in _changed_traits(values, context, "removed"):
         path = section.path + (key,)
         shown = values.display_path(path)
         fix = f"Remove it; load the analytics script with `config.{info['use']}` instead."
@@ -763,7 +800,7 @@ def nested_class(values, spec, context):
     for outer, body in _config(values).items():
         if not isinstance(body, dict) or not cat.exists(outer, build):
             continue
-        for inner, inner_body in body.items():
+        for inner in body:
             if not isinstance(inner, str) or not inner[:1].isupper() or inner.startswith("_"):
                 continue
             path = CONFIG + (outer, inner)
