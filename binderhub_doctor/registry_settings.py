@@ -23,9 +23,10 @@ import base64
 import math
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from .secrets import redacted
+from .urls import split_url
 
 CHART_DEFAULT_REGISTRY_URL = "https://index.docker.io/v1/"  # _helpers.tpl `default`
 DOCKER_HUB_V2_URL = "https://registry-1.docker.io"  # registry.py DEFAULT_DOCKER_REGISTRY_URL
@@ -81,7 +82,7 @@ class RegistrySettings:
     @property
     def host(self) -> str:
         """host[:port] of `url`, as docker names registries."""
-        return urlsplit(self.url).netloc.rpartition("@")[2] if "://" in self.url else ""
+        return split_url(self.url).netloc.rpartition("@")[2] if "://" in self.url else ""
 
     def describe(self) -> dict:
         """The derivation as a report may print it: the password redacted, nothing else secret."""
@@ -118,7 +119,7 @@ def derive(values) -> RegistrySettings:
     configured = _configured_traits(config, binderhub, class_name, notes)
     url = configured.setting("url", _default_url(chart.auths),
                              "first auths key of config.json" if chart.auths else "BinderHub default")
-    hostname = urlsplit(url).hostname if "://" in url else None
+    hostname = split_url(url).hostname if "://" in url else None
     _note_url(notes, url, hostname)
     auth_config_url = configured.setting("auth_config_url", _default_auth_config_url(url, hostname, chart.auths),
                                          "derived from DockerRegistry.url")
@@ -202,7 +203,7 @@ def _note_url(notes: list, url: str, hostname: str | None) -> None:
         notes.append(SettingsNote(
             ERROR, f"DockerRegistry.url {url!r} has no scheme; BinderHub cannot parse its host and fails",
             "write it as https://<host>", ("config", "DockerRegistry", "url")))
-    elif urlsplit(url).path not in ("", "/"):
+    elif split_url(url).path not in ("", "/"):
         shown = url.rstrip("/")
         notes.append(SettingsNote(
             ERROR if hostname == "index.docker.io" else WARNING,
@@ -298,7 +299,7 @@ def image_basename_and_tag(full_name: str) -> tuple[str, str]:
 
 def token_url_service(token_url: str) -> str | None:
     """The first `service` query parameter of a token url (what Go token servers read)."""
-    for key, value in parse_qsl(urlsplit(token_url).query, keep_blank_values=True):
+    for key, value in parse_qsl(split_url(token_url).query, keep_blank_values=True):
         if key == "service":
             return value
     return None
@@ -306,7 +307,7 @@ def token_url_service(token_url: str) -> str | None:
 
 def token_url_endpoint(token_url: str) -> str:
     """The token url without its query: what a challenge's realm should equal."""
-    parts = urlsplit(token_url)
+    parts = split_url(token_url)
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
@@ -425,7 +426,7 @@ def _note_password(notes: list, raw_password, username: str, chart_url: str) -> 
 
 def _note_token_url(notes: list, token_url: str) -> None:
     path = ("config", "DockerRegistry", "token_url")
-    parts = urlsplit(token_url)
+    parts = split_url(token_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         notes.append(SettingsNote(ERROR, f"token_url {token_url!r} is not an http(s) URL",
                                   "write it as https://<host>/<path>?service=<service>", path))

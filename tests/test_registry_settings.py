@@ -345,3 +345,31 @@ def test_module_is_pure_and_fast_to_import():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert float(out[0]) < 0.5
     assert out[1] == "[]"
+
+
+# --------------------------------------------------------------------------- malformed URLs
+
+MALFORMED_URLS = ["https://[x", "https://registry.example.org:99999", "https://registry.example.org:port",
+                  "http://[::1/token"]
+
+
+@pytest.mark.parametrize("url", MALFORMED_URLS)
+def test_a_url_urlsplit_cannot_take_apart_never_stops_the_derivation(url):
+    settings = derive(values({"url": url}))
+    assert settings.url == url
+    settings = derive(values({"url": "https://registry.example.org"}, binderhub=None,
+                             DockerRegistry={"token_url": url, "auth_config_url": url}))
+    assert settings.token_url == url
+
+
+@pytest.mark.parametrize("url", MALFORMED_URLS)
+def test_lint_and_check_registry_report_a_malformed_registry_url_without_crashing(tmp_path, url):
+    from support.tools import invoke
+
+    (tmp_path / "secret.yaml").write_text(f'registry:\n  url: "{url}"\n  username: u\n  password: p4ssw0rd-canary\n')
+    (tmp_path / "config.yaml").write_text("config:\n  BinderHub:\n    use_registry: true\n"
+                                          "    image_prefix: registry.example.org/org/binder-\n")
+    for command in ("lint", "check-registry"):
+        run = invoke(command, str(tmp_path / "secret.yaml"), str(tmp_path / "config.yaml"))
+        assert "internal error" not in run.stdout + run.stderr, (command, run.stdout, run.stderr)
+        assert run.returncode in (0, 1), (command, run.returncode, run.stderr)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from ..paths import parse_path
+from ..urls import split_url
 from .base import Hit, render, unchecked
 from .kinds import MESSAGE, ONE_PATH, kind
 
 
 def host(value: str) -> str:
     text = value if "://" in value else "https://" + value
-    return (urlsplit(text).hostname or "").lower()
+    return (split_url(text).hostname or "").lower()
 
 
 def url(value: str) -> str:

@@ -27,6 +27,7 @@ from ..registry_settings import (
     BINDERHUB_TOKEN_SERVICE, ERROR, WARNING, RegistrySettings, SettingsNote, go_sprint, token_url_endpoint,
     token_url_service,
 )
+from ..urls import url_hostname
 from .http import (
     HttpClient, HttpError, Response, basic_authorization, decode_json, describe_proxy, host_port, join_url, origin,
     safe_url, usable_url,
@@ -286,7 +287,7 @@ class _Probe:
             self.add("settings", OK, None,
                      f"BinderHub would look images up on {safe_url(self.base)} and push to "
                      f"{self.settings.repository or '(no repository)'}")
-        if "://" not in self.settings.url or not urlsplit(self.settings.url).hostname:
+        if "://" not in self.settings.url or not url_hostname(self.settings.url):
             return "DockerRegistry.url is not a URL"
         return None
 

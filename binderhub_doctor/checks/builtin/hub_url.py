@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from urllib.parse import urlsplit
+from ...urls import split_url
 from ..base import Hit, unchecked
 from ..kinds import builtin
 from ..placeholder import find as find_placeholder
@@ -26,7 +26,7 @@ def form(values, spec, context):
             yield Hit(path, f"{name} {values.show(path)} does not start with http:// or https://; launches "
                             "redirect users to a relative, broken address",
                       fix=f"Write the full URL, e.g. `http://{re.sub(r'^[a-z]*:?/*', '', url)}`.")
-        elif re.search(r"/hub/?$", url) and _slashed(urlsplit(url).path) != _slashed(values.get(HUB_BASE_URL)):
+        elif re.search(r"/hub/?$", url) and _slashed(split_url(url).path) != _slashed(values.get(HUB_BASE_URL)):
             hit = Hit(path, f"{name} ends in /hub, but the hub's base URL (jupyterhub.hub.baseUrl) is not "
                             "/hub/; BinderHub appends hub/api/… itself, so requests go to …/hub/hub/api",
                       severity="warning", fix="Use the hub's base URL without the trailing /hub.")

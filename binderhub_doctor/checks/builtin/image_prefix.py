@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlsplit
 
+from ...urls import split_url
 from ..base import Hit, unchecked
 from ..kinds import builtin
 from ..placeholder import find as find_placeholder
@@ -36,7 +36,7 @@ def split(prefix: str) -> tuple[str | None, list[str]]:
 def url_host(url: str) -> str:
     text = url if "://" in url else "https://" + url
     try:
-        return (urlsplit(text).netloc or "").lower()
+        return (split_url(text).netloc or "").lower()
     except ValueError:
         return ""
 

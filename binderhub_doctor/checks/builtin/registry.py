@@ -4,10 +4,10 @@ BinderHub derives from them (see registry_settings.py, which replays BinderHub's
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from ... import chart_versions
 from ...registry_settings import derive, looks_like_json_key, token_url_service
+from ...urls import split_url
 from ..base import Hit, unchecked
 from ..kinds import builtin
 from ..placeholder import find as find_placeholder
@@ -36,7 +36,7 @@ def _text(values, path) -> str | None:
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url if "://" in url else "https://" + url).hostname or "").lower()
+    return (split_url(url if "://" in url else "https://" + url).hostname or "").lower()
 
 
 @builtin
@@ -91,7 +91,7 @@ def token_url_form(values, spec, context):
     if not re.match(r"^https?://[^/\s]+", token_url):
         yield Hit(TOKEN_URL, f"token_url {values.show(TOKEN_URL)} is not an http(s) URL",
                   fix="Write it as https://<host>/<path>?service=<service>.")
-    elif token_url_service(token_url) is None and not urlsplit(token_url).path.rstrip("/").endswith(GITLAB_TOKEN_PATH):
+    elif token_url_service(token_url) is None and not split_url(token_url).path.rstrip("/").endswith(GITLAB_TOKEN_PATH):
         yield Hit(TOKEN_URL, "token_url has no `?service=` parameter; BinderHub then asks for "
                              "service=container_registry, which is GitLab's registry service but not other "
                              "registries' (they refuse the token, and every launch rebuilds)",

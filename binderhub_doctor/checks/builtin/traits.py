@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlparse
 
 from ...data_files import load_yaml
 from ...paths import closest
+from ...urls import split_url
 from ..base import Hit, looks_like_number, unchecked
 from ..kinds import builtin
 
@@ -932,7 +932,7 @@ def base_url(values, spec, context):
     if "://" in value:
         yield Hit(path, f"{shown} is a URL ({values.show(path)}); it must be only the path BinderHub is served "
                         "under, such as `/` or `/binder/`",
-                  fix=f"Write only the path: `base_url: {_as_base_path(urlparse(value).path)}`.")
+                  fix=f"Write only the path: `base_url: {_as_base_path(split_url(value).path)}`.")
         return
     if value.startswith("/") and value.endswith("/"):
         return
@@ -958,7 +958,7 @@ def docker_host(values, spec, context):
     old = CONFIG + (APP, "build_docker_host")
     value = values.get(old)
     if isinstance(value, str):
-        parts = urlparse(value)
+        parts = split_url(value)
         shown = values.display_path(old)
         if parts.scheme != "unix" or parts.netloc:
             path = parts.path if parts.scheme == "unix" else value
@@ -979,7 +979,7 @@ def docker_host(values, spec, context):
         if not isinstance(value, str):
             continue
         shown = values.display_path(path)
-        parts = urlparse(value)
+        parts = split_url(value)
         if parts.scheme not in ("", "unix"):
             yield Hit(path, f"{shown} {values.show(path)} is not a socket path: build pods mount the docker "
                             "socket from the node, so only a path (or unix:///path) works",
