@@ -312,6 +312,7 @@ class _Builder:
         self.alias_decodes = 0
         self.alias_depth = 0
         self.active_aliases: set[int] = set()
+        self.outer_alias = None  # the alias in the document whose expansion is under way
 
     def _count(self, node) -> None:
         self.decodes += 1
@@ -321,7 +322,7 @@ class _Builder:
                 self.alias_decodes / self.decodes > go_yaml.allowed_alias_ratio(self.decodes):
             raise _Refused(
                 "document contains excessive aliasing: Helm's YAML reader stops when almost all values "
-                "come from aliases", node.start,
+                "come from aliases", (self.outer_alias or node).start,
                 hint="This is an alias bomb (or close to one); write the values out instead of nesting aliases.")
         if self.decodes > MAX_NODES:
             raise _Refused(
@@ -335,6 +336,8 @@ class _Builder:
                            hint="Helm cannot expand recursive anchors; remove the alias.")
         self.active_aliases.add(id(node))
         self.alias_depth += 1
+        if self.alias_depth == 1:
+            self.outer_alias = node
         try:
             return build(node.target, *args)
         finally:
@@ -510,7 +513,13 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, doc: Document) -> Problem:
     hint = "Fix the YAML syntax; Helm refuses the whole file."
     line_text = doc.lines[position.line - 1] if position and 0 < position.line <= len(doc.lines) else ""
     tab_line = _first_tab_indent(doc.lines, position.line if position else 1)
-    if "\t" in problem or "'\\t'" in problem or tab_line is not None:
+    bom_line = _bom_line(doc.lines, position.line if position else 1)
+    if bom_line is not None:
+        position = Position(doc.file, bom_line, 1)
+        message += (f"; line {bom_line} starts with a byte-order mark (U+FEFF), which Helm reads as text, "
+                    "not as indentation or the start of a key")
+        hint = "Delete the invisible byte-order mark (often left by pasting from a Windows editor)."
+    elif "\t" in problem or "'\\t'" in problem or tab_line is not None:
         line_no = tab_line or position.line
         position = Position(doc.file, line_no, 1)
         message = "a tab character is used for indentation; YAML allows only spaces"
@@ -531,6 +540,13 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, doc: Document) -> Problem:
 
 
 _BLOCK_HEADER = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
+
+
+def _bom_line(lines: list[str], error_line: int) -> int | None:
+    for number in range(max(1, error_line - 2), min(len(lines), error_line) + 1):
+        if lines[number - 1].startswith("\ufeff"):
+            return number
+    return None
 
 
 def _first_tab_indent(lines: list[str], error_line: int) -> int | None:

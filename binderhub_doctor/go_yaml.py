@@ -24,7 +24,6 @@ import base64
 import math
 import re
 import struct
-from decimal import Decimal
 
 import yaml
 
@@ -145,7 +144,28 @@ def _repair(exc: yaml.MarkedYAMLError, chars: list[str], stand_ins: _StandIns) -
     if problem == "found unexpected ':'" and chars[at:at + 1] == [":"]:
         stand_ins.used = True
         return {at: stand_ins.colon}  # `[a:]`: go-yaml keeps the colon in the plain scalar
+    if exc.context == "while scanning a tag" and chars[at:at + 1] and chars[at] in _FLOW_IN_TAG:
+        start = at
+        while start > 0 and chars[start - 1] in _URI:
+            start -= 1
+        return _tag_rewrite(chars, start, stand_ins)
     return {}
+
+
+def _tag_rewrite(chars, start: int, stand_ins: _StandIns) -> dict[int, str]:
+    """go-yaml reads `,`, `[` and `]` into a tag; libyaml ends the tag there. A tag holding them
+    is unknown to go-yaml, so any other unknown tag (`x` in their place) reads the same; the tag
+    go-yaml sees is remembered for messages."""
+    at = start + 1
+    edits = {}
+    while at < len(chars) and chars[at] in _URI:
+        if chars[at] in _FLOW_IN_TAG:
+            edits[at] = "x"
+        at += 1
+    if edits:
+        written = "".join(chars[start:at])
+        stand_ins.tags[start] = LONG + written[2:] if written.startswith("!!") else written
+    return edits
 
 
 _URI = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_;/?:@&=+$,.!~*'()[]%")
@@ -219,8 +239,13 @@ class _Composer:
                               hint="Define the anchor (`&name`) before the alias that uses it.")
             return node
         tag = event.tag
-        if tag is not None and (in_flow or getattr(event, "flow_style", False)):
-            tag = self.stand_ins.tags.get(self._check_flow_tag(start.index), tag)
+        if tag is not None:
+            tag_start = self._tag_start(start.index)
+            if tag_start >= 0:
+                edits = _tag_rewrite(self.text, tag_start, self.stand_ins)
+                if edits:
+                    raise _Rewrite(edits)
+                tag = self.stand_ins.tags.get(tag_start, tag)
         if kind is yaml.ScalarEvent:
             value = self.stand_ins.restore(event.value)
             node = Node(SCALAR, tag, value, start, end, implicit=event.implicit[0],
@@ -252,9 +277,8 @@ class _Composer:
                               _index_mark(text, at), hint="Write `/` without the backslash.")
             at += 2
 
-    def _check_flow_tag(self, start: int) -> int:
-        """go-yaml reads `,`, `[` and `]` right after a tag in a flow collection into the tag;
-        returns where the tag starts."""
+    def _tag_start(self, start: int) -> int:
+        """Where the tag of a node whose properties start at ``start`` begins (-1: verbatim)."""
         text, at = self.text, start
         if text[at:at + 1] == "&":
             at += 1
@@ -264,18 +288,7 @@ class _Composer:
                 at += 1
         if text[at:at + 1] != "!" or text[at + 1:at + 2] == "<":
             return -1
-        tag_start = at
-        at += 1
-        edits = {}
-        while at < len(text) and text[at] in _URI:
-            if text[at] in _FLOW_IN_TAG:
-                edits[at] = "x"  # any tag holding these is unknown to go-yaml, and so is this one
-            at += 1
-        if edits:
-            written = text[tag_start:at]
-            self.stand_ins.tags[tag_start] = LONG + written[2:] if written.startswith("!!") else written
-            raise _Rewrite(edits)
-        return tag_start
+        return at
 
     def _after_first_document(self, loader, root) -> Composed:
         try:
@@ -508,20 +521,3 @@ def allowed_alias_ratio(decode_count: int) -> float:
     if decode_count >= high:
         return 0.10
     return 0.99 - 0.89 * ((decode_count - low) / (high - low))
-
-
-# --------------------------------------------------------------------------- Go's JSON
-
-def go_json_number(value) -> str:
-    """A number as Go's encoding/json prints a float64 (what Helm's toJson shows)."""
-    number = float(value) if not isinstance(value, float) else value
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 2**53:
-        return str(value)
-    magnitude = abs(number)
-    if magnitude != 0 and (magnitude < 1e-6 or magnitude >= 1e21):
-        text = repr(number)
-        return re.sub(r"e-0(\d)$", r"e-\1", text)
-    text = format(Decimal(repr(number)), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
