@@ -169,7 +169,7 @@ def _tag_rewrite(chars, start: int, stand_ins: _StandIns) -> dict[int, str]:
 
 
 _URI = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_;/?:@&=+$,.!~*'()[]%")
-_FLOW_IN_TAG = set(",[]")  # libyaml ends a tag in a flow collection there; go-yaml does not
+_FLOW_IN_TAG = set(",[]")  # libyaml 0.2.5 ends a tag there; go-yaml reads them into it
 _ANCHOR = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
@@ -291,20 +291,19 @@ class _Composer:
         return at
 
     def _after_first_document(self, loader, root) -> Composed:
+        """go-yaml stops after the first document; the rest is read only to warn about it."""
+        composed = Composed(root)
         try:
             event = loader.get_event()
-            if isinstance(event, yaml.StreamEndEvent):
-                return Composed(root)
-            composed = Composed(root, next_document=_mark(event.start_mark))
-            while not isinstance(loader.get_event(), yaml.StreamEndEvent):
-                pass
-            return composed
+            if not isinstance(event, yaml.StreamEndEvent):
+                composed.next_document = _mark(event.start_mark)
+                while not isinstance(loader.get_event(), yaml.StreamEndEvent):
+                    pass
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            composed = locals().get("composed") or Composed(root)
             composed.later_error = exc.problem or "invalid YAML"
             composed.later_error_mark = _mark(mark) if mark is not None else None
-            return composed
+        return composed
 
 
 class TooDeep(Exception):

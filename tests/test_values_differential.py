@@ -8,6 +8,9 @@ where helm refuses the file, `values` must refuse it too (exit 2, one line).
 Helm 4 differs from Helm 3 by design for files with several documents (it merges them all, and
 refuses a broken later one); those cases are compared with helm 3 only.
 
+The chart prints the JSON base64-encoded: Helm parses rendered templates as YAML, so a value
+holding a YAML line break that JSON leaves raw (U+0085) would make the chart fail, not the values.
+
 A fixed seed and BHD_DIFF_CASES cases (default 120) keep it around a minute; for local fuzzing:
     BHD_DIFF_CASES=5000 BHD_DIFF_SEED=7 .venv/bin/python -m pytest -p no:cacheprovider -q \\
         tests/test_values_differential.py
@@ -15,6 +18,7 @@ A fixed seed and BHD_DIFF_CASES cases (default 120) keep it around a minute; for
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -32,16 +36,26 @@ SEED = int(os.environ.get("BHD_DIFF_SEED", "13"))
 CHART = FIXTURES / "oracle-chart"
 
 
-def helm_json(major: int, files: list[Path], env: dict) -> tuple[bool, str]:
+def base64_chart(folder: Path) -> Path:
+    chart = folder / "oracle-b64"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: oracle-b64\nversion: 0.1.0\n")
+    (chart / "templates" / "values.b64.yaml").write_text("values: {{ toJson .Values | b64enc }}\n")
+    return chart
+
+
+def helm_json(major: int, files: list[Path], env: dict, chart: Path = CHART) -> tuple[bool, str]:
     """(True, the JSON line) or (False, helm's error)."""
-    argv = [str(helm_binary(major)), "template", "rel", str(CHART)]
+    argv = [str(helm_binary(major)), "template", "rel", str(chart)]
     for path in files:
         argv += ["-f", str(path)]
     run = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
     if run.returncode != 0:
         return False, run.stderr.strip()
-    body = [line for line in run.stdout.splitlines()[2:] if line.strip()]
-    return True, body[0]
+    body = [line for line in run.stdout.split("\n")[2:] if line.strip()]
+    if chart == CHART:
+        return True, body[0]
+    return True, base64.b64decode(body[0].removeprefix("values: ")).decode("utf-8")
 
 
 def ours(files: list[Path], config: Path) -> tuple[bool, str]:
@@ -60,7 +74,8 @@ def several_documents(raw: bytes) -> bool:
     return any(line.startswith((b"---", b"...")) for line in raw.splitlines()[1:])
 
 
-def compare(index: int, files: list[Path], raws: list[bytes], our_result: tuple[bool, str], env: dict):
+def compare(index: int, files: list[Path], raws: list[bytes], our_result: tuple[bool, str], env: dict,
+            chart: Path):
     """(disagreements, whether helm 3 read the files)."""
     ok, text = our_result
     problems = []
@@ -68,7 +83,7 @@ def compare(index: int, files: list[Path], raws: list[bytes], our_result: tuple[
     for major in (3, 4):
         if major == 4 and any(several_documents(raw) for raw in raws):
             continue  # Helm 4 reads every document: a documented difference (README, BHD005)
-        helm_ok, helm_text = helm_json(major, files, env)
+        helm_ok, helm_text = helm_json(major, files, env, chart)
         read_by_helm3 = read_by_helm3 or (major == 3 and helm_ok)
         if (ok, ok and text) != (helm_ok, helm_ok and helm_text):
             shown = "\n".join(f"  file {n}: {raw!r}" for n, raw in enumerate(raws))
@@ -81,6 +96,7 @@ def test_values_agrees_with_helm_on_generated_tricky_yaml(tmp_path):
     config = tmp_path / "empty-config.yaml"
     config.write_text("{}\n")
     env = isolated_helm_env(tmp_path)
+    chart = base64_chart(tmp_path)
     jobs = []
     for index in range(CASES):
         raws = generator.case()
@@ -93,7 +109,7 @@ def test_values_agrees_with_helm_on_generated_tricky_yaml(tmp_path):
     # ours in process, one at a time (the CLI runner swaps sys.stdout); helm two at a time
     our_results = [ours(files, config) for _, files, _ in jobs]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda job, our: compare(*job, our, env), jobs, our_results))
+        results = list(pool.map(lambda job, our: compare(*job, our, env, chart), jobs, our_results))
     found = [problem for problems, _ in results for problem in problems]
     assert not found, f"{len(found)} disagreements with helm:\n" + "\n".join(found[:10])
     read = sum(1 for _, read_by_helm3 in results if read_by_helm3)
@@ -112,11 +128,13 @@ def test_the_generator_is_seeded(seed):
 def test_values_json_is_helms_json_for_a_known_file(tmp_path):
     """A fixed file whose helm output is known, so the comparison itself is checked."""
     path = tmp_path / "values.yaml"
-    path.write_text("b: 0x10\na: [1e21, 1e-7, 0.5, '<&>']\nc: {9007199254740993: k, 1e39: inf}\n")
+    path.write_text("b: 0x10\na: [1e21, 1e-7, 0.5, '<&>', \"\\N\\P\"]\nc: {9007199254740993: k, 1e39: inf}\n")
     config = tmp_path / "c.yaml"
     config.write_text("{}\n")
-    expected = '{"a":[1e+21,1e-7,0.5,"\\u003c\\u0026\\u003e"],"b":16,"c":{".inf":"inf","9007199254740993":"k"}}'
+    expected = ('{"a":[1e+21,1e-7,0.5,"\\u003c\\u0026\\u003e","\x85\\u2029"],"b":16,'
+                '"c":{".inf":"inf","9007199254740993":"k"}}')
     assert ours([path], config) == (True, expected)
+    chart = base64_chart(tmp_path)
     for major in (3, 4):
-        assert helm_json(major, [path], isolated_helm_env(tmp_path)) == (True, expected)
+        assert helm_json(major, [path], isolated_helm_env(tmp_path), chart) == (True, expected)
     assert json.loads(expected)["b"] == 16
