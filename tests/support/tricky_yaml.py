@@ -28,6 +28,8 @@ WORDS_SPECIAL = ["y", "Y", "n", "N", "yes", "No", "on", "OFF", "true", "True", "
                  "<<", "=", "a b", "a:b", "a#b", "http://x.org/p?q=1"]
 ESCAPES = ["\\t", "\\n", "\\x41", "\\u00e9", "\\U0001F600", "\\'", "\\/", '\\"', "\\\\", "\\N", "\\_", "\\L",
            "\\P", "\\e", "\\a", "\\0", "\\ ", "\\q"]
+MUTATIONS = [":", "?", "? ", "!", ",", "[", "]", "{", "}", "&", "*", "#", " #", "\t", "'", '"', "|", ">", "- ",
+             "%", "@", "`", "\\", "\ufeff", "\u2028", "\x85", "\r", "\n", "\n  ", "---", "...", "<<: ", "~"]
 TAGS = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!map", "!!seq", "!!merge", "!",
         "!custom", "!!binary"]
 
@@ -165,7 +167,16 @@ class TrickyYaml:
         raw = text.encode("utf-8")
         return (b"\xef\xbb\xbf" + raw) if self.chance(0.05) else raw
 
+    def mutated(self, raw: bytes) -> bytes:
+        """A few characters that YAML gives a meaning to, dropped in anywhere: where the scanners
+        of libyaml and go-yaml part ways."""
+        text = raw.decode("utf-8")
+        for _ in range(self.random.randint(1, 3)):
+            spot = self.random.randrange(len(text) + 1)
+            text = text[:spot] + self.choose(MUTATIONS) + text[spot:]
+        return text.encode("utf-8")
+
     def case(self) -> list[bytes]:
-        """One values file, sometimes two (merged as `-f a -f b`)."""
-        first = self.document()
-        return [first, self.document()] if self.chance(0.2) else [first]
+        """One values file, sometimes two (merged as `-f a -f b`), sometimes mutated."""
+        files = [self.document()] + ([self.document()] if self.chance(0.2) else [])
+        return [self.mutated(raw) if self.chance(0.25) else raw for raw in files]
