@@ -213,6 +213,13 @@ def _decode(raw: bytes, doc: Document) -> str | None:
         return text
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+        if raw.startswith(b"\xef\xbb\xbf"):
+            # go-yaml v2 checks for a BOM at the start of its buffer instead of at the current
+            # position: with a second BOM there, it drops the first character of line after line.
+            refuse("the file starts with two byte-order marks; Helm's YAML reader then drops the first "
+                   "character of later lines (a key `image:` becomes `mage:`), so it installs values that "
+                   "are not the ones written")
+            return None
     if _looks_like_wide_text(raw):
         refuse("the file looks like UTF-16 or UTF-32 text without a byte-order mark (a NUL byte next to "
                "every character), which Helm cannot read (\"control characters are not allowed\")")

@@ -113,6 +113,15 @@ def test_a_broken_later_document_helm3_ignores_helm4_refuses_we_warn(tmp_path):
     assert "Helm 3 ignores and Helm 4 refuses" in problem.message
 
 
+def test_two_leading_boms_are_refused_because_helm_garbles_the_file(tmp_path):
+    path = tmp_path / "values.yaml"
+    path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfa: 1\nimage: 2\n")
+    for major in (3, 4):
+        assert helm_reads(major, path, tmp_path) == (True, {"a": 1, "mage": 2})
+    [problem] = load(path).problems
+    assert problem.severity == "error" and "two byte-order marks" in problem.message
+
+
 def test_excessive_aliasing_is_helms_limit_not_ours(tmp_path):
     """The aliasing case expands to about 11,000 values, far below our own 250,000 limit."""
     from binderhub_doctor.documents import MAX_NODES

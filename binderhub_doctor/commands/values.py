@@ -69,12 +69,15 @@ def command(files, fmt, show_origin, output, secret_files, values_key, no_values
 
 
 def refuse_unreadable(values: Values) -> None:
-    """Helm refuses a file with an error problem, and reads nothing from a skipped one."""
+    """Helm refuses a file with a fatal problem (not, say, a duplicate key), and reads nothing
+    from a skipped one."""
+    from ..engine import FATAL_PROBLEMS
+
     for doc in values.documents:
         if doc.skipped:
             raise UsageProblem(f"{doc.file}: {doc.skipped}; Helm cannot read it either: pass the decrypted file")
         for problem in doc.problems:
-            if problem.severity == "error":
+            if problem.rule in FATAL_PROBLEMS and problem.severity == "error":
                 where = doc.file if problem.position is None else \
                     f"{doc.file}:{problem.position.line}:{problem.position.column}"
                 raise UsageProblem(values.redactor.scrub(f"{where}: Helm refuses this file: {problem.message}"))
