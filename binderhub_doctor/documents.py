@@ -3,8 +3,10 @@
 Scalars are read the way Helm reads them (go-yaml v2 through sigs.k8s.io/yaml), not the way
 PyYAML's defaults do: ``40e9`` is a number, ``0o17`` is 15, ``2026-01-01`` stays a string and
 ``y``/``n``/``on``/``off`` are booleans, even as keys (which then become the strings "true" and
-"false"). Anything that would stop Helm, or that Helm accepts silently but surely did not mean
-(duplicate keys), is recorded as a :class:`Problem` instead of raising.
+"false"). go_yaml.py composes the file as go-yaml does; this module turns its nodes into values
+with positions, walking them in go-yaml's decoding order. Anything that would stop Helm, or that
+Helm accepts silently but surely did not mean (duplicate keys), is recorded as a :class:`Problem`
+instead of raising.
 """
 
 from __future__ import annotations
@@ -140,6 +142,7 @@ def _parse_text(text: str, doc: Document) -> Document:
         doc.problems.append(_too_deep(name, None))
         return doc
     _note_what_follows(composed, doc)
+    _note_helm4_separators(doc)
     root = composed.root
     if root is None:
         return doc  # an empty file (or only comments) is an empty set of values, as for Helm
@@ -165,6 +168,24 @@ def _parse_text(text: str, doc: Document) -> Document:
         return doc
     doc.data = data
     return doc
+
+
+_HELM4_SEPARATOR = re.compile(r"^---(?![ \t]*(#.*)?$)")
+
+
+def _note_helm4_separators(doc: Document) -> None:
+    """Helm 4 splits a file into documents itself, at every line that starts with `---`, and
+    refuses one with text after the dashes, even inside a value (checked with helm 4.3)."""
+    for number, line in enumerate(doc.lines, 1):
+        if _HELM4_SEPARATOR.match(line):
+            doc.problems.append(Problem(
+                "multiple-documents",
+                f"line {number} starts with `---` followed by text: Helm 3 reads it as YAML, but Helm 4 "
+                "refuses the file (\"invalid Yaml document separator\")",
+                Position(doc.file, number, 1), severity="warning",
+                hint="Keep `---` alone on its line (the document's content below it), and let no "
+                     "other line start with `---`."))
+            return
 
 
 def _note_what_follows(composed: go_yaml.Composed, doc: Document) -> None:

@@ -149,18 +149,21 @@ def _repair(exc: yaml.MarkedYAMLError, chars: list[str], stand_ins: _StandIns) -
         while start > 0 and chars[start - 1] in _URI:
             start -= 1
         return _tag_rewrite(chars, start, stand_ins)
+    if problem == "found undefined tag handle" and chars[at:at + 1] == ["!"]:
+        return _tag_rewrite(chars, at, stand_ins)  # `![!x`: libyaml saw a handle go-yaml does not
     return {}
 
 
 def _tag_rewrite(chars, start: int, stand_ins: _StandIns) -> dict[int, str]:
     """go-yaml reads `,`, `[` and `]` into a tag; libyaml ends the tag there. A tag holding them
-    is unknown to go-yaml, so any other unknown tag (`x` in their place) reads the same; the tag
-    go-yaml sees is remembered for messages."""
+    is unknown to go-yaml, so any other unknown tag (`;` in their place) reads the same; the tag
+    go-yaml sees is remembered for messages. `;` is a URI character that, like them, ends a tag
+    handle, so libyaml splits handle and suffix where go-yaml does."""
     at = start + 1
     edits = {}
     while at < len(chars) and chars[at] in _URI:
         if chars[at] in _FLOW_IN_TAG:
-            edits[at] = "x"
+            edits[at] = ";"
         at += 1
     if edits:
         written = "".join(chars[start:at])

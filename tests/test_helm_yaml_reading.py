@@ -113,6 +113,19 @@ def test_a_broken_later_document_helm3_ignores_helm4_refuses_we_warn(tmp_path):
     assert "Helm 3 ignores and Helm 4 refuses" in problem.message
 
 
+@pytest.mark.parametrize("text", ["a: 1\n---x: 2\n", "--- {a: 1}\n", "a: |\n  x\n---b: 1\n"])
+def test_text_after_dashes_helm3_reads_helm4_refuses_we_warn(tmp_path, text):
+    path = write(tmp_path, text)
+    ok, values = helm_reads(3, path, tmp_path)
+    assert ok
+    ok, error = helm_reads(4, path, tmp_path)
+    assert not ok and "invalid Yaml document separator" in error
+    doc = load(path)
+    assert doc.data == values
+    [problem] = doc.problems
+    assert problem.severity == "warning" and "Helm 4 refuses the file" in problem.message
+
+
 def test_two_leading_boms_are_refused_because_helm_garbles_the_file(tmp_path):
     path = tmp_path / "values.yaml"
     path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfa: 1\nimage: 2\n")

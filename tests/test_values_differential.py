@@ -73,7 +73,9 @@ def ours(files: list[Path], config: Path) -> tuple[bool, str]:
 
 
 def several_documents(raw: bytes) -> bool:
-    return any(line.startswith((b"---", b"...")) for line in raw.splitlines()[1:])
+    """Helm 4 splits documents itself at every line starting with `---` (refusing text after
+    the dashes), so such files are compared with helm 3 only."""
+    return any(line.lstrip(b"\xef\xbb\xbf").startswith((b"---", b"...")) for line in raw.splitlines())
 
 
 def compare(index: int, files: list[Path], raws: list[bytes], our_result: tuple[bool, str], env: dict,
