@@ -233,7 +233,7 @@ class _Composer:
 
     def _node(self, event, kind, flow_parent: Node | None) -> Node:
         in_flow = flow_parent is not None
-        start, end = _mark(event.start_mark), _mark(event.end_mark)
+        start, end = event.start_mark, event.end_mark  # libyaml's marks: line, column, index (0-based)
         if kind is yaml.AliasEvent:
             node = Node(ALIAS, None, event.anchor, start, end)
             node.target = self.anchors.get(event.anchor)
