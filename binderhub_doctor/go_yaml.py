@@ -54,6 +54,8 @@ class Refused(Exception):
 
 
 class Mark:
+    """A position like libyaml's marks (which the nodes carry), for errors found in the text."""
+
     __slots__ = ("line", "column", "index")
 
     def __init__(self, line: int, column: int, index: int):
@@ -200,7 +202,7 @@ class _Composer:
         version = getattr(event, "version", None)
         if version is not None and tuple(version) != (1, 1):
             raise Refused("found incompatible YAML document (`%YAML {}.{}`): Helm reads only YAML 1.1"
-                          .format(*version), _mark(event.start_mark),
+                          .format(*version), event.start_mark,
                           hint="Remove the `%YAML` line (or write `%YAML 1.1`).")
 
     def _document(self, loader) -> Node | None:
@@ -218,7 +220,7 @@ class _Composer:
             if self.count > MAX_NODES:
                 raise Refused(
                     f"the file holds more than {MAX_NODES:,} values; a BinderHub values file holds a few hundred",
-                    _mark(event.start_mark),
+                    event.start_mark,
                     hint="Pass only Helm values files; this looks generated or like the wrong file.")
             flow_parent = stack[-1] if stack and stack[-1].flow else None
             node = self._node(event, kind, flow_parent)
@@ -299,13 +301,13 @@ class _Composer:
         try:
             event = loader.get_event()
             if not isinstance(event, yaml.StreamEndEvent):
-                composed.next_document = _mark(event.start_mark)
+                composed.next_document = event.start_mark
                 while not isinstance(loader.get_event(), yaml.StreamEndEvent):
                     pass
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             composed.later_error = exc.problem or "invalid YAML"
-            composed.later_error_mark = _mark(mark) if mark is not None else None
+            composed.later_error_mark = mark
         return composed
 
 
@@ -313,10 +315,6 @@ class TooDeep(Exception):
     def __init__(self, mark):
         super().__init__("too deep")
         self.mark = mark
-
-
-def _mark(mark) -> Mark:
-    return Mark(mark.line, mark.column, mark.index)
 
 
 _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
