@@ -146,10 +146,13 @@ def _repair(exc: yaml.MarkedYAMLError, chars: list[str], stand_ins: _StandIns) -
     if problem == "found unexpected ':'" and chars[at:at + 1] == [":"]:
         stand_ins.used = True
         return {at: stand_ins.colon}  # `[a:]`: go-yaml keeps the colon in the plain scalar
-    if exc.context == "while scanning a tag" and chars[at:at + 1] and chars[at] in _FLOW_IN_TAG:
+    if exc.context in ("while scanning a tag", "while parsing a tag") and chars[at:at + 1] \
+            and chars[at] in _FLOW_IN_TAG:
         start = at
         while start > 0 and chars[start - 1] in _URI:
             start -= 1
+        while start < at and chars[start] != "!":  # the run may begin with a `[` of the collection
+            start += 1
         return _tag_rewrite(chars, start, stand_ins)
     if problem == "found undefined tag handle" and chars[at:at + 1] == ["!"]:
         return _tag_rewrite(chars, at, stand_ins)  # `![!x`: libyaml saw a handle go-yaml does not

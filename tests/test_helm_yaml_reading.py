@@ -37,6 +37,7 @@ READ_LIKE_HELM = [
     ("binary-with-invalid-utf8", "a: !!binary gICA\nb: !!binary 4oI=\n", {"a": "\ufffd" * 3, "b": "\ufffd" * 2}),
     ("merge-tag-on-another-key", "a: {!!merge x: 1}\n", {"a": {"x": 1}}),
     ("comma-read-into-a-tag", "l: [!, a]\n", {"l": ["a"]}),
+    ("comma-read-into-a-tag-handle", "a: !!,merge 1_0.5\nb: [!![x, 1]\n", {"a": "1_0.5", "b": ["1"]}),
     ("bom-starting-a-later-line", f"config:\n{BOM}  BinderHub: 1\n", {"config": None, f"{BOM}  BinderHub": 1}),
 ]
 
