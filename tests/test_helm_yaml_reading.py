@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from support.helm_setup import helm_values_json
 from support.tools import FIXTURES, helm_binary, isolated_helm_env
 
 BOM = "\ufeff"
@@ -62,12 +63,8 @@ REFUSED_LIKE_HELM = [
 
 
 def helm_reads(major: int, path: Path, tmp_path: Path):
-    run = subprocess.run(
-        [str(helm_binary(major)), "template", "rel", str(FIXTURES / "oracle-chart"), "-f", str(path)],
-        env=isolated_helm_env(tmp_path), capture_output=True, text=True, timeout=120, check=False)
-    if run.returncode != 0:
-        return False, run.stderr.strip()
-    return True, json.loads([line for line in run.stdout.splitlines()[2:] if line.strip()][0])
+    ok, text = helm_values_json(major, [path], isolated_helm_env(tmp_path))
+    return (True, json.loads(text)) if ok else (False, text)
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -22,19 +22,18 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from support.tools import FIXTURES, helm_binary, isolated_helm_env
+from support.helm_setup import helm_values_json
+from support.tools import isolated_helm_env
 from support.tricky_yaml import TrickyYaml
 
 CASES = int(os.environ.get("BHD_DIFF_CASES", "120"))
 SEED = int(os.environ.get("BHD_DIFF_SEED", "13"))
-CHART = FIXTURES / "oracle-chart"
 DOUBLE_BOM = b"\xef\xbb\xbf" * 2
 
 
@@ -46,18 +45,10 @@ def base64_chart(folder: Path) -> Path:
     return chart
 
 
-def helm_json(major: int, files: list[Path], env: dict, chart: Path = CHART) -> tuple[bool, str]:
-    """(True, the JSON line) or (False, helm's error)."""
-    argv = [str(helm_binary(major)), "template", "rel", str(chart)]
-    for path in files:
-        argv += ["-f", str(path)]
-    run = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
-    if run.returncode != 0:
-        return False, run.stderr.strip()
-    body = [line for line in run.stdout.split("\n")[2:] if line.strip()]
-    if chart == CHART:
-        return True, body[0]
-    return True, base64.b64decode(body[0].removeprefix("values: ")).decode("utf-8")
+def helm_json(major: int, files: list[Path], env: dict, chart: Path) -> tuple[bool, str]:
+    """(True, the JSON helm's chart printed, base64-decoded) or (False, helm's error)."""
+    ok, text = helm_values_json(major, files, env, chart)
+    return (ok, base64.b64decode(text.removeprefix("values: ")).decode("utf-8")) if ok else (ok, text)
 
 
 def ours(files: list[Path], config: Path) -> tuple[bool, str]:
