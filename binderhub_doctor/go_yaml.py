@@ -354,10 +354,13 @@ _HINT = {**dict.fromkeys("+-", "S"), **dict.fromkeys("0123456789", "D"), **dict.
          ".": "."}
 _YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _DOT_FLOAT = re.compile(r"^\.[0-9_]*[0-9][0-9_]*([eE][-+]?[0-9][0-9_]*)?$")
+# go-yaml's timestamp layouts for time.Parse: 2006-1-2T15:4:5.999999999Z07:00 (or a lower-case t),
+# 2006-1-2 15:4:5.999999999 and 2006-1-2; Go takes any number of fraction digits, after . or ,,
+# and a run of spaces where the layout has one.
 _TIMESTAMP = re.compile(
-    r"^\d{4}-\d{1,2}-\d{1,2}"
-    r"(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::?\d{2})?))?)?$"
-)
+    r"(\d{4})-(\d\d?)-(\d\d?)(?:(?:[Tt](\d\d?):(\d\d?):(\d\d?)(?:[.,]\d+)?(?:Z|[-+](\d\d):(\d\d)))"
+    r"|(?: +(\d\d?):(\d\d?):(\d\d?)(?:[.,]\d+)?))?")
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _INT64 = 2**63
 
 
@@ -393,7 +396,7 @@ def _resolve_text(tag, text: str):
             if not math.isinf(number):
                 return FLOAT, number
     elif hint in "DS":
-        if tag in (None, TIMESTAMP) and _TIMESTAMP.match(text):
+        if tag in (None, TIMESTAMP) and is_timestamp(text):
             return TIMESTAMP, text  # into an interface{} a timestamp stays the string written
         plain = text.replace("_", "")
         number = _go_parse_int(plain)
@@ -404,6 +407,23 @@ def _resolve_text(tag, text: str):
             if not math.isinf(number):  # Go's ParseFloat fails on overflow: a string then
                 return FLOAT, number
     return STR, text
+
+
+def is_timestamp(text: str) -> bool:
+    """go-yaml's parseTimestamp: one of its layouts, with the ranges time.Parse checks."""
+    match = _TIMESTAMP.fullmatch(text)
+    if match is None:
+        return False
+    year, month, day = (int(part) for part in match.group(1, 2, 3))
+    if not 1 <= month <= 12:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if not 1 <= day <= _DAYS_IN_MONTH[month - 1] + (month == 2 and leap):
+        return False
+    clock = match.group(4, 5, 6) if match.group(4) is not None else match.group(9, 10, 11)
+    if clock[0] is not None and not (int(clock[0]) < 24 and int(clock[1]) < 60 and int(clock[2]) < 60):
+        return False
+    return match.group(7) is None or (int(match.group(7)) <= 24 and int(match.group(8)) <= 60)
 
 
 def _underscores_ok(text: str) -> bool:

@@ -40,6 +40,7 @@ READ_LIKE_HELM = [
     ("comma-read-into-a-tag", "l: [!, a]\n", {"l": ["a"]}),
     ("comma-read-into-a-tag-handle", "a: !!,merge 1_0.5\nb: [!![x, 1]\n", {"a": "1_0.5", "b": ["1"]}),
     ("bom-starting-a-later-line", f"config:\n{BOM}  BinderHub: 1\n", {"config": None, f"{BOM}  BinderHub": 1}),
+    ("timestamp-tag-with-two-spaces", "a: !!timestamp 2001-1-1  10:00:00\n", {"a": "2001-1-1  10:00:00"}),
 ]
 
 # (id, file text, line of the error)
@@ -49,6 +50,7 @@ REFUSED_LIKE_HELM = [
     ("float-tag-on-bool", "a: !!float true\n", 1),
     ("null-tag-on-text", "a: !!null x\n", 1),
     ("timestamp-tag-on-number", "a: !!timestamp 123\n", 1),
+    ("timestamp-tag-on-impossible-date", "a: !!timestamp 2001-02-29\n", 1),
     ("int-tag-on-nothing", "a: !!int\n", 1),
     ("uint64-key", "x: 1\n0x8000000000000000: x\n", 2),
     ("escaped-slash", 'a: "\\/"\n', 1),
