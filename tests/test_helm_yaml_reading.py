@@ -126,6 +126,14 @@ def test_text_after_dashes_helm3_reads_helm4_refuses_we_warn(tmp_path, text):
     assert problem.severity == "warning" and "Helm 4 refuses the file" in problem.message
 
 
+def test_helm4_adds_a_line_break_to_a_file_without_one_and_we_read_like_helm3(tmp_path):
+    path = tmp_path / "values.yaml"
+    path.write_bytes(b"a: |+\n  x")
+    assert helm_reads(3, path, tmp_path) == (True, {"a": "x"})
+    assert helm_reads(4, path, tmp_path) == (True, {"a": "x\n"})
+    assert load(path).data == {"a": "x"}
+
+
 def test_two_leading_boms_are_refused_because_helm_garbles_the_file(tmp_path):
     path = tmp_path / "values.yaml"
     path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfa: 1\nimage: 2\n")
