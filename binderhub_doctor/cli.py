@@ -44,6 +44,7 @@ LAZY_COMMANDS = {
     "upgrade": "binderhub_doctor.commands.helm_release:upgrade",
     "connect": "binderhub_doctor.commands.connect:command",
     "init": "binderhub_doctor.commands.init:command",
+    "values": "binderhub_doctor.commands.values:command",
 }
 
 

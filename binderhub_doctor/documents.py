@@ -3,32 +3,33 @@
 Scalars are read the way Helm reads them (go-yaml v2 through sigs.k8s.io/yaml), not the way
 PyYAML's defaults do: ``40e9`` is a number, ``0o17`` is 15, ``2026-01-01`` stays a string and
 ``y``/``n``/``on``/``off`` are booleans, even as keys (which then become the strings "true" and
-"false"). Anything that would stop Helm, or that Helm accepts silently but surely did not mean
-(duplicate keys), is recorded as a :class:`Problem` instead of raising.
+"false"). go_yaml.py composes the file as go-yaml does; this module turns its nodes into values
+with positions, walking them in go-yaml's decoding order. Anything that would stop Helm, or that
+Helm accepts silently but surely did not mean (duplicate keys), is recorded as a :class:`Problem`
+instead of raising.
 """
 
 from __future__ import annotations
 
-import base64
 import gc
 import math
 import re
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-try:  # libyaml is much faster; the pure-Python parser gives the same nodes and marks.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+from . import go_yaml
+from .go_yaml import (ALIAS, BINARY, MAPPING, MAX_DEPTH, MAX_NODES, MERGE, SCALAR, SEQUENCE, TIMESTAMP,
+                      Refused as _Refused, TagMismatch, Uint64, decode_binary, go_float32_key, helm_number,
+                      key_string, resolve)
+
+__all__ = ["Document", "Position", "Problem", "decode_binary", "go_float32_key", "key_string", "load_document",
+           "parse_text", "resolve_plain"]
 
 PathKey = tuple  # a values path: ("config", "BinderHub", "image_prefix") or ("list", 0)
 
-MAX_NODES = 250_000  # values, distinct or expanded from aliases; an alias bomb stops here
-MAX_DEPTH = 400  # nesting; deeper documents are refused before Python's recursion limit
 HELM_MAX_DEPTH = 10_000  # go-yaml v2's own limit ("exceeded max depth of 10000")
 # Helm stores the values in the release Secret, which Kubernetes caps at 1 MiB (gzipped), and
 # real BinderHub values files are a few KB: anything this big is the wrong file, and reading it
@@ -43,33 +44,8 @@ _SOPS_VALUE = re.compile(r"^ENC\[AES256_GCM,")
 # Problems that leave a file without values: what it sets cannot be known.
 FATAL_PROBLEMS = {"yaml-syntax", "file-encoding", "values-not-a-mapping", "file-unreadable"}
 
-_TRUE = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"}
-_FALSE = {"n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"}
-_NULL = {"", "~", "null", "Null", "NULL"}
-_SPECIAL_FLOATS = {
-    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
-    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
-    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
-    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
-}
-_YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_GO_INT = re.compile(
-    r"^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$"
-)
-_TIMESTAMP = re.compile(
-    r"^\d{4}-\d{1,2}-\d{1,2}"
-    r"(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::?\d{2})?))?)?$"
-)
-_FLOAT_EXACT_LIMIT = 2**53  # Helm keeps every number as a float64
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_PLAIN = "!binderhub-doctor/plain"  # an untagged plain scalar: Helm's resolution rules apply
-_QUOTED = "!binderhub-doctor/quoted"  # an untagged quoted or block scalar: always a string
-_KNOWN_TAGS = {
-    _STR_TAG, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
-    "tag:yaml.org,2002:binary", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge",
-}
+_KNOWN_TAGS = {go_yaml.LONG + name for name in
+               ("str", "int", "float", "bool", "null", "map", "seq", "binary", "timestamp", "merge")}
 
 
 @dataclass(frozen=True)
@@ -115,33 +91,6 @@ class Document:
         return key_pos if key_pos is not None else value_pos
 
 
-class _HelmLoader(_Loader):
-    """Leaves untagged scalars unresolved, so that Helm's rules, not YAML 1.1's, decide."""
-
-    node_count = 0
-
-    def resolve(self, kind, value, implicit):
-        # The composer asks once per node (aliases reuse theirs), so this bounds a huge file
-        # while it is read instead of after all of it sits in memory.
-        self.node_count += 1
-        if self.node_count > MAX_NODES:
-            raise _Refused(
-                f"the file holds more than {MAX_NODES:,} values; a BinderHub values file holds a few hundred",
-                hint="Pass only Helm values files; this looks generated or like the wrong file.")
-        if kind is yaml.ScalarNode and implicit[0]:
-            return _PLAIN
-        if kind is yaml.ScalarNode and implicit[1]:
-            return _QUOTED
-        return super().resolve(kind, value, implicit)
-
-
-class _Refused(Exception):
-    def __init__(self, message: str, mark=None, hint: str | None = None):
-        super().__init__(message)
-        self.mark = mark
-        self.hint = hint
-
-
 def load_document(path: str | Path, display_name: str | None = None) -> Document:
     """Read ``path``; every failure becomes a Problem on the returned Document, never an exception
     (except OSError for files that cannot be opened, which the caller reports as unusable input)."""
@@ -184,10 +133,13 @@ def _parse_text(text: str, doc: Document) -> Document:
     if not doc.lines:
         doc.lines = text.splitlines()
     try:
-        root = _compose_first(text, doc)
+        composed = go_yaml.compose(text)
     except _Refused as exc:
         doc.problems.append(Problem(
             "yaml-syntax", str(exc), _mark_position(name, exc.mark) or Position(name, 1, 1), hint=exc.hint))
+        return doc
+    except go_yaml.TooDeep as exc:
+        doc.problems.append(_too_deep(name, exc.mark))
         return doc
     except yaml.MarkedYAMLError as exc:
         doc.problems.append(_syntax_problem(exc, doc))
@@ -202,6 +154,9 @@ def _parse_text(text: str, doc: Document) -> Document:
     except RecursionError:
         doc.problems.append(_too_deep(name, None))
         return doc
+    _note_what_follows(composed, doc)
+    _note_helm4_separators(doc)
+    root = composed.root
     if root is None:
         return doc  # an empty file (or only comments) is an empty set of values, as for Helm
     builder = _Builder(doc)
@@ -221,7 +176,7 @@ def _parse_text(text: str, doc: Document) -> Document:
         doc.problems.append(Problem(
             "values-not-a-mapping",
             f"the file's top level is a {_kind(data)}, but Helm values must be a mapping of keys",
-            _mark_position(name, root.start_mark),
+            _mark_position(name, root.start),
             hint="Start the file with top-level keys such as `config:` or `registry:`."))
         return doc
     doc.data = data
@@ -260,6 +215,46 @@ def _has_sops_value(node) -> bool:
     return isinstance(node, str) and _SOPS_VALUE.match(node) is not None
 
 
+_HELM4_SEPARATOR = re.compile(r"^---(?![ \t]*(#.*)?$)")
+
+
+def _note_helm4_separators(doc: Document) -> None:
+    """Helm 4 splits a file into documents itself, at every line that starts with `---`, and
+    refuses one with text after the dashes, even inside a value (checked with helm 4.3)."""
+    for number, line in enumerate(doc.lines, 1):
+        if _HELM4_SEPARATOR.match(line):
+            doc.problems.append(Problem(
+                "multiple-documents",
+                f"line {number} starts with `---` followed by text: Helm 3 reads it as YAML, but Helm 4 "
+                "refuses the file (\"invalid Yaml document separator\")",
+                Position(doc.file, number, 1), severity="warning",
+                hint="Keep `---` alone on its line (the document's content below it), and let no "
+                     "other line start with `---`."))
+            return
+
+
+def _note_what_follows(composed: go_yaml.Composed, doc: Document) -> None:
+    """Helm 3 never reads past the first document; Helm 4 reads every `---` document."""
+    if composed.next_document is None:
+        if composed.later_error is not None:
+            doc.problems.append(Problem(
+                "multiple-documents",
+                f"text after the file's first value is not valid YAML ({composed.later_error}); "
+                "Helm ignores it, so it sets nothing",
+                _mark_position(doc.file, composed.later_error_mark), severity="warning",
+                hint="Delete the trailing text, or move it into the values where it belongs."))
+        return
+    message = ("this file has more than one YAML document (`---`): Helm 3 reads only the first, Helm 4 merges "
+               "them all, so the two install different values (binderhub-doctor reads the first)")
+    if composed.later_error is not None:
+        line = composed.later_error_mark.line + 1 if composed.later_error_mark else "?"
+        message += (f"; a later document is not valid YAML (line {line}: {composed.later_error}), "
+                    "which Helm 3 ignores and Helm 4 refuses")
+    doc.problems.append(Problem(
+        "multiple-documents", message, _separator_position(doc, composed.next_document), severity="warning",
+        hint="Put all values in one document, or split them into separate values files."))
+
+
 def _decode(raw: bytes, doc: Document) -> str | None:
     """The file's text as Helm reads it, or None (with a Problem) when Helm cannot read it."""
     def refuse(message: str, line: int = 1, column: int = 1) -> None:
@@ -284,6 +279,13 @@ def _decode(raw: bytes, doc: Document) -> str | None:
         return text
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+        if raw.startswith(b"\xef\xbb\xbf"):
+            # go-yaml v2 checks for a BOM at the start of its buffer instead of at the current
+            # position: with a second BOM there, it drops the first character of line after line.
+            refuse("the file starts with two byte-order marks; Helm's YAML reader then drops the first "
+                   "character of later lines (a key `image:` becomes `mage:`), so it installs values that "
+                   "are not the ones written")
+            return None
     if _looks_like_wide_text(raw):
         refuse("the file looks like UTF-16 or UTF-32 text without a byte-order mark (a NUL byte next to "
                "every character), which Helm cannot read (\"control characters are not allowed\")")
@@ -325,7 +327,7 @@ def _refuse_alias_bombs(root) -> None:
     while stack:
         node, children_done = stack.pop()
         key = id(node)
-        if isinstance(node, yaml.ScalarNode):
+        if node.kind is SCALAR:
             sizes[key] = 1
             continue
         children = _children(node)
@@ -348,39 +350,16 @@ def _refuse_alias_bombs(root) -> None:
     raise _Refused(
         f"anchors and aliases multiply this file out to {sizes[id(root)]:,} values (this one alone: "
         f"{sizes[id(culprit)]:,}); binderhub-doctor stops at {MAX_NODES:,}",
-        culprit.start_mark, hint="This is an alias bomb; Helm refuses it too (\"excessive aliasing\"). "
+        culprit.start, hint="This is an alias bomb; Helm refuses it too (\"excessive aliasing\"). "
         "Write the values out instead of nesting aliases of aliases.")
 
 
 def _children(node) -> list:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [value for _, value in node.value]
+    if node.kind is ALIAS:
+        return [node.target]
+    if node.kind is SEQUENCE or node.kind is MAPPING:
+        return node.value
     return []
-
-
-def _compose_first(text: str, doc: Document):
-    """Compose the first YAML document as Helm does; later documents are ignored by Helm."""
-    loader = _HelmLoader(text)
-    try:
-        if loader.check_node():
-            root = loader.get_node()
-        else:
-            return None
-        # Helm reads only the first document: the rest are parsed (so errors there still show)
-        # but ignored, which is worth a warning.
-        if loader.check_node():
-            extra = loader.get_node()
-            doc.problems.append(Problem(
-                "multiple-documents",
-                "this file has more than one YAML document (`---`): Helm 3 reads only the first, Helm 4 merges "
-                "them all, so the two install different values (binderhub-doctor reads the first)",
-                _separator_position(doc, extra.start_mark), severity="warning",
-                hint="Put all values in one document, or split them into separate values files."))
-        return root
-    finally:
-        loader.dispose()
 
 
 def _separator_position(doc: Document, mark) -> Position | None:
@@ -395,89 +374,130 @@ def _separator_position(doc: Document, mark) -> Position | None:
 
 
 class _Builder:
-    """Turns composed YAML nodes into Helm's view of the data, recording positions."""
+    """Turns composed YAML nodes into Helm's view of the data, recording positions.
+
+    It walks the nodes in go-yaml's decoding order and counts its decodes the way go-yaml does,
+    so that a file Helm refuses for "excessive aliasing" is refused here too."""
 
     def __init__(self, doc: Document):
         self.doc = doc
-        self.count = 0
-        self.active: set[int] = set()
+        self.decodes = 0
+        self.alias_decodes = 0
+        self.alias_depth = 0
+        self.active_aliases: set[int] = set()
+        self.outer_alias = None  # the alias in the document whose expansion is under way
 
-    def build(self, node, path: PathKey, depth: int = 0):
-        self.count += 1
-        if self.count > MAX_NODES:
+    def _count(self, node) -> None:
+        self.decodes += 1
+        if self.alias_depth:
+            self.alias_decodes += 1
+        if self.alias_decodes > 100 and self.decodes > 1000 and \
+                self.alias_decodes / self.decodes > go_yaml.allowed_alias_ratio(self.decodes):
+            raise _Refused(
+                "document contains excessive aliasing: Helm's YAML reader stops when almost all values "
+                "come from aliases", (self.outer_alias or node).start,
+                hint="This is an alias bomb (or close to one); write the values out instead of nesting aliases.")
+        if self.decodes > MAX_NODES:
             raise _Refused(
                 f"the file expands to more than {MAX_NODES:,} values (anchors and aliases multiplied out)",
-                node.start_mark, hint="This looks like an alias bomb; Helm would run out of memory on it.")
+                node.start, hint="This looks like an alias bomb; Helm would run out of memory on it.")
+
+    def _through_alias(self, node, build, *args):
+        if id(node) in self.active_aliases:
+            raise _Refused(f"anchor '{node.value}' value contains itself: an alias refers to the node "
+                           "that contains it", node.start,
+                           hint="Helm cannot expand recursive anchors; remove the alias.")
+        self.active_aliases.add(id(node))
+        self.alias_depth += 1
+        if self.alias_depth == 1:
+            self.outer_alias = node
+        try:
+            return build(node.target, *args)
+        finally:
+            self.alias_depth -= 1
+            self.active_aliases.discard(id(node))
+
+    def build(self, node, path: PathKey, depth: int = 0):
+        self._count(node)
         if depth > MAX_DEPTH:
-            problem = _too_deep(self.doc.file, node.start_mark)
-            raise _Refused(problem.message, node.start_mark, hint=problem.hint)
-        self.doc.value_positions.setdefault(path, _mark_position(self.doc.file, node.start_mark))
-        if isinstance(node, yaml.ScalarNode):
-            value = self._scalar(node)
+            problem = _too_deep(self.doc.file, node.start)
+            raise _Refused(problem.message, node.start, hint=problem.hint)
+        self.doc.value_positions.setdefault(path, _mark_position(self.doc.file, node.start))
+        if node.kind is ALIAS:  # go-yaml decodes (and counts) the aliased node again
+            return self._through_alias(node, self.build, path, depth)
+        if node.kind is SCALAR:
+            value = self._scalar(node, path)
             if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
                 self.doc.problems.append(Problem(
                     "yaml-syntax", f"`{node.value}` is read as an infinite or not-a-number value, which Helm "
                     "cannot store (it fails with `json: unsupported value`)",
-                    _mark_position(self.doc.file, node.start_mark), path=path,
+                    _mark_position(self.doc.file, node.start), path=path,
                     hint=f"Quote it if you mean the text: \"{node.value}\"."))
                 return node.value  # reported; the rules see the text, never a float no check expects
+            elif isinstance(value, int) and not isinstance(value, bool):
+                value = helm_number(value)
             return value
-        if id(node) in self.active:
-            raise _Refused("an alias refers to the node that contains it (a recursive structure)",
-                           node.start_mark, hint="Helm cannot expand recursive anchors; remove the alias.")
-        self.active.add(id(node))
-        try:
-            self._check_tag(node)
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-            return self._mapping(node, path, depth)
-        finally:
-            self.active.discard(id(node))
+        self._check_tag(node)
+        if node.kind is SEQUENCE:
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self._mapping(node, path, depth)
 
     def _check_tag(self, node) -> None:
         tag = node.tag or ""
-        if tag in _KNOWN_TAGS or tag in (_PLAIN, _QUOTED, "!"):
+        if not tag or tag in _KNOWN_TAGS or tag == "!":
             return
-        shown = tag.replace("tag:yaml.org,2002:", "!!")
-        read_as = {yaml.SequenceNode: "an ordinary list", yaml.MappingNode: "an ordinary mapping"}.get(
-            type(node), "plain text")
+        shown = go_yaml.short_tag(tag)
+        read_as = {SEQUENCE: "an ordinary list", MAPPING: "an ordinary mapping"}.get(node.kind, "plain text")
         self.doc.problems.append(Problem(
             "yaml-tag", f"the YAML tag {shown} is ignored by Helm; the value is read as {read_as}",
-            _mark_position(self.doc.file, node.start_mark), severity="warning",
+            _mark_position(self.doc.file, node.start), severity="warning",
             hint="Remove the tag; Helm values carry no types beyond strings, numbers, booleans, lists and maps."))
 
     def _mapping(self, node, path: PathKey, depth: int) -> dict:
         result: dict = {}
         seen: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge" or (
-                key_node.tag == _PLAIN and key_node.value == "<<"
-            ):
+        children = node.value
+        for index in range(0, len(children), 2):
+            key_node, value_node = children[index], children[index + 1]
+            if _is_merge(key_node):
                 self._merge_into(result, value_node, path, depth)
                 continue
-            key = self._key(key_node)
+            key = self._key(key_node, path)
             if key in seen:
                 first = seen[key]
                 self.doc.problems.append(Problem(
                     "duplicate-key",
                     f"key `{key}` appears twice in this mapping (first at line {first.line + 1}); "
                     "Helm silently keeps only this last one and drops everything under the first",
-                    _mark_position(self.doc.file, key_node.start_mark), path=path + (key,),
+                    _mark_position(self.doc.file, key_node.start), path=path + (key,),
                     hint="Merge the two blocks into one, or delete the one you do not want.", severity="warning"))
                 self._forget(path + (key,))
-            seen[key] = key_node.start_mark
-            self.doc.key_positions[path + (key,)] = _mark_position(self.doc.file, key_node.start_mark)
+            seen[key] = key_node.start
+            self.doc.key_positions[path + (key,)] = _mark_position(self.doc.file, key_node.start)
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
 
     def _merge_into(self, result: dict, value_node, path: PathKey, depth: int) -> None:
-        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        # go-yaml v2 applies a list of merged maps last-to-first, so earlier ones win.
-        for source in reversed(sources):
-            merged = self.build(source, path, depth + 1)
-            if not isinstance(merged, dict):
-                raise _Refused("a merge key (`<<`) must refer to a mapping", source.start_mark)
-            result.update(merged)
+        """go-yaml's merge: a mapping, an alias of one, or a list of those (earlier ones win)."""
+        def refuse(node):
+            raise _Refused("map merge requires map or sequence of maps as the value: a merge key (`<<`) "
+                           "must refer to a mapping or a list of mappings", node.start,
+                           hint="Point `<<:` at an anchored mapping (`<<: *defaults`).")
+
+        def mapping_like(node):
+            target = node.target if node.kind is ALIAS else node
+            return target.kind is MAPPING
+
+        if value_node.kind is SEQUENCE:
+            sources = list(reversed(value_node.value))
+        elif value_node.kind in (MAPPING, ALIAS):
+            sources = [value_node]
+        else:
+            refuse(value_node)
+        for source in sources:
+            if not mapping_like(source):
+                refuse(source)
+            result.update(self.build(source, path, depth + 1))
 
     def _forget(self, path: PathKey) -> None:
         size = len(path)
@@ -485,153 +505,74 @@ class _Builder:
             for stale in [p for p in table if p[:size] == path]:
                 del table[stale]
 
-    def _key(self, node) -> str:
-        if not isinstance(node, yaml.ScalarNode):
-            raise _Refused("a mapping key must be a plain value, not a list or mapping", node.start_mark,
-                           hint="Helm values keys are strings; quote the key.")
-        value = self._scalar(node)
+    def _key(self, node, path: PathKey) -> str:
+        value = self._key_value(node, path)
+        problem = None
         if value is None:
-            self.doc.problems.append(Problem(
-                "yaml-syntax", "a mapping key is empty or null (`~:`), which Helm refuses "
-                "(`unsupported map key`)", _mark_position(self.doc.file, node.start_mark),
-                hint="Give the key a name, or quote it."))
+            problem = ("a mapping key is empty or null (`~:`), which Helm refuses (`unsupported map key`)",
+                       "Give the key a name, or quote it.")
+        elif isinstance(value, Uint64):
+            problem = (f"the key {node.value} is above the largest 64-bit signed integer, which Helm refuses "
+                       "(`unsupported map key of type: uint64`)", f"Quote the key: \"{node.value}\".")
+        if problem is not None:
+            self.doc.problems.append(Problem("yaml-syntax", problem[0], _mark_position(self.doc.file, node.start),
+                                             hint=problem[1]))
+            return "null" if value is None else str(int(value))
         return key_string(value)
 
-    def _scalar(self, node):
-        tag = node.tag
-        if tag == _PLAIN:
-            return resolve_plain(node.value)
-        if tag == "tag:yaml.org,2002:binary":
+    def _key_value(self, node, path: PathKey):
+        self._count(node)
+        if node.kind is ALIAS:
+            return self._through_alias(node, self._key_value, path)
+        if node.kind is not SCALAR:
+            raise _Refused("a mapping key must be a plain value, not a list or mapping", node.start,
+                           hint="Helm values keys are strings; quote the key.")
+        return self._scalar(node, path)
+
+    def _scalar(self, node, path: PathKey):
+        """The value go-yaml decodes into an interface{}: str, bool, None, int, Uint64 or float."""
+        if node.tag is None and not node.implicit:
+            return node.value  # quoted, or a block scalar: a string
+        if node.tag == BINARY:
             decoded = decode_binary(node.value)
             if decoded is None:
-                self.doc.problems.append(Problem(
-                    "yaml-syntax", "this !!binary value is not valid base64, so Helm refuses the file "
-                    "(\"!!binary value contains invalid base64 data\")",
-                    _mark_position(self.doc.file, node.start_mark),
-                    hint="Remove the !!binary tag, or give padded standard base64 (only line breaks may split it)."))
+                self._refusal(node, path, "this !!binary value is not valid base64, so Helm refuses the file "
+                              "(\"!!binary value contains invalid base64 data\")",
+                              "Remove the !!binary tag, or give padded standard base64 "
+                              "(only line breaks may split it).")
                 return node.value
             return decoded
-        if tag in (_STR_TAG, _QUOTED, "!", "tag:yaml.org,2002:timestamp"):
+        try:
+            rtag, value = resolve(node.tag, node.value)
+        except TagMismatch as exc:
+            self._refusal(node, path, f"the tag does not fit the value: {exc}, so Helm refuses the file",
+                          "Remove the tag, or write a value of the tag's type.")
             return node.value
-        if tag in _KNOWN_TAGS:  # !!int, !!float, !!bool, !!null: the text decides, as in go-yaml
-            return resolve_plain(node.value)
+        if rtag == TIMESTAMP or rtag == MERGE:
+            return node.value  # a timestamp decoded into an interface{} stays the text written
         self._check_tag(node)
-        return node.value
+        return value
+
+    def _refusal(self, node, path: PathKey, message: str, hint: str) -> None:
+        self.doc.problems.append(Problem("yaml-syntax", message, _mark_position(self.doc.file, node.start),
+                                         path=path, hint=hint))
+
+
+def _is_merge(node) -> bool:
+    """go-yaml's isMerge: a scalar `<<` that is plain (or `! <<`) or tagged !!merge."""
+    return node.kind is SCALAR and node.value == "<<" and (node.implicit or node.tag == MERGE)
 
 
 def resolve_plain(text: str):
-    """The value go-yaml v2 gives a plain (unquoted) scalar, as Helm then stores it."""
-    if text in _NULL:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    if text in _SPECIAL_FLOATS:
-        return _SPECIAL_FLOATS[text]
-    first = text[0]
-    if first == ".":
-        if not _YAML_STYLE_FLOAT.match(text):
-            return text
-        number = float(text)
-        return text if math.isinf(number) else number
-    if first not in "+-0123456789":
+    """The value go-yaml v2 gives a plain (unquoted, untagged) scalar, as Helm then stores it."""
+    rtag, value = resolve(None, text)
+    if rtag == TIMESTAMP:
         return text
-    if _TIMESTAMP.match(text):
-        return text  # a timestamp decoded into an interface{} stays the original string
-    plain = text.replace("_", "")
-    if _GO_INT.match(plain):
-        value = _go_int(plain)
-        if value is not None:
-            return _as_helm_number(value)
-    if _YAML_STYLE_FLOAT.match(plain):
-        number = float(plain)
-        return text if math.isinf(number) else number  # Go's ParseFloat fails on overflow
-    return text
-
-
-_BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
-
-
-def decode_binary(text: str) -> str | None:
-    """A !!binary value as Helm stores it: Go's strict base64 (line breaks ignored) decoded to
-    text, invalid UTF-8 shown as U+FFFD as Go's JSON does; None when it is not base64."""
-    compact = text.replace("\r", "").replace("\n", "")
-    if len(compact) % 4 or not _BASE64.match(compact):
-        return None
-    try:
-        return base64.b64decode(compact, validate=True).decode("utf-8", "replace")
-    except ValueError:
-        return None
-
-
-def _go_int(plain: str) -> int | None:
-    sign = -1 if plain.startswith("-") else 1
-    digits = plain.lstrip("+-")
-    lowered = digits.lower()
-    try:
-        if lowered.startswith("0x"):
-            value = int(digits[2:], 16)
-        elif lowered.startswith("0o"):
-            value = int(digits[2:], 8)
-        elif lowered.startswith("0b"):
-            value = int(digits[2:], 2)
-        elif len(digits) > 1 and digits.startswith("0"):
-            value = int(digits[1:], 8)
-        else:
-            value = int(digits, 10)
-    except ValueError:
-        return None
-    value *= sign
-    if not -(2**63) <= value < 2**64:  # neither int64 nor uint64: go-yaml leaves it to the float rule
-        return None
-    return value
-
-
-def _as_helm_number(value: int):
-    return value if abs(value) <= _FLOAT_EXACT_LIMIT else float(value)
-
-
-def key_string(value) -> str:
-    """How sigs.k8s.io/yaml turns a non-string key into the string key Helm sees."""
-    if isinstance(value, str):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return helm_number(value)
+    if isinstance(value, float) and math.isinf(value):
         return value
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if isinstance(value, float):
-        return go_float32_key(value)
-    return str(value)
-
-
-def go_float32_key(value: float) -> str:
-    """Go's strconv.FormatFloat(v, 'g', -1, 32), which sigs.k8s.io/yaml uses for float keys."""
-    if math.isnan(value):
-        return ".nan"
-    if math.isinf(value):
-        return ".inf" if value > 0 else "-.inf"
-    single = struct.unpack("f", struct.pack("f", value))[0]
-    if single == 0:
-        return "-0" if math.copysign(1, value) < 0 else "0"
-    for digits in range(1, 10):  # the shortest decimal that reads back as the same float32
-        text = f"{single:.{digits - 1}e}"
-        if struct.unpack("f", struct.pack("f", float(text)))[0] == single:
-            break
-    mantissa, exponent = text.split("e")
-    exponent = int(exponent)
-    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
-    if exponent < -4 or exponent >= 6:  # Go's %g switch for the shortest form
-        return f"{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
-    sign = "-" if mantissa.startswith("-") else ""
-    digits_only = mantissa.lstrip("-").replace(".", "")
-    if exponent >= 0:
-        whole = digits_only[: exponent + 1].ljust(exponent + 1, "0")
-        fraction = digits_only[exponent + 1:]
-        return sign + whole + (f".{fraction}" if fraction else "")
-    return sign + "0." + "0" * (-exponent - 1) + digits_only
+    return value
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, doc: Document) -> Problem:
@@ -646,7 +587,13 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, doc: Document) -> Problem:
     hint = "Fix the YAML syntax; Helm refuses the whole file."
     line_text = doc.lines[position.line - 1] if position and 0 < position.line <= len(doc.lines) else ""
     tab_line = _first_tab_indent(doc.lines, position.line if position else 1)
-    if "\t" in problem or "'\\t'" in problem or tab_line is not None:
+    bom_line = _bom_line(doc.lines, position.line if position else 1)
+    if bom_line is not None:
+        position = Position(doc.file, bom_line, 1)
+        message += (f"; line {bom_line} starts with a byte-order mark (U+FEFF), which Helm reads as text, "
+                    "not as indentation or the start of a key")
+        hint = "Delete the invisible byte-order mark (often left by pasting from a Windows editor)."
+    elif "\t" in problem or "'\\t'" in problem or tab_line is not None:
         line_no = tab_line or position.line
         position = Position(doc.file, line_no, 1)
         message = "a tab character is used for indentation; YAML allows only spaces"
@@ -667,6 +614,13 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, doc: Document) -> Problem:
 
 
 _BLOCK_HEADER = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
+
+
+def _bom_line(lines: list[str], error_line: int) -> int | None:
+    for number in range(max(1, error_line - 2), min(len(lines), error_line) + 1):
+        if lines[number - 1].startswith("\ufeff"):
+            return number
+    return None
 
 
 def _first_tab_indent(lines: list[str], error_line: int) -> int | None:
@@ -715,7 +669,7 @@ def _mark_position(file: str, mark) -> Position | None:
 
 def _character_offset(text: str, position: int) -> int:
     """libyaml reports reader errors at a byte offset into the UTF-8 text; PyYAML at a character."""
-    if _Loader is yaml.SafeLoader:
+    if go_yaml.Loader is yaml.SafeLoader:
         return position
     return len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
 

@@ -245,7 +245,7 @@ PROBES = {
 
 # Commands that read no values file and take no secret: nothing to canary.
 NO_VALUES_COMMANDS = {"rules", "explain"}
-COVERED = {"lint", *PROBES, "install", "upgrade", "init", "connect"}
+COVERED = {"lint", *PROBES, "install", "upgrade", "init", "connect", "values"}
 
 
 def test_every_command_in_help_is_covered_here():
@@ -268,6 +268,35 @@ def test_lint_every_format_to_stdout_and_to_a_file(tmp_path, world, fmt):
     assert_no_leak(result, tmp_path, before)
     result = run(env, work, "lint", "--format", fmt, "--output", work / "report.out", *files)
     assert (work / "report.out").stat().st_size > 0
+    assert_no_leak(result, tmp_path, before)
+
+
+# --------------------------------------------------------------------------- values
+
+@pytest.mark.parametrize("extra", [[], ["--show-origin"], ["--output", "merged.out"]])
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_values_every_format_redacts_every_secret(tmp_path, world, fmt, extra):
+    env, work = world
+    files = write_values(work, "https://registry.example.org", key_file=True)
+    before = snapshot(tmp_path)
+    result = run(env, work, "values", "--format", fmt, *extra, *files)
+    assert result.returncode == 0, result.stderr
+    shown = (work / "merged.out").read_text() if extra[:1] == ["--output"] else result.stdout
+    assert "registry.example.org" in shown and "chars)" in shown  # the values are there, the secrets redacted
+    assert_no_leak(result, tmp_path, before)
+
+
+@pytest.mark.parametrize("breakage", ["tab-before-token", "block-ends-early", "unclosed-quote"])
+def test_values_of_a_malformed_secret_file_is_one_line_without_the_secret(tmp_path, world, breakage):
+    """Helm refuses some of these files (one error line, exit 2) and reads others (block-ends-early
+    is still YAML, just not the intended one): either way no secret shows."""
+    env, work = world
+    files = write_values(work, "https://registry.example.org", key_file=True, breakage=breakage)
+    before = snapshot(tmp_path)
+    result = run(env, work, "values", *files)
+    assert result.returncode in (0, 2) and "Traceback" not in result.stderr, result.stderr
+    if result.returncode == 2:
+        assert result.stdout == "" and len(result.stderr.splitlines()) == 1, result.stderr
     assert_no_leak(result, tmp_path, before)
 
 

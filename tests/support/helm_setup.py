@@ -4,6 +4,8 @@ chart repository served from 127.0.0.1."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -138,3 +140,19 @@ class ChartRepository:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+ORACLE_CHART = REPO_ROOT / "tests" / "fixtures" / "oracle-chart"  # renders {{ toJson .Values }}
+
+
+def helm_values_json(major: int, files: list[Path], env: dict[str, str],
+                     chart: Path = ORACLE_CHART) -> tuple[bool, str]:
+    """What `helm template` makes of values ``files``: (True, the JSON line the chart renders)
+    or (False, helm's error)."""
+    argv = [str(helm_binary(major)), "template", "rel", str(chart)]
+    for path in files:
+        argv += ["-f", str(path)]
+    run = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
+    if run.returncode != 0:
+        return False, run.stderr.strip()
+    return True, [line for line in run.stdout.split("\n")[2:] if line.strip()][0]

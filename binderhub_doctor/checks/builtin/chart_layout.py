@@ -502,6 +502,15 @@ class _Walk:
 
     def check_null(self, node: Node, path: tuple, side: str, *, required: bool, has_default: bool):
         words, downgrade = self.refusal(side)
+        if required and node is self.model.jupyterhub:
+            # Checked with helm 3.19 and 4.3 and the real charts: a null subchart key keeps the
+            # subchart's own defaults and drops only what the parent chart sets for it.
+            self.add("null_required", path,
+                     f"{self.shown(path)} is null: Helm then keeps the JupyterHub chart's own defaults but "
+                     "drops every JupyterHub setting the BinderHub chart makes, among them "
+                     "`jupyterhub.hub.services.binder`, which the BinderHub chart requires: " + words,
+                     severity=downgrade, fix="Remove the empty `jupyterhub:` line, or set keys under it.")
+            return
         if required:
             self.add("null_required", path,
                      f"{self.shown(path)} is null, but the chart requires this key (a null removes the "
