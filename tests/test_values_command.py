@@ -97,3 +97,15 @@ def test_helm_binder_values_passes_through(tmp_path, two_files, major):
                                   env=env, capture_output=True, text=True, timeout=120)
     assert through_helm.returncode == 0, through_helm.stderr
     assert through_helm.stdout == helm_json(major, list(two_files), tmp_path) + "\n"
+
+
+@pytest.mark.parametrize("encrypted, kind", [("enc.secret.values.yaml", "SOPS"), ("git-crypt.secret.yaml", "git-crypt")])
+def test_an_encrypted_file_is_refused_not_shown_without_its_values(encrypted, kind):
+    """Helm would get ciphertext (SOPS) or nothing it can read (git-crypt): `values` cannot show
+    what Helm will see, so it says so instead of printing the rest as if it were complete."""
+    from support.tools import FIXTURES
+
+    run = run_cli("values", str(FIXTURES / "encrypted" / "config.yaml"), str(FIXTURES / "encrypted" / encrypted))
+    assert run.returncode == 2 and run.stdout == ""
+    assert f"{encrypted}: encrypted" in run.stderr and kind in run.stderr and "decrypted" in run.stderr
+    assert len(run.stderr.splitlines()) == 1

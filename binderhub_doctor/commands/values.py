@@ -56,13 +56,16 @@ def command(files, fmt, show_origin, output, secret_files, values_key, no_values
         text += "\n"
     else:
         text = to_yaml(shown, origin)
-    text = values.redactor.scrub(text)
     if output:
         from pathlib import Path
 
-        from ..lint_command import write_atomically
+        from ..output import redact as redact_text
+        from ..output_files import OutputError, write_output
 
-        write_atomically(Path(output), text)
+        try:
+            write_output(Path(output), redact_text(text))
+        except OutputError as exc:
+            raise UsageProblem(str(exc)) from None
     else:
         sys.stdout.write(text)
     sys.exit(EXIT_OK)
@@ -76,11 +79,14 @@ def refuse_unreadable(values: Values) -> None:
     for doc in values.documents:
         if doc.skipped:
             raise UsageProblem(f"{doc.file}: {doc.skipped}; Helm cannot read it either: pass the decrypted file")
+        if doc.encrypted:
+            raise UsageProblem(f"{doc.file}: encrypted ({doc.encrypted}); Helm would get the ciphertext: "
+                               "pass the decrypted file")
         for problem in doc.problems:
             if problem.rule in FATAL_PROBLEMS and problem.severity == "error":
                 where = doc.file if problem.position is None else \
                     f"{doc.file}:{problem.position.line}:{problem.position.column}"
-                raise UsageProblem(values.redactor.scrub(f"{where}: Helm refuses this file: {problem.message}"))
+                raise UsageProblem(f"{where}: Helm refuses this file: {problem.message}")
 
 
 def redact(value, path: tuple):

@@ -502,7 +502,7 @@ class _Walk:
 
     def check_null(self, node: Node, path: tuple, side: str, *, required: bool, has_default: bool):
         words, downgrade = self.refusal(side)
-        if required and node is self.model.jupyterhub:
+        if required and node is self.jupyterhub:
             # Checked with helm 3.19 and 4.3 and the real charts: a null subchart key keeps the
             # subchart's own defaults and drops only what the parent chart sets for it.
             self.add("null_required", path,
