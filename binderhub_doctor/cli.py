@@ -140,8 +140,8 @@ def rules_command(fmt, rule_dirs):
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(readable=False), help="Extra folder of rule files.")
 def explain(rule_id, rule_dirs):
     """Explain one rule (by id or name), with examples that pass and fail."""
-    from .ruleset import find_rule
     from .rule_docs import explain_text
+    from .ruleset import find_rule
 
     rules = _load_rules(rule_dirs)
     rule = find_rule(rules, rule_id)

@@ -21,9 +21,25 @@ from typing import Any
 import yaml
 
 from . import go_yaml
-from .go_yaml import (ALIAS, BINARY, MAPPING, MAX_DEPTH, MAX_NODES, MERGE, SCALAR, SEQUENCE, TIMESTAMP,
-                      Refused as _Refused, TagMismatch, Uint64, decode_binary, go_float32_key, helm_number,
-                      key_string, resolve)
+from .go_yaml import (
+    ALIAS,
+    BINARY,
+    MAPPING,
+    MAX_DEPTH,
+    MAX_NODES,
+    MERGE,
+    SCALAR,
+    SEQUENCE,
+    TIMESTAMP,
+    TagMismatch,
+    Uint64,
+    decode_binary,
+    go_float32_key,
+    helm_number,
+    key_string,
+    resolve,
+)
+from .go_yaml import Refused as _Refused
 
 __all__ = ["Document", "Position", "Problem", "decode_binary", "go_float32_key", "key_string", "load_document",
            "parse_text", "resolve_plain"]

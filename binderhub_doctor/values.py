@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import Document, PathKey, Position, load_document
 from . import output
+from .documents import Document, PathKey, Position, load_document
 from .printable import printable
 from .secrets import is_secret_container, is_secret_key, is_secret_path, redacted, secret_strings
 

@@ -3,7 +3,7 @@ scripts/lint passes this file to vulture beside the code; it is never run."""
 # ruff: noqa: B018, F821
 
 # http.server calls these on the handler and server classes of the test servers.
-_.do_GET, _.do_HEAD, _.do_POST, _.do_PUT, _.do_PATCH, _.do_DELETE, _.log_message
+_.do_GET, _.do_HEAD, _.do_POST, _.do_PUT, _.do_PATCH, _.do_DELETE, _.do_CONNECT, _.log_message
 _.protocol_version, _.server_version, _.daemon_threads, _.close_connection
 # requests.Session: no ~/.netrc, no proxy variables (probes/http.py).
 _.trust_env
@@ -23,3 +23,5 @@ pytestmark
 pytest_configure
 # traitlets calls TraitType.validate(obj, value) (tests/test_traits.py).
 obj
+# re2.Options: RE2 reads these option attributes when a rule pattern is compiled (checks/rule_regex.py).
+_.log_errors, _.case_sensitive

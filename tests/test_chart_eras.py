@@ -8,7 +8,6 @@ import pytest
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
-
 from support.tools import FIXTURES
 
 RULES = load_rules()

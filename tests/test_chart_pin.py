@@ -8,7 +8,6 @@ import json
 import pytest
 
 from binderhub_doctor.chart_versions import NEWEST
-
 from support.tools import run_cli
 
 VALUES = "binderhub:\n  config:\n    BinderHub:\n      hub_url: https://hub.example.org\n"

@@ -5,16 +5,24 @@ behind a PyJWT token server, with TLS from a throw-away CA, and against misbehav
 from __future__ import annotations
 
 import base64
-import os
 import json
+import os
 import time
 import uuid
 
 import pytest
 
 from support.registry_server import (
-    REGISTRY_SERVICE, HttpServer, TokenServer, closed_port, docker_registry, htpasswd_file, make_ca,
-    make_server_cert, make_signing_cert, silent_port,
+    REGISTRY_SERVICE,
+    HttpServer,
+    TokenServer,
+    closed_port,
+    docker_registry,
+    htpasswd_file,
+    make_ca,
+    make_server_cert,
+    make_signing_cert,
+    silent_port,
 )
 from support.tools import NETWORK_SERVERS, run_cli
 

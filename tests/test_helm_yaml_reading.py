@@ -188,9 +188,9 @@ def test_a_null_subchart_key_keeps_the_subcharts_defaults_and_drops_the_parents(
 
 
 def test_null_jupyterhub_is_bhd412_saying_what_helm_does(tmp_path):
+    from binderhub_doctor.config import Config
     from binderhub_doctor.documents import Document, parse_text
     from binderhub_doctor.engine import lint
-    from binderhub_doctor.config import Config
     from binderhub_doctor.ruleset import load_rules
     from binderhub_doctor.values import build_values
 

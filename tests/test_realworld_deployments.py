@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from binderhub_doctor.chart_versions import NEWEST
-
 from support.tools import SHARED, run_cli
 
 DEPLOYMENTS = SHARED / "realworld" / "deployments"

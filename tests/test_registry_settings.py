@@ -15,9 +15,16 @@ import textwrap
 
 import pytest
 
-from binderhub_doctor.documents import parse_text, Document
+from binderhub_doctor.documents import Document, parse_text
 from binderhub_doctor.registry_settings import (
-    ERROR, WARNING, derive, go_float, go_sprint, image_basename_and_tag, token_url_endpoint, token_url_service,
+    ERROR,
+    WARNING,
+    derive,
+    go_float,
+    go_sprint,
+    image_basename_and_tag,
+    token_url_endpoint,
+    token_url_service,
 )
 from binderhub_doctor.values import build_values
 

@@ -9,7 +9,6 @@ import json
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
-
 from support.tools import FIXTURES, run_cli
 
 RULES = load_rules()

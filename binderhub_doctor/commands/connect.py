@@ -24,8 +24,16 @@ import click
 from .. import helm
 from ..errors import UsageProblem
 from ..values import is_secret_filename
-from .helm_release import (CheckFailed, Release, chart_options, check_chart_version, deploy,
-                           resolve_namespace, resolve_values_files, values_options)
+from .helm_release import (
+    CheckFailed,
+    Release,
+    chart_options,
+    check_chart_version,
+    deploy,
+    resolve_namespace,
+    resolve_values_files,
+    values_options,
+)
 
 SERVICE = "proxy-public"
 HUB_URL_PATH = ("config", "BinderHub", "hub_url")

@@ -24,13 +24,28 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from ..registry_settings import (
-    BINDERHUB_TOKEN_SERVICE, ERROR, WARNING, RegistrySettings, SettingsNote, go_sprint, token_url_endpoint,
+    BINDERHUB_TOKEN_SERVICE,
+    ERROR,
+    WARNING,
+    RegistrySettings,
+    SettingsNote,
+    go_sprint,
+    token_url_endpoint,
     token_url_service,
 )
 from ..urls import url_hostname
 from .http import (
-    HttpClient, HttpError, Response, basic_authorization, decode_json, describe_proxy, host_port, join_url, origin,
-    safe_url, usable_url,
+    HttpClient,
+    HttpError,
+    Response,
+    basic_authorization,
+    decode_json,
+    describe_proxy,
+    host_port,
+    join_url,
+    origin,
+    safe_url,
+    usable_url,
 )
 from .report import FAIL, OK, SKIP, WARN, ProbeReport, Step
 

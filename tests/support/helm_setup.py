@@ -4,7 +4,6 @@ chart repository served from 127.0.0.1."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
