@@ -81,6 +81,7 @@ def load(path: Path):
     return load_document(path)
 
 
+@pytest.mark.helm
 @pytest.mark.parametrize("text, expected", [c[1:] for c in READ_LIKE_HELM], ids=[c[0] for c in READ_LIKE_HELM])
 def test_the_loader_reads_what_helm_reads(tmp_path, text, expected):
     path = write(tmp_path, text)
@@ -91,6 +92,7 @@ def test_the_loader_reads_what_helm_reads(tmp_path, text, expected):
     assert not [p for p in doc.problems if p.severity == "error"], doc.problems
 
 
+@pytest.mark.helm
 @pytest.mark.parametrize("text, line", [c[1:] for c in REFUSED_LIKE_HELM], ids=[c[0] for c in REFUSED_LIKE_HELM])
 def test_the_loader_refuses_what_helm_refuses(tmp_path, text, line):
     path = write(tmp_path, text)
@@ -101,6 +103,7 @@ def test_the_loader_refuses_what_helm_refuses(tmp_path, text, line):
     assert errors and errors[0].position.line == line, errors
 
 
+@pytest.mark.helm
 def test_a_broken_later_document_helm3_ignores_helm4_refuses_we_warn(tmp_path):
     path = write(tmp_path, "a: 1\n---\nb: [\n")
     assert helm_reads(3, path, tmp_path) == (True, {"a": 1})
@@ -113,6 +116,7 @@ def test_a_broken_later_document_helm3_ignores_helm4_refuses_we_warn(tmp_path):
     assert "Helm 3 ignores and Helm 4 refuses" in problem.message
 
 
+@pytest.mark.helm
 @pytest.mark.parametrize("text", ["a: 1\n---x: 2\n", "--- {a: 1}\n", "a: |\n  x\n---b: 1\n"])
 def test_text_after_dashes_helm3_reads_helm4_refuses_we_warn(tmp_path, text):
     path = write(tmp_path, text)
@@ -126,6 +130,7 @@ def test_text_after_dashes_helm3_reads_helm4_refuses_we_warn(tmp_path, text):
     assert problem.severity == "warning" and "Helm 4 refuses the file" in problem.message
 
 
+@pytest.mark.helm
 def test_helm4_adds_a_line_break_to_a_file_without_one_and_we_read_like_helm3(tmp_path):
     path = tmp_path / "values.yaml"
     path.write_bytes(b"a: |+\n  x")
@@ -134,6 +139,7 @@ def test_helm4_adds_a_line_break_to_a_file_without_one_and_we_read_like_helm3(tm
     assert load(path).data == {"a": "x"}
 
 
+@pytest.mark.helm
 def test_two_leading_boms_are_refused_because_helm_garbles_the_file(tmp_path):
     path = tmp_path / "values.yaml"
     path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfa: 1\nimage: 2\n")
@@ -143,6 +149,7 @@ def test_two_leading_boms_are_refused_because_helm_garbles_the_file(tmp_path):
     assert problem.severity == "error" and "two byte-order marks" in problem.message
 
 
+@pytest.mark.helm
 def test_excessive_aliasing_is_helms_limit_not_ours(tmp_path):
     """The aliasing case expands to about 11,000 values, far below our own 250,000 limit."""
     from binderhub_doctor.documents import MAX_NODES
@@ -177,6 +184,7 @@ def render(major: int, tmp_path: Path, *extra: str):
                           env=isolated_helm_env(tmp_path), capture_output=True, text=True, timeout=120, check=False)
 
 
+@pytest.mark.helm
 @pytest.mark.parametrize("major", [3, 4])
 def test_a_null_subchart_key_keeps_the_subcharts_defaults_and_drops_the_parents(tmp_path, major):
     refused = render(major, tmp_path)

@@ -30,6 +30,7 @@ def two_files(tmp_path):
     return first, second
 
 
+@pytest.mark.helm
 def test_json_is_byte_for_byte_what_helm_prints(tmp_path, two_files):
     run = run_cli("values", "--format", "json", *two_files, cwd=tmp_path)
     assert run.returncode == 0 and run.stderr == "", run.stderr
@@ -38,6 +39,7 @@ def test_json_is_byte_for_byte_what_helm_prints(tmp_path, two_files):
     assert json.loads(run.stdout)["config"]["BinderHub"]["hub_url"] == "http://second"
 
 
+@pytest.mark.helm
 def test_yaml_reads_back_in_helm_as_the_same_values(tmp_path, two_files):
     run = run_cli("values", *two_files, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
@@ -76,6 +78,7 @@ def test_secrets_are_redacted(tmp_path):
         assert "ghp_…(40 chars)" in run.stdout
 
 
+@pytest.mark.helm
 def test_a_file_helm_refuses_is_one_error_line(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("config:\n  BinderHub:\n    use_registry: !!bool 1\n")
@@ -89,6 +92,7 @@ def test_a_file_helm_refuses_is_one_error_line(tmp_path):
         "cannot decode !!int `1` as a !!bool, so Helm refuses the file"]
 
 
+@pytest.mark.helm
 @pytest.mark.parametrize("major", [3, 4])
 def test_helm_binder_values_passes_through(tmp_path, two_files, major):
     env = helm_env(tmp_path, major)

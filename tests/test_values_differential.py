@@ -89,6 +89,7 @@ def compare(index: int, files: list[Path], raws: list[bytes], our_result: tuple[
     return problems, read_by_helm3
 
 
+@pytest.mark.helm
 def test_values_agrees_with_helm_on_generated_tricky_yaml(tmp_path):
     generator = TrickyYaml(SEED)
     config = tmp_path / "empty-config.yaml"
@@ -123,6 +124,7 @@ def test_the_generator_is_seeded(seed):
     assert cases != [other.case() for _ in range(5)]
 
 
+@pytest.mark.helm
 def test_values_json_is_helms_json_for_a_known_file(tmp_path):
     """A fixed file whose helm output is known, so the comparison itself is checked."""
     path = tmp_path / "values.yaml"
