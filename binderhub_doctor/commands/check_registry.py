@@ -12,10 +12,9 @@ import sys
 
 import click
 
+from ..documents import FATAL_PROBLEMS
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem
 from ..registry_settings import ERROR, RegistrySettings, SettingsNote, derive
-
-_FATAL_PROBLEMS = {"yaml-syntax", "file-encoding", "file-unreadable", "values-not-a-mapping"}
 _DOCKER_HUB_HOSTS = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
 
 
@@ -79,7 +78,7 @@ def _load_values(files, secret_files, values_key):
             why = document.skipped or f"encrypted ({document.encrypted})"
             raise UsageProblem(f"{document.file}: {why}; pass the decrypted file")
         for problem in document.problems:
-            if problem.rule in _FATAL_PROBLEMS:
+            if problem.rule in FATAL_PROBLEMS:
                 where = f"{problem.position.file}:{problem.position.line}" if problem.position else document.file
                 hint = f"; {problem.hint}" if problem.hint else ""
                 raise UsageProblem(f"{where}: {problem.message}{hint}")
