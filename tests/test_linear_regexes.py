@@ -65,6 +65,7 @@ def test_the_inventory_finds_the_patterns_that_read_input():
     assert any(name.startswith("data/traits.yaml:regex:") for name in names), "data-file patterns"
 
 
+@pytest.mark.slow  # a sweep: every pattern against every adversarial line (about 30 s in all)
 @pytest.mark.parametrize("name", sorted(PATTERNS))
 def test_every_pattern_is_linear_on_adversarial_lines(name):
     with ends_within(HANG * 4, name):
