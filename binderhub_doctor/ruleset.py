@@ -183,8 +183,6 @@ def _describe_parameter_error(kind: checks.CheckKind, error) -> str:
 
         error = best_match(error.context)
     field_name = ".".join(str(p) for p in error.absolute_path)
-    if error.validator == "format" and error.validator_value == "regex":
-        return f"check.{field_name}: not a valid regular expression"
     return f"check.{field_name}: {error.message}"
 
 

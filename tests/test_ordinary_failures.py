@@ -85,12 +85,12 @@ def test_a_string_in_per_file_ignores_is_one_rule_id(work):
 
 ORG_RULES = {
     "bad regex": ('{kind: pattern, path: config.BinderHub.image_prefix, match: "([a-"}',
-                  "ORG001: check.match: not a valid regular expression"),
+                  "ORG001: check.match: not a usable regular expression"),
     "look-around": ('{kind: pattern, path: config.BinderHub.image_prefix, forbid: "(?<=a)b"}',
                     "ORG001: check.forbid: not a usable regular expression"),
     "bad regex in a condition": ("{kind: required, path: config.BinderHub.hub_url}\n"
                                  "    when: [{path: config.BinderHub.image_prefix, matches: '(x'}]",
-                                 "when.0.matches"),
+                                 "ORG001: when[0].matches: not a usable regular expression"),
     "pattern without match or forbid": ("{kind: pattern, path: config.BinderHub.image_prefix}",
                                         "needs `match` or `forbid`"),
     "pattern without a path": ('{kind: pattern, match: "x"}', "check.path: missing; kind pattern needs it"),

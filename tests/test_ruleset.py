@@ -28,7 +28,7 @@ def write_rule(folder, check: dict):
     ({"kind": "pattern", "path": "config.BinderHub.hub_url"},
      "rule ORG001: check: kind pattern needs `match` or `forbid`"),
     ({"kind": "pattern", "path": "config.BinderHub.hub_url", "match": "("},
-     "rule ORG001: check.match: not a valid regular expression"),
+     "rule ORG001: check.match: not a usable regular expression"),
     ({"kind": "builtin", "function": "traits.catalog"}, "rule ORG001: check.function: `traits.catalog` is not a builtin check"),
     ({"kind": "builtin", "function": "no_such_module.form"},
      "rule ORG001: check.function: `no_such_module.form` is not a builtin check"),
@@ -43,6 +43,17 @@ def test_a_broken_check_names_the_file_the_rule_and_the_field(tmp_path, check, e
     assert run.returncode == 2, run.stdout
     assert run.stderr.startswith(f"binderhub-doctor: error: {folder / 'org.yaml'}: {expected}"), run.stderr
     assert run.stderr.count("\n") == 1 and run.stdout == ""
+
+
+def test_a_pattern_in_re2_syntax_that_python_lacks_loads_and_runs(tmp_path):
+    """Patterns run on RE2, so RE2 alone judges them: `\\pL` (a Unicode letter) is RE2, not Python."""
+    folder = write_rule(tmp_path / "org-rules", {"kind": "pattern", "path": "config.BinderHub.image_prefix",
+                                                  "forbid": "^\\pL+$", "message": "{path} is only letters"})
+    values = tmp_path / "config.yaml"
+    values.write_text("config:\n  BinderHub:\n    image_prefix: abc\n")
+    run = invoke("lint", "--rules", folder, values)
+    assert run.returncode == 1, run.stderr
+    assert "config.BinderHub.image_prefix is only letters" in run.stdout
 
 
 def test_an_unknown_kind_lists_the_kinds(tmp_path):
@@ -90,7 +101,7 @@ def test_every_kind_declares_its_parameters():
 @pytest.mark.parametrize("condition, expected", [
     ({"path": "config.BinderHub.use_registry", "equal": True},
      "field rules.0.when.0: Additional properties are not allowed ('equal' was unexpected)"),
-    ({"path": "config.BinderHub.hub_url", "matches": "(https"}, "field rules.0.when.0.matches: '(https' is not a 'regex'"),
+    ({"path": "config.BinderHub.hub_url", "matches": "(https"}, "rule ORG001: when[0].matches: not a usable regular expression"),
 ])
 def test_a_broken_condition_is_refused(tmp_path, condition, expected):
     folder = tmp_path / "org-rules"

@@ -37,7 +37,8 @@ ONE_PATH = {"description": "a values path", "type": "string", "minLength": 1}
 MESSAGE = {"description": "the finding's text; {path}, {value} and {key} are filled in", "type": "string",
            "minLength": 1}
 SEVERITY = {"enum": ["error", "warning", "info"]}
-REGEX = {"type": "string", "format": "regex"}
+# RE2 syntax: ruleset checks each pattern with RE2 itself, the engine that runs it.
+REGEX = {"type": "string"}
 
 
 def kind(name: str, properties: dict, required: tuple[str, ...] = (), **rules) -> Callable[[Check], Check]:
