@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import chart_pin, chart_versions, reporters
-from .engine import lint
+from .engine import lint, lint_across
 from .findings import at_least
 from .inputs import InputError, load, load_config_for, value_files
 from .output import redact
@@ -50,6 +50,8 @@ def lint_sets(options: LintOptions, file_sets: list[list[Path]]):
         values = load(files, config, options.secret_files, options.values_key, pin=pin)
         chart = chart_pin.choose(options.chart_version, config, pin)
         linted.append((lint(values, rules, config, chart=chart), rules, values))
+    if len(linted) > 1:  # rules comparing the sets, e.g. two releases on one node's builder directories
+        lint_across([(result, values) for result, _, values in linted], rules, config)
     return linted
 
 

@@ -152,10 +152,12 @@ def check_problem(check: dict, parameters: bool = True) -> str | None:
     kind = checks.kind_of(check)
     if kind is None:
         return f"check.kind: unknown check kind `{check.get('kind')}` (one of: {', '.join(checks.kind_names())})"
-    if kind.name == checks.BUILTIN_KIND and check.get("function") not in checks.BUILTINS:
+    registry = {checks.BUILTIN_KIND: checks.BUILTINS, checks.SETS_KIND: checks.SET_BUILTINS}.get(kind.name)
+    if registry is not None and check.get("function") not in registry:
         if "function" not in check:
-            return "check.function: missing; kind builtin names its check as `function: MODULE.FUNCTION`"
-        return f"check.function: `{check['function']}` is not a builtin check"
+            return f"check.function: missing; kind {kind.name} names its check as `function: MODULE.FUNCTION`"
+        what = "builtin check" if kind.name == checks.BUILTIN_KIND else "builtin check comparing values sets"
+        return f"check.function: `{check['function']}` is not a {what}"
     if not parameters:
         return None
     import jsonschema
