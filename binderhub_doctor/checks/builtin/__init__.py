@@ -6,6 +6,7 @@ from . import (  # noqa: F401 - registers the builtin checks
     builder_dirs,
     chart_layout,
     hub_url,
+    image_cleaner,
     image_prefix,
     nothing,
     providers,
