@@ -10,8 +10,10 @@ from . import (  # noqa: F401 - registers the builtin checks
     image_prefix,
     nothing,
     providers,
+    quotas,
     registry,
     registry_password,
+    spec_patterns,
     tokens,
     traits,
 )
