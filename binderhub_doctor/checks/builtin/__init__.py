@@ -5,6 +5,7 @@ from . import (  # noqa: F401 - registers the builtin checks
     auth,
     builder_dirs,
     chart_layout,
+    empty_credentials,
     hub_url,
     image_cleaner,
     image_prefix,
