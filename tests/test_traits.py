@@ -485,6 +485,17 @@ def test_deprecation_chain_is_followed(tmp_path):
     assert "config.KubernetesBuildExecutor.resources" in found.message
 
 
+def test_deprecation_chain_into_an_ignored_default_says_the_line_has_no_effect(tmp_path):
+    """build_memory_request is copied to memory_request, which only fills in the default of
+    resources (binderhub/build.py, `_default_resources`): with resources set, it does nothing."""
+    values = config_yaml("BinderHub:\n  build_memory_request: 2G\nKubernetesBuildExecutor:\n  resources: {}")
+    found = only(findings_for(tmp_path, values, rule="BHD305"))
+    assert "has no effect" in found.message and "resources" in found.fix
+    # before binderhub PR #2071 (n=3954) memory_request was the setting itself: copied and used
+    older = only(findings_for(tmp_path, values, chart_version="1.0.0-0.dev.git.3900.h0000000", rule="BHD305"))
+    assert "has no effect" not in older.message and "itself deprecated" not in older.message
+
+
 def test_build_node_selector_fix_explains_the_chart_still_reads_it(tmp_path):
     found = only(findings_for(tmp_path, config_yaml("BinderHub:\n  build_node_selector:\n    pool: builds"),
                               rule="BHD305"))

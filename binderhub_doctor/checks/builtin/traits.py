@@ -732,9 +732,15 @@ def _deprecation_hit(values, cat, build, section, trait, info, change, path) -> 
     message = f"{shown} is deprecated since {change.describe()}"
     if use:
         message += f"; its new home is `config.{use}`"
-        chained = _deprecation_of(cat, use)
+        chained = _deprecation_of(cat, build, use)
         if chained:
             message += f" (itself deprecated: use `config.{chained}`)" if chained != "-" else " (itself deprecated)"
+        shadowed_by = _ignored_default(values, cat, build, use)
+        if shadowed_by:  # copied to a setting that is itself ignored once its replacement is set
+            return Hit(path, message + f". BinderHub copies the value to `config.{use}`, which only fills in the "
+                                       f"default of `config.{shadowed_by}`; that is set, so this line has no "
+                                       "effect and no log line says so",
+                       fix=f"Remove the line; set what you need in `config.{shadowed_by}`.")
         if not info.get("default_of"):
             message += ". BinderHub still copies the value over at start-up and logs a deprecation warning"
     else:
@@ -766,11 +772,26 @@ def _deprecation_hit(values, cat, build, section, trait, info, change, path) -> 
     return Hit(path, message, fix=fix)
 
 
-def _deprecation_of(cat: Catalog, target: str) -> str | None:
+def _ignored_default(values, cat: Catalog, build: float, target: str) -> str | None:
+    """The setting ``target`` (itself deprecated at chart ``build``) only fills in the default of,
+    when that setting is given: then a value copied into ``target`` is ignored (binderhub/build.py@b9fad995,
+    `KubernetesBuildExecutor._default_resources`)."""
+    cls, _, name = target.partition(".")
+    trait = cat.traits(cls).get(name) if cat.known(cls) else None
+    info = (trait.spec.get("deprecated") or {}) if trait else {}
+    default_of = info.get("default_of")
+    if default_of and cat.changes[info["change"]].n <= build and \
+            values.get(CONFIG + tuple(default_of.partition(".")[::2])) is not None:
+        return default_of
+    return None
+
+
+def _deprecation_of(cat: Catalog, build: float, target: str) -> str | None:
+    """What replaces ``target`` when it is itself deprecated at chart ``build`` ("-": nothing)."""
     cls, _, name = target.partition(".")
     trait = cat.traits(cls).get(name) if cat.known(cls) else None
     info = trait.spec.get("deprecated") if trait else None
-    if not info:
+    if not info or cat.changes[info["change"]].n > build:
         return None
     return info.get("use") or "-"
 
