@@ -36,13 +36,18 @@ def test_python_311_syntax_is_an_error_only_for_charts_on_python_39(tmp_path):
     config = "config:\n  GitHubRepoProvider:\n    banned_specs:\n      - ^(?>spam|junk)[a-z]++/.*\n"
     assert not findings(tmp_path, config, "BHD601")
     old = findings(tmp_path, config, "BHD601", chart_version=PYTHON_39_CHART)
-    assert [f.severity for f in old] == ["error"] and "Python 3.9" in old[0].message
+    assert [f.severity for f in old] == ["error"] and "Python 3.8 to 3.10" in old[0].message
 
 
 def test_global_flags_mid_pattern_are_an_error_only_since_python_311(tmp_path):
     config = "config:\n  GitHubRepoProvider:\n    allowed_specs:\n      - ^ours/(?i)repo.*\n"
     assert [f.line for f in findings(tmp_path, config, "BHD601")] == [4]
     assert not findings(tmp_path, config, "BHD601", chart_version=PYTHON_39_CHART)
+
+
+def test_charts_on_python_37_or_older_are_not_judged_by_todays_re(tmp_path):
+    config = "config:\n  GitHubRepoProvider:\n    banned_specs:\n      - ^evil/(repo\n      - 42\n"
+    assert [f.line for f in findings(tmp_path, config, "BHD601", chart_version="0.2.0-n261.h0000000")] == [5]
 
 
 def test_allowed_specs_before_the_chart_that_reads_it_are_not_judged(tmp_path):

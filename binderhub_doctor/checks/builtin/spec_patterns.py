@@ -24,6 +24,9 @@ ALLOWED_SPECS_SINCE = "1.0.0-0.dev.git.3469"
 # accepts: atomic groups and possessive quantifiers became valid, and global flags such as
 # `(?i)` anywhere but at the start became an error (a DeprecationWarning before).
 PYTHON_311_SINCE = "1.0.0-0.dev.git.2982"
+# Python 3.8 since 5907ce6a (2020-10-29, n=1994), 3.7 and older before: charts that old are not
+# judged by the `re` of today's Pythons.
+PYTHON_38_SINCE = "0.2.0-n262"
 # The providers whose every spec that launches anything lacks `://`: GitHub and Gist specs are
 # `owner/repo/ref`, GitLab's `group%2Fproject/ref` and the git provider's
 # `https%3A%2F%2Fhost%2Frepo/ref` (percent-encoded: the spec is the raw request path,
@@ -70,7 +73,7 @@ def python_311_or_newer(context) -> bool:
 
 
 def regex_problem(pattern: str, modern: bool) -> str | None:
-    """Why BinderHub's Python (3.11 or newer when ``modern``, else 3.9) refuses ``pattern``, or
+    """Why BinderHub's Python (3.11 or newer when ``modern``, else 3.8 to 3.10) refuses ``pattern``, or
     None when it compiles there or when this Python cannot tell (a construct whose meaning
     changed in 3.11, judged on the other side of that change)."""
     here_modern = sys.version_info >= (3, 11)
@@ -90,7 +93,7 @@ def regex_problem(pattern: str, modern: bool) -> str | None:
 def _judged_failure(pattern: str, exc: BaseException, here_modern: bool, modern: bool) -> str | None:
     message = _describe(exc)
     if here_modern and not modern and "global flags not at the start" in message:
-        return None  # Python 3.9 only warns about it; the rest of the pattern is not known to be wrong
+        return None  # Python 3.10 and older only warn about it; the rest is not known to be wrong
     if modern and not here_modern and ("multiple repeat" in message or "unknown extension ?>" in message):
         return None  # possibly a possessive quantifier or an atomic group, both valid in Python 3.11
     return message
@@ -140,14 +143,15 @@ def invalid(values, spec, context):
     """A pattern Python's `re` refuses, an item that is not a string, or a spec_config item
     without a string `pattern` and a mapping `config`: each raises at launch."""
     modern = python_311_or_newer(context)
-    python = "Python 3.11 or newer" if modern else "Python 3.9"
+    python = "Python 3.11 or newer" if modern else "Python 3.8 to 3.10"
+    judged = context.chart_key >= chart_versions.parse(PYTHON_38_SINCE)
     for path, pattern, _cls, trait in patterns(values, context):
         if not isinstance(pattern, str):
             yield Hit(path, f"{values.display_path(path)} is {values.show(path)}, not a string: BinderHub's "
                             f"`re.match` raises TypeError on it, and {_stops(trait)}",
                       fix="Write each pattern as a quoted string, e.g. `\"^owner/repo/.*\"`.")
             continue
-        problem = regex_problem(pattern, modern)
+        problem = regex_problem(pattern, modern) if judged else None
         if problem:
             yield Hit(path, f"{values.display_path(path)} {values.show(path)} is not a valid regular expression "
                             f"for the {python} of this chart's BinderHub ({problem}): `re.match` raises "
