@@ -24,6 +24,12 @@ def test_an_empty_github_token_is_reported_once(tmp_path):
     assert not findings(tmp_path, config, rule="BHD505")  # the same fact, said once
 
 
+def test_a_provider_binderhub_does_not_offer_needs_no_token(tmp_path):
+    config = ("config:\n  BinderHub:\n    repo_providers: {gl: binderhub.repoproviders.GitLabRepoProvider}\n"
+              "  GitHubRepoProvider:\n    access_token: ''\n  GitLabRepoProvider:\n    private_token: ''\n")
+    assert [f.path for f in findings(tmp_path, config)] == ["config.GitLabRepoProvider.private_token"]
+
+
 def test_github_with_an_oauth_app_needs_no_token(tmp_path):
     config = "config:\n  GitHubRepoProvider:\n    access_token: ''\n    client_id: abc\n    client_secret: def-123456789\n"
     assert not findings(tmp_path, config)

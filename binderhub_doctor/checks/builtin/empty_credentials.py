@@ -15,6 +15,8 @@ TOKENS = (("GitHubRepoProvider", "access_token", "GitHub allows 60 API requests 
           ("GistRepoProvider", "access_token", "GitHub allows 60 API requests an hour without one"),
           ("GitLabRepoProvider", "private_token", "private GitLab projects cannot be resolved or cloned"),
           ("GitLabRepoProvider", "access_token", "private GitLab projects cannot be resolved or cloned"))
+# The prefix each provider has in BinderHub.repo_providers (binderhub/app.py@b9fad995, its default).
+PREFIXES = {"GitHubRepoProvider": "gh", "GistRepoProvider": "gist", "GitLabRepoProvider": "gl"}
 
 
 def _empty(value) -> bool:
@@ -48,7 +50,10 @@ def empty_credential(values, spec, context):
                       f"config with the password {sent}, so a registry that checks passwords refuses every push "
                       "(helm-chart/binderhub/templates/_helpers.tpl, `buildDockerConfig`)",
             fix="Put the password (or token) under `registry.password` in secret.yaml, and lint that file too.")
+    providers = values.get(("config", "BinderHub", "repo_providers"))
     for cls, name, without in TOKENS:
+        if isinstance(providers, dict) and providers and PREFIXES[cls] not in providers:
+            continue  # not among the providers this BinderHub offers: the token is never used
         path = ("config", cls, name)
         if values.has(path) and isinstance(values.get(path), str) and not values.get(path).strip() and \
                 not _other_auth(values.get(("config", cls)), cls, name):
