@@ -60,9 +60,7 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
         except Exception as exc:  # a bug in a check must not hide the other findings
             if raise_errors:
                 raise InternalError(rule, exc) from exc
-            findings.add(rule, Hit(None, f"internal error: this rule crashed ({type(exc).__name__}); "
-                                         "please report it", severity="error",
-                                   fix="Rerun with BINDERHUB_DOCTOR_DEBUG=1 for details, or --ignore this rule for now."))
+            findings.add(rule, _crash(exc))
     for rule, hit in _unused_suppression_hits(rules, config, suppressions):
         findings.add(rule, hit)
 
@@ -73,6 +71,11 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
         values_key=".".join(values.prefix) or None,
         chart=chart,
     )
+
+
+def _crash(exc: Exception) -> Hit:
+    return Hit(None, f"internal error: this rule crashed ({type(exc).__name__}); please report it", severity="error",
+               fix="Rerun with BINDERHUB_DOCTOR_DEBUG=1 for details, or --ignore this rule for now.")
 
 
 def _context(chart: ChartChoice) -> Context:
@@ -93,8 +96,7 @@ def lint_across(linted: list[tuple[LintResult, Values]], rules: list[Rule], conf
         except Exception as exc:  # a bug in a check must not hide the other findings
             if raise_errors:
                 raise InternalError(rule, exc) from exc
-            hits = [(len(linted) - 1, Hit(None, f"internal error: this rule crashed ({type(exc).__name__}); "
-                                                "please report it", severity="error"))]
+            hits = [(len(linted) - 1, _crash(exc))]  # reported with the last set
         for index, hit in hits:
             result, values = linted[index]
             findings = _Findings(values, config, Suppressions.scan(values.documents))
