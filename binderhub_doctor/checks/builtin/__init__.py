@@ -8,6 +8,7 @@ from . import (  # noqa: F401 - registers the builtin checks
     image_prefix,
     nothing,
     providers,
+    python_snippets,
     registry,
     registry_password,
     tokens,
