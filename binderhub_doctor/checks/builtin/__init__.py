@@ -3,6 +3,7 @@ Importing this package registers them all (`@builtin`)."""
 
 from . import (  # noqa: F401 - registers the builtin checks
     auth,
+    build_socket,
     chart_layout,
     hub_url,
     image_prefix,
