@@ -5,6 +5,7 @@ from . import (  # noqa: F401 - registers the builtin checks
     auth,
     build_socket,
     chart_layout,
+    git_credentials,
     hub_url,
     image_prefix,
     nothing,
