@@ -15,4 +15,5 @@ from . import (  # noqa: F401 - registers the builtin checks
     registry_password,
     tokens,
     traits,
+    z2jh_notes,
 )
