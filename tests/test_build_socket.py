@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from support.tools import values_of
 
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
+from support.tools import values_of
 
 RULES = load_rules()
 RENAMED = "imageBuilderType: pink\npink:\n  hostSocketName: podman-binder.sock\n"

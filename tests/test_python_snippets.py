@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import sys
 
-from support.tools import values_of
-
 from binderhub_doctor.checks.builtin.python_snippets import IMAGE_PYTHON
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
+from support.tools import values_of
 
 RULES = load_rules()
 

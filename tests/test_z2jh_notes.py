@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from support.tools import values_of
 
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
+from support.tools import values_of
 
 RULES = load_rules()
 Z2JH_0_10 = "0.2.0-n459.h1054188"  # JupyterHub chart 0.10.6
