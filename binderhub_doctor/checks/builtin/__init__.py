@@ -6,6 +6,7 @@ from . import (  # noqa: F401 - registers the builtin checks
     build_socket,
     chart_layout,
     git_credentials,
+    hub_ingress,
     hub_url,
     image_prefix,
     nothing,
