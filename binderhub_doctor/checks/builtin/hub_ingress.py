@@ -26,21 +26,19 @@ def hub_url_matches_ingress(values, spec, context):
     if parts.scheme not in ("http", "https") or not host:
         return  # BHD502 reports a hub_url that is no http(s) URL
     ingress_hosts, tls = _ingress_hosts(values), _tls_hosts(values)
-    if not ingress_hosts and tls is None:
-        return  # nothing to compare with (an unread file setting an ingress is too unlikely to mention)
-    unknown = unchecked(values, "whether hub_url matches the hub's ingress", HUB_URL, (INGRESS, PROXY_HTTPS))
-    if unknown:
-        yield unknown
-        return
+    hits = []
     if ingress_hosts and not _is_address(host) and not any(_matches(host, h) for h in ingress_hosts):
-        yield Hit(HUB_URL, f"hub_url's host {host} is none of the hub ingress's hosts "
-                           f"({', '.join(ingress_hosts)}); users are sent to a host the ingress does not serve",
-                  fix="Use one of jupyterhub.ingress.hosts in hub_url, or add its host there.")
+        hits.append(Hit(HUB_URL, f"hub_url's host {host} is none of the hub ingress's hosts "
+                                 f"({', '.join(ingress_hosts)}); users are sent to a host the ingress does not serve",
+                        fix="Use one of jupyterhub.ingress.hosts in hub_url, or add its host there."))
     if parts.scheme == "http" and tls is not None and (not tls or any(_matches(host, h) for h in tls)):
-        yield Hit(HUB_URL, f"hub_url is http://, but the hub is served with TLS on {host}; every launch relies on "
-                           "a redirect to https that the ingress controller may not make, and travels unencrypted "
-                           "until it does",
-                  fix=f"Write `https://{host}…` in hub_url.")
+        hits.append(Hit(HUB_URL, f"hub_url is http://, but the hub is served with TLS on {host}; every launch "
+                                 "relies on a redirect to https that the ingress controller may not make, and "
+                                 "travels unencrypted until it does",
+                        fix=f"Write `https://{host}…` in hub_url."))
+    # As BHD502 does: a mismatch that an unread or encrypted file may resolve is only an info.
+    unknown = unchecked(values, "whether hub_url matches the hub's ingress", HUB_URL, (INGRESS, PROXY_HTTPS))
+    yield from [unknown] if hits and unknown else hits
 
 
 def _ingress_hosts(values) -> list[str]:
