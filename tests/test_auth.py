@@ -59,3 +59,10 @@ def test_a_contrary_value_is_reported_where_it_is_written(tmp_path):
     result = lint(values_of(tmp_path, yaml.safe_dump(values)), RULES)
     [finding] = [f for f in result.findings if f.rule == "BHD506"]
     assert finding.path == "jupyterhub.singleuser.cmd" and finding.severity == "warning"
+
+
+def test_oauth_no_confirm_is_asked_for_only_where_jupyterhub_has_it(tmp_path):
+    values = without(("jupyterhub", "hub", "services", "binder", "oauth_no_confirm"))
+    values["jupyterhub"]["custom"] = {"binderauth_enabled": True}  # these charts' switch for the hub side
+    assert messages(tmp_path, values, "0.2.0-n133.h0000000") == []  # JupyterHub 1.0: no authorisation page
+    assert len(messages(tmp_path, values, "0.2.0-n146.h0000000")) == 1

@@ -15,6 +15,9 @@ OLD_HUB_SIDE = ("jupyterhub", "custom", "binderauth_enabled")
 HUB_SIDE_TRAIT_SINCE = "0.2.0-n678"
 SERVICE = ("jupyterhub", "hub", "services", "binder")
 HUB_CONFIG = ("jupyterhub", "hub", "config")
+# JupyterHub 1.1.0 (561f4d08) added the authorisation page and the service's oauth_no_confirm;
+# z2jh 0.9.0 (chart 0.2.0-n146) brought it.
+OAUTH_NO_CONFIRM_SINCE = "0.2.0-n146"
 # The rest of BinderHub's authentication guide (docs/source/authentication.rst@b9fad995).
 REDIRECT_TO_SERVER = HUB_CONFIG + ("JupyterHub", "redirect_to_server")
 REDIRECT_TO_SERVER_CHART_VALUE = ("jupyterhub", "hub", "redirectToServer")  # z2jh's own, the guide's before 6bc13f93
@@ -73,7 +76,8 @@ def _guide_settings(values, context):
     """The guide's other settings: each missing one is a warning (another file may set it), a
     contrary value an error where nobody can launch."""
     service = values.get(SERVICE) if isinstance(values.get(SERVICE), dict) else {}
-    if not service.get("oauth_no_confirm") and _missing(values, SERVICE + ("oauth_no_confirm",)):
+    if context.chart_key >= chart_versions.parse(OAUTH_NO_CONFIRM_SINCE) and not service.get("oauth_no_confirm") \
+            and _missing(values, SERVICE + ("oauth_no_confirm",)):
         yield Hit(AUTH, "auth_enabled without jupyterhub.hub.services.binder.oauth_no_confirm: true asks every "
                         "user to authorise the binder service on each login", severity="info",
                   fix="Set `jupyterhub.hub.services.binder.oauth_no_confirm: true`.")
