@@ -25,10 +25,11 @@ def credential_lines(values, spec, context):
             continue
         lines = [line.strip() for line in _LINE_BREAK.split(text) if line.strip()]
         keys = {line.partition("=")[0].strip() for line in lines if "=" in line}
-        if not keys:
-            yield Hit(path, f"{values.display_path(path)} is {values.show(path)} with no `key=value` line, "
-                            "as if it were a bare token: git rejects the helper's answer, so private "
-                            "repositories cannot be cloned")
+        if any("=" not in line for line in lines):
+            what = "no `key=value` line" if not keys else "a line without `=`"
+            yield Hit(path, f"{values.display_path(path)} is {values.show(path)} with {what}, as if it held a "
+                            "bare token: git rejects the helper's whole answer (\"invalid credential line\"), "
+                            "so private repositories cannot be cloned")
         elif missing := [key for key in ("username", "password") if key not in keys]:
             yield Hit(path, f"{values.display_path(path)} has no " + " and no ".join(f"`{k}=` line" for k in missing)
                             + "; git then asks for it, and a build pod cannot answer, so private repositories "
