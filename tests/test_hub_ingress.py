@@ -31,3 +31,10 @@ def test_tls_from_z2jh_https_counts_too(tmp_path):
 
 def test_without_an_ingress_nothing_is_compared(tmp_path):
     assert found(tmp_path, "http://hub.example.org", {"ingress": {"enabled": False, "tls": [{"hosts": ["x"]}]}}) == []
+
+
+def test_odd_shapes_are_not_read_as_hosts(tmp_path):
+    tls = {"ingress": {"enabled": True, "hosts": ["hub.example.org", 5], "tls": [{"hosts": "hub.example.org"}]}}
+    # `hosts: "hub…"` is no list: not a host per letter, so TLS without named hosts covers every host
+    [message] = found(tmp_path, "http://hub.example.org", tls)
+    assert "TLS on hub.example.org" in message

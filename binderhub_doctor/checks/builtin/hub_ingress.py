@@ -46,7 +46,7 @@ def _ingress_hosts(values) -> list[str]:
     if not isinstance(ingress, dict) or ingress.get("enabled") is not True:
         return []
     hosts = ingress.get("hosts")
-    return [str(h).lower() for h in hosts if isinstance(h, str) and h] if isinstance(hosts, list) else []
+    return [h.lower() for h in hosts if isinstance(h, str) and h] if isinstance(hosts, list) else []
 
 
 def _tls_hosts(values) -> list[str] | None:
@@ -54,13 +54,12 @@ def _tls_hosts(values) -> list[str] | None:
     ingress = values.get(INGRESS)
     if isinstance(ingress, dict) and ingress.get("enabled") is True and isinstance(ingress.get("tls"), list) \
             and ingress["tls"]:
-        hosts = [str(h).lower() for entry in ingress["tls"] if isinstance(entry, dict)
-                 for h in (entry.get("hosts") or []) if isinstance(h, str)]
-        return hosts
+        return [h.lower() for entry in ingress["tls"] if isinstance(entry, dict)
+                and isinstance(entry.get("hosts"), list) for h in entry["hosts"] if isinstance(h, str)]
     https = values.get(PROXY_HTTPS)
     if isinstance(https, dict) and https.get("enabled") is True:
         hosts = https.get("hosts")
-        return [str(h).lower() for h in hosts if isinstance(h, str)] if isinstance(hosts, list) else []
+        return [h.lower() for h in hosts if isinstance(h, str)] if isinstance(hosts, list) else []
     return None
 
 
