@@ -126,3 +126,34 @@ def looks_like_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# `key: |`, `key: >-`, `key: |2+ # comment`: a block scalar's header, whose text starts on the next line.
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
+
+
+def line_in_block(values: Values, path: tuple, line: int, column: int | None = None) -> Position | None:
+    """Where line ``line`` (1-based) of the text at ``path`` sits in its file: a block scalar's
+    line N is the file's line header+N. ``column`` (1-based, within that line of text) is added
+    to the block's indentation; without it, the line's first character. A value that is not a
+    block scalar cannot be mapped line by line: then where it starts."""
+    start = values.value_origin(path)
+    doc = values.document_of(path)
+    if start is None or doc is None:
+        return start
+    header = doc.lines[start.line - 1] if 0 < start.line <= len(doc.lines) else ""
+    target = start.line + line
+    if not _BLOCK_HEADER.search(header) or not 0 < target <= len(doc.lines):
+        return start
+    text = doc.lines[target - 1]
+    if column is None:
+        return Position(start.file, target, len(text) - len(text.lstrip(" ")) + 1)
+    return Position(start.file, target, _block_indent(doc.lines, start.line) + column)
+
+
+def _block_indent(lines: list[str], header: int) -> int:
+    """The indentation of a block scalar's text: that of its first line that is not blank."""
+    for text in lines[header:]:
+        if text.strip():
+            return len(text) - len(text.lstrip(" "))
+    return 0

@@ -26,10 +26,18 @@ def form(values, spec, context):
             yield Hit(path, f"{name} {values.show(path)} does not start with http:// or https://; launches "
                             "redirect users to a relative, broken address",
                       fix=f"Write the full URL, e.g. `http://{re.sub(r'^[a-z]*:?/*', '', url)}`.")
-        elif re.search(r"/hub/?$", url) and _slashed(split_url(url).path) != _slashed(values.get(HUB_BASE_URL)):
-            hit = Hit(path, f"{name} ends in /hub, but the hub's base URL (jupyterhub.hub.baseUrl) is not "
-                            "/hub/; BinderHub appends hub/api/… itself, so requests go to …/hub/hub/api",
-                      severity="warning", fix="Use the hub's base URL without the trailing /hub.")
+        elif _slashed(split_url(url).path) != _slashed(values.get(HUB_BASE_URL)):
+            base = _slashed(values.get(HUB_BASE_URL))
+            if re.search(r"/hub/?$", url):
+                hit = Hit(path, f"{name} ends in /hub, but the hub's base URL (jupyterhub.hub.baseUrl) is not "
+                                "/hub/; BinderHub appends hub/api/… itself, so requests go to …/hub/hub/api",
+                          severity="warning", fix="Use the hub's base URL without the trailing /hub.")
+            else:
+                hit = Hit(path, f"{name}'s path {_slashed(split_url(url).path)} is not the hub's base URL "
+                                f"(jupyterhub.hub.baseUrl: {base}); BinderHub sends users to <{name}>user/… and "
+                                f"calls <{name}>hub/api/, which JupyterHub serves only under its base URL",
+                          severity="warning", fix=f"End {name} with the hub's base URL, {base}, or set "
+                                                  "jupyterhub.hub.baseUrl to its path.")
             yield unchecked(values, f"whether {name} matches the hub's base URL", path, (HUB_BASE_URL,)) or hit
 
 
