@@ -41,6 +41,18 @@ def url_host(url: str) -> str:
         return ""
 
 
+def canonical(prefix: str) -> str | None:
+    """The one prefix a fix may write for ``prefix``: no scheme, lower case (BinderHub lower-cases
+    image names anyway), ending in `-` or `/`; None when there is no single right answer (an
+    empty prefix, characters an image name cannot hold, no `/`)."""
+    if not isinstance(prefix, str) or not prefix or find_placeholder(prefix):
+        return None
+    bare = _SCHEME.sub("", prefix).lower()
+    if not _ALLOWED.match(bare) or "//" in bare or "/" not in bare:
+        return None
+    return bare if bare.endswith(("-", "/")) else bare + "-"
+
+
 def _prefix(values) -> str | None:
     prefix = values.get(PREFIX)
     if not isinstance(prefix, str) or not prefix or find_placeholder(prefix):
@@ -62,7 +74,7 @@ def form(values, spec, context):
     if _SCHEME.match(prefix):
         yield Hit(PREFIX, f"image_prefix {values.show(PREFIX)} starts with a URL scheme; image names have "
                           "no scheme, so docker cannot push to it",
-                  fix=f"Write it without the scheme: `{_SCHEME.sub('', prefix)}`.")
+                  fix=_write(prefix, "Write it without the scheme"))
         return
     if not _ALLOWED.match(prefix) or "//" in prefix:
         bad = sorted({c for c in prefix if not re.match(r"[A-Za-z0-9._/:-]", c)}) or ["//"]
@@ -72,7 +84,7 @@ def form(values, spec, context):
     if any(c.isupper() for c in "/".join(path)):
         yield Hit(PREFIX, "image_prefix has upper-case letters; BinderHub lower-cases image names, so images "
                           "are pushed to a lower-case repository that differs from the one written here",
-                  severity="warning", fix=f"Write it in lower case: `{prefix.lower()}`.")
+                  severity="warning", fix=_write(prefix, "Write it in lower case"))
     if "/" not in prefix:
         yield Hit(PREFIX, f"image_prefix {values.show(PREFIX)} has no `/`: images go to docker.io/library/…, "
                           "where nobody may push",
@@ -87,7 +99,13 @@ def trailing_separator(values, spec, context):
     if not prefix.endswith(("-", "/")):
         yield Hit(PREFIX, f"image_prefix {values.show(PREFIX)} does not end with `-` or `/`, so the repository "
                           "name runs into it (e.g. `binder-devbinder-2dexamples-…`)",
-                  fix=f"End it with a dash: `{prefix}-`.")
+                  fix=_write(prefix, "End it with a dash"))
+
+
+def _write(prefix: str, advice: str) -> str:
+    """A hint that leads to a prefix no other image_prefix rule reports."""
+    fixed = canonical(prefix)
+    return f"{advice}: `{fixed}`." if fixed else f"{advice}."
 
 
 @builtin
