@@ -62,11 +62,16 @@ class Target:
 
 Fixer = Callable[[Target], "str | None"]
 FIXERS: dict[str, Fixer] = {}
+# Fixers that make readable what YAML could not read before (a key file pasted without `|`):
+# what the other rules then find was there all along, so it does not count against the fix.
+REVEALING: set[str] = set()
 
 
-def fixer(name: str) -> Callable[[Fixer], Fixer]:
+def fixer(name: str, reveals: bool = False) -> Callable[[Fixer], Fixer]:
     def register(function: Fixer) -> Fixer:
         FIXERS[name] = function
+        if reveals:
+            REVEALING.add(name)
         return function
     return register
 
@@ -132,7 +137,7 @@ PASSWORD = ("registry", "password")
 _MAX_LINES_ABOVE = 400
 
 
-@fixer("json-key-block")
+@fixer("json-key-block", reveals=True)
 def json_key_block(target: Target) -> str | None:
     """`password:` without `|` (YAML read a mapping), or `password: |` with lines that do not
     line up (YAML stops): the key rewritten as a block scalar, its content unchanged."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import chart_versions
 from ..documents import GIT_CRYPT_MAGIC, MAX_BYTES
-from ..fixes import Target, TextEdit, edit_for
+from ..fixes import REVEALING, Target, TextEdit, edit_for
 from ..inputs import InputError, display_name
 from ..lint_command import LintOptions, combine, exit_code, file_sets, lint_sets, write_report
 from ..output_files import OutputError, write_atomically
@@ -101,9 +101,12 @@ def run_fix(options: LintOptions, usage_error) -> int:
 
 
 def fix_round(options: LintOptions, sets, run: FixRun) -> bool:
-    """One lint and the edits it allows; True when something changed."""
-    edits: dict[str, list[tuple[TextEdit, object]]] = {}
-    for result, rules, values in lint_sets(options, sets, texts=_texts(run)):
+    """One lint and the edits it allows; True when something changed. An edit after which a rule
+    reports something new is dropped: a fix never writes a value another rule reports."""
+    edits: dict[str, list[tuple[TextEdit, object, str]]] = {}
+    linted = lint_sets(options, sets, texts=_texts(run))
+    before = _reported(linted)
+    for result, rules, values in linted:
         fixers = {rule.id: rule.autofix for rule in rules if rule.autofix}
         documents = {doc.file: doc for doc in values.documents}
         for finding in result.findings:
@@ -114,15 +117,16 @@ def fix_round(options: LintOptions, sets, run: FixRun) -> bool:
                 continue
             edit = edit_for(fixers[finding.rule], Target(finding, values, document, source.text))
             if edit is not None:
-                edits.setdefault(finding.file, []).append((edit, finding))
+                edits.setdefault(finding.file, []).append((edit, finding, fixers[finding.rule]))
     changed = False
     for name, wanted in edits.items():
         source = run.sources[name]
         applied: list[TextEdit] = []
-        for edit, finding in sorted(wanted, key=lambda item: (item[0].start, item[0].end)):
+        for edit, finding, fixer_name in sorted(wanted, key=lambda item: (item[0].start, item[0].end)):
             if edit in applied:  # two findings, one rewrite (a scheme and a missing dash)
                 run.fixed.append(_fixed(finding))
-            elif all(edit.start >= other.end or edit.end <= other.start for other in applied):
+            elif all(edit.start >= other.end or edit.end <= other.start for other in applied) and \
+                    (fixer_name in REVEALING or not _reported_anew(options, sets, run, source, edit, before)):
                 applied.append(edit)
                 run.fixed.append(_fixed(finding))
             # an overlapping edit waits for the next round, made against the new text
@@ -130,6 +134,17 @@ def fix_round(options: LintOptions, sets, run: FixRun) -> bool:
             source.text = edit.apply(source.text)
         changed = changed or bool(applied)
     return changed
+
+
+def _reported_anew(options: LintOptions, sets, run: FixRun, source: Source, edit: TextEdit, before: set) -> bool:
+    """Whether the text with ``edit`` applied has a warning or error at a values path that was
+    not there (an info that something could not be checked does not count)."""
+    texts = {**_texts(run), source.path: edit.apply(source.text)}
+    return any(path is not None for _, path in _reported(lint_sets(options, sets, texts=texts)) - before)
+
+
+def _reported(linted) -> set[tuple[str, str | None]]:
+    return {(f.rule, f.path) for result, _, _ in linted for f in result.findings if f.severity != "info"}
 
 
 def _fixed(finding) -> Fixed:
