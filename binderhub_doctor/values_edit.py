@@ -41,7 +41,7 @@ def render_scalar(value: str) -> str:
 def set_scalar(text: str, path: PathKey, value: str, file_name: str = "values file") -> str:
     """``text`` with ``path`` set to the string ``value``; ``text`` itself when it already is."""
     document = _parse(text, file_name)
-    problems = [p for p in document.problems if p.rule in FATAL_PROBLEMS or p.rule == "duplicate-key"]
+    problems = _blocking(document)
     if problems:
         where = f" (line {problems[0].position.line})" if problems[0].position else ""
         raise EditError(f"{file_name}: cannot edit it safely: {problems[0].message}{where}; fix that first")
@@ -56,6 +56,11 @@ def set_scalar(text: str, path: PathKey, value: str, file_name: str = "values fi
     new_text = "".join(new_lines)
     _verify(document.data, new_text, path, value, file_name)
     return new_text
+
+
+def _blocking(document: Document) -> list:
+    """The problems that make an edit unsafe: the file does not read, or a key is there twice."""
+    return [p for p in document.problems if p.rule in FATAL_PROBLEMS or p.rule == "duplicate-key"]
 
 
 def _parse(text: str, file_name: str) -> Document:
@@ -197,7 +202,7 @@ def _insert_keys(lines: list[str], document: Document, path: PathKey, value: str
                  leaf=None) -> list[str]:
     """``path`` added with ``value``, or with the lines ``leaf(column)`` makes for a key written at
     ``column`` (a moved key's own text)."""
-    setting = f"`{'.'.join(map(str, path))}`" + (f": {render_scalar(value)}" if value is not None else "")
+    setting = f"`{'.'.join(map(str, path))}" + (f": {render_scalar(value)}`" if value is not None else "`")
     for part in path:
         if not isinstance(part, str) or not _SIMPLE_KEY.match(part):
             raise EditError(f"{file_name}: cannot add the key `{part}` automatically; add it by hand")
@@ -370,8 +375,7 @@ def _carried_lines(key: str, carried: list[str], shift: int) -> list[str]:
 
 def _editable(text: str, file_name: str) -> Document:
     document = _parse(text, file_name)
-    problems = [p for p in document.problems if p.rule in FATAL_PROBLEMS or p.rule == "duplicate-key"]
-    if problems or not isinstance(document.data, dict):
+    if _blocking(document) or not isinstance(document.data, dict):
         raise EditError(f"{file_name}: cannot edit it safely; fix its YAML first")
     return document
 
@@ -415,7 +419,7 @@ def _shown(path: PathKey) -> str:
 
 def _check_data(new_text: str, expected, file_name: str, what: str) -> None:
     document = _parse(new_text, file_name)
-    if any(p.rule in FATAL_PROBLEMS or p.rule == "duplicate-key" for p in document.problems) or document.data != expected:
+    if _blocking(document) or document.data != expected:
         raise EditError(f"{file_name}: could not {what} without changing something else; do it by hand")
 
 
@@ -493,7 +497,7 @@ def json_block_scalar(text: str, header_line: int, file_name: str = "values file
         block[-1] = block[-1].rstrip("\r\n")
     new_text = "".join(lines[:index] + [header] + block + lines[last + 1:])
     document = _parse(new_text, file_name)
-    if any(p.rule in FATAL_PROBLEMS or p.rule == "duplicate-key" for p in document.problems):
+    if _blocking(document):
         raise EditError(f"{file_name}:{header_line}: the rewritten key still does not read as YAML; fix it by hand")
     path = next((p for p, pos in document.key_positions.items() if pos.line == header_line
                  and pos.column - 1 == key_column), None)

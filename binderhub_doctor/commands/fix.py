@@ -21,7 +21,7 @@ from ..documents import GIT_CRYPT_MAGIC, MAX_BYTES
 from ..fixes import REVEALING, Target, TextEdit, edit_for
 from ..inputs import InputError, display_name
 from ..lint_command import LintOptions, combine, exit_code, file_sets, lint_sets, write_report
-from ..output_files import OutputError, write_atomically
+from ..output_files import write_atomically
 from ..ruleset import RuleFileError
 from ..secrets import is_secret_container, is_secret_key
 from ..values import is_secret_filename
@@ -89,7 +89,7 @@ def run_fix(options: LintOptions, usage_error) -> int:
         try:
             write_atomically(source.path, (UTF8_BOM if source.bom else "") + source.text)
         except OSError as exc:
-            raise usage_error(str(OutputError(f"{source.path}: cannot write: {exc.strerror or exc}"))) from None
+            raise usage_error(f"{source.path}: cannot write: {exc.strerror or type(exc).__name__}") from None
     stream = sys.stdout if options.fmt == "text" and not options.output else sys.stderr
     for item in run.fixed:
         print(item.describe(), file=stream)
