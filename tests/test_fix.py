@@ -242,6 +242,16 @@ def test_a_fix_that_another_rule_would_report_is_not_made(tmp_path):
     run = invoke("lint", "--fix", cwd=folder)
     assert "BHD201" in run.stdout and "fixed" not in run.stdout
     assert (folder / "config.yaml").read_bytes() == before
+    assert "gcr.io/binder-" not in run.stdout  # nor does the hint lead there
+    assert "with the levels its registry needs" in run.stdout
+
+
+def test_the_project_level_hint_keeps_the_trailing_dash(tmp_path):
+    folder = mistake(tmp_path, "gcr", {"config.yaml": {"image_prefix: gcr.io/example-project-123/binder-":
+                                                       "image_prefix: gcr.io/binder"}})
+    _, report = lint_json(folder)
+    hints = {f["rule"]: f["fix"] for f in report["findings"]}
+    assert hints["BHD203"] == "Add a project level, e.g. `gcr.io/binder/binder-`."
 
 
 def test_the_scheme_hint_leads_to_a_prefix_no_rule_reports(tmp_path):
