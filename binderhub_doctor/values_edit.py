@@ -425,7 +425,7 @@ def _check_data(new_text: str, expected, file_name: str, what: str) -> None:
 
 # --- A JSON key pasted under `password:` (lint --fix) ----------------------------------------------
 
-_BLOCK_HEADER_VALUE = re.compile(r"^\s*(?:[|>][-+0-9]*)?\s*(#.*)?$")
+_BLOCK_HEADER_VALUE = re.compile(r"^\s*(?:[|>]([-+]?)[0-9]?([-+]?))?\s*(#.*)?$")
 _MAX_KEY_LINES = 400
 
 
@@ -491,7 +491,10 @@ def json_block_scalar(text: str, header_line: int, file_name: str = "values file
             block.append(" " * (base + inner) + line.strip() + newline)
         if not block[-1].strip().endswith("}"):
             raise EditError(f"{file_name}:{header_line}: the JSON object does not end on a line of its own")
-    header = body[:colon + 1] + " |" + (" " + comment.group(1) if comment.group(1) else "") + newline
+    chomping = (comment.group(1) or "") + (comment.group(2) or "")  # `|-` stays `|-`: the same last line break
+    indicator = re.match(r"\s*(?:[|>][-+0-9]*)?", body[colon + 1:])
+    after = body[colon + 1 + indicator.end():].rstrip()  # the comment, with its spacing
+    header = body[:colon + 1] + " |" + chomping + (after if comment.group(3) else "") + newline
     ending = lines[last][len(lines[last].rstrip("\r\n")):]
     if not ending:  # the key was the file's last line: keep it without a final line break
         block[-1] = block[-1].rstrip("\r\n")

@@ -156,3 +156,8 @@ def test_json_block_scalar_refuses_a_key_that_is_not_json():
     text = 'registry:\n  password:\n    {\n      "type": "service_account"\n      "a": 1\n    }\n'
     with pytest.raises(EditError, match="no complete JSON object"):
         json_block_scalar(text, 2)
+
+
+def test_json_block_scalar_keeps_the_chomping_indicator_and_comment():
+    text = 'registry:\n  password: |-  # the key\n    {\n  "a": 1\n    }\n'
+    assert json_block_scalar(text, 2) == 'registry:\n  password: |-  # the key\n    {\n      "a": 1\n    }\n'
