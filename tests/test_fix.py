@@ -276,3 +276,16 @@ def test_the_scheme_hint_leads_to_a_prefix_no_rule_reports(tmp_path):
     hint = next(f["fix"] for f in report["findings"] if f["rule"] == "BHD201")
     assert hint == "Write it without the scheme: `gcr.io/example-project-123/binder-`."
     assert {f["rule"] for f in report["findings"]} & {"BHD202", "BHD203"} == set()
+
+
+def test_diff_spells_out_control_characters(tmp_path):
+    """The diff quotes the file's lines: a bidi override in a comment or a CRLF line ending must
+    not reorder or rewrite what the terminal shows."""
+    folder = mistake(tmp_path, "gcr", {"config.yaml": {"image_prefix: gcr.io/": "image_prefix: https://gcr.io/",
+                                                       "  BinderHub:\n": "  BinderHub:  # \u202eevil\n"}})
+    config = folder / "config.yaml"
+    config.write_bytes(config.read_bytes().replace(b"\n", b"\r\n"))
+    run = invoke("lint", "--diff", cwd=folder)
+    assert run.returncode == 1
+    assert "\r" not in run.stdout and "\u202e" not in run.stdout
+    assert "  BinderHub:  # \\u202eevil\n" in run.stdout

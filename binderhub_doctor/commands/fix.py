@@ -22,6 +22,7 @@ from ..fixes import REVEALING, Target, TextEdit, edit_for
 from ..inputs import InputError, display_name
 from ..lint_command import LintOptions, combine, exit_code, file_sets, lint_sets, write_report
 from ..output_files import write_atomically
+from ..printable import printable
 from ..ruleset import RuleFileError
 from ..secrets import is_secret_container, is_secret_key
 from ..values import is_secret_filename
@@ -186,10 +187,15 @@ def _secret_file(source: Source, options: LintOptions) -> bool:
 def unified_diff(source: Source, secret_file: bool) -> str:
     import difflib
 
-    name = display_name(source.path)
+    name = printable(display_name(source.path))
     old = redacted_lines(source.original, secret_file)
     new = redacted_lines(source.text, secret_file)
     return "".join(difflib.unified_diff(old, new, fromfile=f"a/{name}", tofile=f"b/{name}"))
+
+
+def _shown(body: str) -> str:
+    """A line of the diff: control characters spelled out (a line ending, CRLF too, is `\n`)."""
+    return printable(body, keep_tabs=True) + "\n"
 
 
 _KEY_LINE = re.compile(r"^(\s*(?:-\s+)?)(\"[^\"]*\"|'[^']*'|[^\s:#'\"][^:#]*?)\s*:(\s+|$)(.*)$")
@@ -207,21 +213,20 @@ def redacted_lines(text: str, secret_file: bool) -> list[str]:
     inside: int | None = None  # the indentation of the secret key whose value continues below
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        ending = line[len(body):] or "\n"
         indent = len(body) - len(body.lstrip(" "))
         stripped = body.strip()
         if inside is not None:
             continues = not stripped or indent > inside or stripped.startswith(('"', "{", "}", "-----"))
             if continues:
-                out.append((" " * indent + REDACTED if stripped else "") + ending)
+                out.append(_shown(" " * indent + REDACTED if stripped else ""))
                 continue
             inside = None
         match = _KEY_LINE.match(body)
         if stripped.startswith("#") or not stripped:
-            out.append(body + ending)
+            out.append(_shown(body))
             continue
         if match is None:
-            out.append((" " * indent + REDACTED if secret_file else body) + ending)
+            out.append(_shown(" " * indent + REDACTED if secret_file else body))
             continue
         lead, key, space, rest = match.groups()
         key_name = key.strip("\"'")
@@ -230,9 +235,9 @@ def redacted_lines(text: str, secret_file: bool) -> list[str]:
         if block is not None:
             if secret:
                 inside = len(lead)
-            out.append(body + ending)
+            out.append(_shown(body))
         elif secret:
-            out.append(f"{lead}{key}:{space}{REDACTED}" + ending)
+            out.append(_shown(f"{lead}{key}:{space}{REDACTED}"))
         else:
-            out.append(body + ending)
+            out.append(_shown(body))
     return out
