@@ -126,11 +126,11 @@ def fix_round(options: LintOptions, sets, run: FixRun) -> bool:
         for edit, finding, fixer_name in sorted(wanted, key=lambda item: (item[0].start, item[0].end)):
             if edit in applied:  # two findings, one rewrite (a scheme and a missing dash)
                 run.fixed.append(_fixed(finding))
-            elif all(edit.start >= other.end or edit.end <= other.start for other in applied) and \
+            elif all(edit.start > other.end or edit.end < other.start for other in applied) and \
                     (fixer_name in REVEALING or not _reported_anew(options, sets, run, source, edit, before)):
                 applied.append(edit)
                 run.fixed.append(_fixed(finding))
-            # an overlapping edit waits for the next round, made against the new text
+            # an edit that overlaps or touches another waits for the next round, made against the new text
         for edit in sorted(applied, key=lambda e: e.start, reverse=True):
             source.text = edit.apply(source.text)
         changed = changed or bool(applied)
