@@ -289,3 +289,17 @@ def test_diff_spells_out_control_characters(tmp_path):
     assert run.returncode == 1
     assert "\r" not in run.stdout and "\u202e" not in run.stdout
     assert "  BinderHub:  # \\u202eevil\n" in run.stdout
+
+
+def test_fix_under_a_meta_charts_values_key(tmp_path):
+    """mybinder.org-deploy's layout: BinderHub's values under `binderhub:`; fixes land there."""
+    (tmp_path / "config.yaml").write_text(
+        "binderhub:\n  config:\n    BinderHub:\n      use_registry: true\n"
+        "      image_prefix: HTTPS://gcr.io/example-project-123/binder\n      hub_url: 192.0.2.10\n"
+        "      build_image: quay.io/jupyterhub/repo2docker:2024.07.0\n")
+    run = invoke("lint", "--fix", "--values-key", "binderhub", "config.yaml", cwd=tmp_path)
+    assert {"BHD201", "BHD305", "BHD502"} <= set(re.findall(r"fixed (BHD\d+)", run.stdout)), run.stdout
+    assert (tmp_path / "config.yaml").read_text() == (
+        "binderhub:\n  config:\n    BinderHub:\n      use_registry: true\n"
+        "      image_prefix: gcr.io/example-project-123/binder-\n      hub_url: http://192.0.2.10\n"
+        "    KubernetesBuildExecutor:\n      build_image: quay.io/jupyterhub/repo2docker:2024.07.0\n")
