@@ -145,6 +145,7 @@ KEY = ['{', '  "type": "service_account",', '  "private_key": "a\\nb"', '}']
 @pytest.mark.parametrize("pasted", [
     "  password:\n" + "".join(f"    {line}\n" for line in KEY),  # no `|`: YAML reads a mapping
     "  password: |\n    {\n" + "".join(f"  {line}\n" for line in KEY[1:]),  # lines that do not line up
+    "  password:\n" + "".join(f"  {line}\n" for line in KEY),  # pasted at the key's own indentation
 ])
 def test_json_block_scalar_lines_the_key_up_under_a_pipe(pasted):
     text = "registry:\n  url: https://gcr.io\n" + pasted + "config: {}\n"
