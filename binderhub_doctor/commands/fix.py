@@ -75,11 +75,12 @@ def run_fix(options: LintOptions, usage_error) -> int:
         for _ in range(MAX_ROUNDS):
             if not fix_round(options, sets, run):
                 break
-        result, rules, _ = combine(lint_sets(options, sets, texts=_texts(run)))
+        # what remains, as the files will read once written (--diff reports only the diff)
+        remains = None if options.diff else combine(lint_sets(options, sets, texts=_texts(run)))
     except (InputError, RuleFileError, chart_versions.ChartVersionError) as exc:
         raise usage_error(str(exc)) from None
     changed = [s for s in run.sources.values() if s.changed]
-    if options.diff:
+    if remains is None:
         for source in changed:
             sys.stdout.write(unified_diff(source, secret_file=_secret_file(source, options)))
         count = len(run.fixed)
@@ -97,6 +98,7 @@ def run_fix(options: LintOptions, usage_error) -> int:
     if run.fixed:
         count = len(run.fixed)
         print(f"fixed {count} finding{'s' if count != 1 else ''}; what remains:", file=stream)
+    result, rules, _ = remains
     write_report(options, result, rules, usage_error)
     return exit_code(options, result)
 
