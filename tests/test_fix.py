@@ -70,6 +70,9 @@ FIXABLE = {
                          ("config.KubernetesBuildExecutor.build_image", "quay.io/jupyterhub/repo2docker:2024.07.0")),
     "legacy-key-moved": ("BHD403", "gcr", {"config.yaml": {"    hub_url: http://192.0.2.10\n": "hub:\n  url: http://192.0.2.10\n"}},
                          ("config.BinderHub.hub_url", "http://192.0.2.10")),
+    "legacy-key-in-secret-file": ("BHD403", "dockerhub", {"secret.yaml": {"  username: examplebot":
+                                                                     "  authHost: https://index.docker.io/v1/\n  username: examplebot"}},
+                                  ("registry.url", "https://index.docker.io/v1/")),
     "legacy-key-duplicate": ("BHD403", "gcr", {"config.yaml": {"    hub_url: http://192.0.2.10\n":
                                                               "    hub_url: http://192.0.2.10\nhub:\n  url: http://192.0.2.10\n"}},
                              ("config.BinderHub.hub_url", "http://192.0.2.10")),
