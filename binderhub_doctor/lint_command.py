@@ -30,6 +30,8 @@ class LintOptions:
     colour: bool = False
     quiet: bool = False
     folder_sets: bool = False  # each folder's values files form their own set (pre-commit)
+    fix: bool = False  # apply the fixable rules' fixes, then report what remains
+    diff: bool = False  # print the fixes as a unified diff, write nothing
 
 
 def lint_files(options: LintOptions):
@@ -37,8 +39,9 @@ def lint_files(options: LintOptions):
     return lint_sets(options, [value_files(options.files)])[0]
 
 
-def lint_sets(options: LintOptions, file_sets: list[list[Path]]):
-    """[(result, rules, values)] for each values set, with the config and rules loaded once."""
+def lint_sets(options: LintOptions, file_sets: list[list[Path]], texts: dict | None = None):
+    """[(result, rules, values)] for each values set, with the config and rules loaded once;
+    ``texts``: {path: text} to lint instead of those files' contents (fixed, not yet written)."""
     config = load_config_for(options.config_file)
     config.select = options.select or config.select
     config.ignore = [*config.ignore, *options.ignore]
@@ -47,7 +50,7 @@ def lint_sets(options: LintOptions, file_sets: list[list[Path]]):
     linted = []
     for files in file_sets:
         pin = chart_pin.find_pin(files)
-        values = load(files, config, options.secret_files, options.values_key, pin=pin)
+        values = load(files, config, options.secret_files, options.values_key, pin=pin, texts=texts)
         chart = chart_pin.choose(options.chart_version, config, pin)
         linted.append((lint(values, rules, config, chart=chart), rules, values))
     if len(linted) > 1:  # rules comparing the sets, e.g. two releases on one node's builder directories
@@ -56,6 +59,10 @@ def lint_sets(options: LintOptions, file_sets: list[list[Path]]):
 
 
 def run_lint(options: LintOptions, usage_error) -> int:
+    if options.fix or options.diff:
+        from .commands.fix import run_fix
+
+        return run_fix(options, usage_error)
     try:
         if options.folder_sets:
             linted = lint_sets(options, folder_sets(value_files(options.files)))
@@ -64,6 +71,17 @@ def run_lint(options: LintOptions, usage_error) -> int:
             result, rules, values = lint_files(options)
     except (InputError, RuleFileError, chart_versions.ChartVersionError) as exc:
         raise usage_error(str(exc)) from None
+    write_report(options, result, rules, usage_error)
+    return exit_code(options, result)
+
+
+def file_sets(options: LintOptions) -> list[list[Path]]:
+    """The values sets to lint: one, or one per folder with --folder-sets."""
+    files = value_files(options.files)
+    return folder_sets(files) if options.folder_sets else [files]
+
+
+def write_report(options: LintOptions, result, rules, usage_error) -> None:
     report = reporters.render(options.fmt, result, rules, {"colour": options.colour, "show_fixes": not options.quiet})
     if options.output:
         try:
@@ -72,6 +90,9 @@ def run_lint(options: LintOptions, usage_error) -> int:
             raise usage_error(str(exc)) from None
     else:
         print(report, end="")
+
+
+def exit_code(options: LintOptions, result) -> int:
     threshold = "warning" if options.strict else "error"
     return 1 if any(at_least(f.severity, threshold) for f in result.findings) else 0
 
