@@ -14,7 +14,7 @@ import click
 
 from ..documents import FATAL_PROBLEMS
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem
-from ..registry_settings import ERROR, RegistrySettings, SettingsNote, derive
+from ..models.registry import ERROR, RegistrySettings, SettingsNote, derive
 
 _DOCKER_HUB_HOSTS = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
 

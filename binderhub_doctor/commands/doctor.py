@@ -172,8 +172,8 @@ def failed_section(name: str, title: str, problem: UsageProblem) -> Section:
 def registry_report(values, options: DoctorOptions) -> ProbeReport | None:
     """The single integration point with the registry probe (probes/registry.py): derive what
     BinderHub would use from the values and run the probe. None: BinderHub uses no registry."""
+    from ..models.registry import derive
     from ..probes.registry import RegistryProbeOptions, probe_registry
-    from ..registry_settings import derive
     from .check_registry import push_credential_notes
 
     settings = derive(values)

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-from ..registry_settings import (
+from ..models.registry import (
     BINDERHUB_TOKEN_SERVICE,
     ERROR,
     WARNING,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ... import chart_versions
-from ...registry_settings import derive, looks_like_json_key, token_url_service
+from ...models.registry import derive, looks_like_json_key, token_url_service
 from ...urls import split_url
 from ..base import Hit, unchecked
 from ..kinds import builtin

@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from .secrets import redacted
-from .urls import split_url
+from ..secrets import redacted
+from ..urls import split_url
 
 CHART_DEFAULT_REGISTRY_URL = "https://index.docker.io/v1/"  # _helpers.tpl `default`
 DOCKER_HUB_V2_URL = "https://registry-1.docker.io"  # registry.py DEFAULT_DOCKER_REGISTRY_URL
