@@ -105,7 +105,7 @@ def lint(files, fmt, output, strict, secret_files, values_key, no_values_key, ch
     FILES are merged in order, as `helm -f A -f B` merges them; a folder stands for its
     secret*.yaml, config*.yaml and values*.yaml files, secret files first.
     """
-    from .lint_command import LintOptions, run_lint
+    from .commands.lint import LintOptions, run_lint
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

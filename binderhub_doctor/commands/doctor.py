@@ -87,8 +87,8 @@ def command(files, secret_files, values_key, chart_version, config_file, fmt, of
 def run_doctor(options: DoctorOptions):
     from ..chart_versions import ChartVersionError
     from ..inputs import InputError
-    from ..lint_command import LintOptions, lint_files
     from ..ruleset import RuleFileError
+    from .lint import LintOptions, lint_files
 
     try:
         result, _rules, values = lint_files(LintOptions(
