@@ -28,9 +28,10 @@ import yaml
 from binderhub_doctor import chart_versions
 from binderhub_doctor.checks.base import type_name
 from binderhub_doctor.checks.builtin import chart_layout
-from binderhub_doctor.checks.builtin.chart_layout import Node, chart_model
 from binderhub_doctor.data_files import load_yaml
 from binderhub_doctor.engine import lint
+from binderhub_doctor.models import chart as model_file
+from binderhub_doctor.models.chart import Node, chart_model
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
 from support.tools import SHARED, helm_binary, invoke, isolated_helm_env, needs_shared
@@ -178,7 +179,7 @@ def test_model_agrees_with_the_binderhub_chart_schema():
 def test_model_agrees_with_the_jupyterhub_chart_schema():
     """z2jh main: the tree before any of `jupyterhub_history` is undone."""
     problems: list[str] = []
-    compare(Z2JH_SCHEMA, chart_model().jupyterhub_at(chart_layout.NEWEST_Z2JH), "", problems)
+    compare(Z2JH_SCHEMA, chart_model().jupyterhub_at(model_file.NEWEST_Z2JH), "", problems)
     assert not problems, "\n".join(problems)
 
 
@@ -201,7 +202,7 @@ def test_agreement_check_catches_a_disagreement():
 # The JupyterHub chart each BinderHub chart version pins, from the z2jh repository itself (not in
 # ../shared, which holds only z2jh main): a git dir of jupyterhub/zero-to-jupyterhub-k8s.
 Z2JH_GIT = os.environ.get("BHD_Z2JH_GIT")
-PINNED_Z2JH = sorted({z2jh for _, z2jh in chart_model().z2jh_versions}, key=chart_layout.z2jh_key)
+PINNED_Z2JH = sorted({z2jh for _, z2jh in chart_model().z2jh_versions}, key=model_file.z2jh_key)
 needs_z2jh_git = pytest.mark.skipif(
     not Z2JH_GIT, reason="set BHD_Z2JH_GIT to a git dir of jupyterhub/zero-to-jupyterhub-k8s "
                          "to check the model against every JupyterHub chart version it pins")
@@ -245,7 +246,7 @@ def test_z2jh_versions_are_the_pins_of_binderhub_charts():
 
 def pinning_chart(z2jh: str) -> str:
     """The first BinderHub chart version that pins JupyterHub chart `z2jh`."""
-    return next(str(chart) for chart, pinned in load_yaml(chart_layout.MODEL_PATH)["z2jh_versions"]
+    return next(str(chart) for chart, pinned in load_yaml(model_file.MODEL_PATH)["z2jh_versions"]
                 if str(pinned) == z2jh)
 
 
@@ -329,7 +330,7 @@ def test_model_agrees_with_each_pinned_jupyterhub_chart(z2jh):
     validates (z2jh 1.0 on), else its values.yaml."""
     model = chart_model().jupyterhub_at(z2jh)
     problems: list[str] = []
-    if chart_layout.z2jh_key(z2jh) >= chart_layout.z2jh_key(first_schema_z2jh()):
+    if model_file.z2jh_key(z2jh) >= model_file.z2jh_key(first_schema_z2jh()):
         text = z2jh_file(z2jh, "values.schema.yaml") or z2jh_file(z2jh, "schema.yaml")
         compare(yaml.safe_load(text), model, "", problems)
         # (with the BinderHub chart's own `jupyterhub:` defaults on top, as the newest chart has them)
@@ -409,7 +410,7 @@ def test_model_versions_are_ordered_and_not_newer_than_what_we_know():
     model = chart_model()
     firsts = [first for first, _ in model.z2jh_versions]
     assert firsts == sorted(firsts)
-    z2jh = [chart_layout.z2jh_key(version) for _, version in model.z2jh_versions]
+    z2jh = [model_file.z2jh_key(version) for _, version in model.z2jh_versions]
     assert z2jh == sorted(z2jh)
     assert model.z2jh_for(chart_versions.parse(chart_versions.NEWEST)) == "4.2.0"
     assert model.z2jh_for(chart_versions.parse("0.2.0-n603")) == "0.11.1"
@@ -945,7 +946,7 @@ def test_each_chart_version_is_checked_against_the_jupyterhub_chart_it_pins():
     assert list(pinned.values()) == ["0.8.0", "0.9.0", "0.10.6", "0.11.1", "1.0.1", "1.2.0", "3.2.1", "4.2.0"]
     assert model.jupyterhub_at("4.2.0") is model.jupyterhub_at("4.2.0")
     assert "httpRoute" not in model.jupyterhub_at("4.2.0").keys
-    assert "httpRoute" in model.jupyterhub_at(chart_layout.NEWEST_Z2JH).keys
+    assert "httpRoute" in model.jupyterhub_at(model_file.NEWEST_Z2JH).keys
 
 
 @pytest.mark.parametrize("chart_version", [PINS_Z2JH_4_2, PINS_Z2JH_3_2, PINS_Z2JH_1_0])
@@ -1135,7 +1136,7 @@ def pinned_z2jh_charts(tmp_path_factory):
                 (folder / "templates" / "empty.yaml").write_text("# nothing to render\n")
             (root / "values.yaml").write_text("{}\n")
             (subchart / "values.yaml").write_text(z2jh_file(z2jh, "values.yaml"))
-            if chart_layout.z2jh_key(z2jh) >= chart_layout.z2jh_key(first_schema_z2jh()):
+            if model_file.z2jh_key(z2jh) >= model_file.z2jh_key(first_schema_z2jh()):
                 schema = yaml.safe_load(z2jh_file(z2jh, "values.schema.yaml") or z2jh_file(z2jh, "schema.yaml"))
                 (subchart / "values.schema.json").write_text(json.dumps(schema, default=str))
             charts[z2jh] = root
