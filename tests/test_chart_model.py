@@ -26,14 +26,15 @@ import pytest
 import yaml
 
 from binderhub_doctor import chart_versions
-from binderhub_doctor.checks.base import type_name
+from binderhub_doctor.checks.base import Context, type_name
 from binderhub_doctor.checks.builtin import chart_layout
 from binderhub_doctor.data_files import load_yaml
+from binderhub_doctor.documents import Document, parse_text
 from binderhub_doctor.engine import lint
 from binderhub_doctor.models import chart as model_file
 from binderhub_doctor.models.chart import Node, chart_model
 from binderhub_doctor.ruleset import load_rules
-from binderhub_doctor.values import load_values
+from binderhub_doctor.values import build_values, load_values
 from support.tools import SHARED, helm_binary, invoke, isolated_helm_env, needs_shared
 
 REALWORLD = SHARED / "realworld"
@@ -430,13 +431,55 @@ def test_model_versions_are_ordered_and_not_newer_than_what_we_know():
     walk(model.binderhub)
 
 
+def values_of(text: str):
+    return build_values([parse_text(text, Document(file="config.yaml"))])
+
+
+def test_two_lints_in_one_process_share_no_state_across_models_or_versions():
+    """The walk every BHD4xx rule shares lives on the lint's context: the same values checked
+    against another model, or another chart version, are walked again."""
+    values = values_of("newKey: 1\nstorage:\n  type: s3\n")
+    raw = copy.deepcopy(load_yaml(model_file.MODEL_PATH))
+    knowing = model_file.compile_model({**raw, "binderhub": {**raw["binderhub"], "keys": {
+        **raw["binderhub"]["keys"], "newKey": "int"}}})
+
+    def unknown(context):
+        return [hit.path for hit in chart_layout.unknown_key(values, {}, context)]
+
+    assert unknown(Context()) == [("newKey",), ("storage",)]
+    assert unknown(Context(chart_model=knowing)) == [("storage",)]
+    context = Context()
+    assert unknown(context) == [("newKey",), ("storage",)]
+    # one context: one walk, shared by every rule of the lint
+    assert chart_layout.analyse(values, context) is chart_layout.analyse(values, context)
+    old = chart_versions.parse("0.2.0-n219")  # before the chart's values schema: unknown keys only warn
+    severities = [hit.severity for hit in chart_layout.unknown_key(values, {}, Context("0.2.0-n219", old))]
+    assert severities == ["warning", "warning"]
+    assert [hit.severity for hit in chart_layout.unknown_key(values, {}, Context())] == [None, None]
+
+
+def test_model_is_built_again_when_its_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("BINDERHUB_DOCTOR_CACHE_DIR", str(tmp_path / "cache"))
+    copied = tmp_path / "chart-model.yaml"
+    text = model_file.MODEL_PATH.read_text(encoding="utf-8")
+    copied.write_text(text, encoding="utf-8")
+    first = chart_model(copied)
+    assert chart_model(copied) is first
+    assert first.strict_since["binderhub"] == chart_versions.parse("0.2.0-n625")
+    copied.write_text(text.replace("\n  binderhub: 0.2.0-n625\n", "\n  binderhub: 0.2.0-n1000\n", 1),
+                      encoding="utf-8")
+    again = chart_model(copied)
+    assert again is not first and again.strict_since["binderhub"] == chart_versions.parse("0.2.0-n1000")
+    assert chart_model() is not first  # the package's own model is another file's
+
+
 @needs_shared("realworld")
 def test_model_is_read_once_and_checked_fast():
     assert chart_model() is chart_model()
     values = load_values([BINDERHUB / "lint-and-validate-values.yaml"])
     start = time.perf_counter()
     for _ in range(20):
-        chart_layout._Walk(values, None).run()
+        chart_layout._Walk(values, Context()).run()
     per_walk = (time.perf_counter() - start) / 20
     assert per_walk < 0.02, f"one walk over lint-and-validate-values.yaml took {per_walk * 1000:.1f} ms"
 
@@ -1102,7 +1145,7 @@ def test_any_value_at_any_path_of_the_model_is_handled(tmp_path):
             document = tmp_path / "config.yaml"
             document.write_text(json.dumps(data), encoding="utf-8")
             values = load_values([document])
-            for hits in chart_layout._Walk(values, None).run().values():
+            for hits in chart_layout._Walk(values, Context()).run().values():
                 for hit in hits:
                     assert isinstance(hit.message, str) and hit.message
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..documents import Position
 from ..paths import expand, parse_path
 from ..values import Values, format_path
+
+if TYPE_CHECKING:
+    from ..models.chart import ChartModel
 
 
 @dataclass
@@ -24,11 +28,23 @@ class Hit:
 
 @dataclass
 class Context:
-    """What a check may know beyond the values: the options of this run."""
+    """What a check may know beyond the values: the options of this run, and the state of this one
+    lint (nothing about a lint outlives its context, so two lints in one process never share it)."""
 
     chart_version: str | None = None
     chart_key: tuple = ()  # parsed chart version, see chart_versions.parse
     options: dict = field(default_factory=dict)
+    chart_model: ChartModel | None = None  # None: data/chart-model.yaml's, taken on first use
+    # What one check works out for the whole lint and several rules share (chart_layout's walk).
+    shared: dict = field(default_factory=dict)
+
+    def model(self) -> ChartModel:
+        """The chart model this lint checks against."""
+        if self.chart_model is None:
+            from ..models.chart import chart_model
+
+            self.chart_model = chart_model()
+        return self.chart_model
 
 
 def unchecked(values: Values, what: str, at: tuple, paths) -> Hit | None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .. import chart_versions
-from ..data_files import load_yaml
+from ..data_files import built
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "chart-model.yaml"
 
@@ -100,16 +100,57 @@ class ChartModel:
 
     def z2jh_dropped(self, path: tuple) -> str | None:
         """The z2jh release that silently dropped the key at `path` (under `jupyterhub:`), if one did."""
-        return _z2jh_dropped(self).get(path)
+        return self._z2jh_dropped.get(path)
+
+    def places_of(self, key: str) -> list[tuple]:
+        """Every path of the BinderHub chart (the JupyterHub subchart's under `jupyterhub`) that
+        declares ``key``, removed keys aside: for "this key belongs at …" hints."""
+        return self._key_index.get(key, [])
 
     def jupyterhub_at(self, z2jh_text: str) -> Node:
         """The JupyterHub chart as z2jh version `z2jh_text` has it (NEWEST_Z2JH: the tree as
         written), built once per version."""
         if z2jh_text not in self.views:
-            view = _RawAtVersion(self.jupyterhub_history, _z2jh_removals(self), z2jh_key(z2jh_text))
+            view = _RawAtVersion(self.jupyterhub_history, self._z2jh_removals, z2jh_key(z2jh_text))
             raw = view.node(self.jupyterhub_raw, ())
             self.views[z2jh_text] = self.compiler.node(raw)
         return self.views[z2jh_text]
+
+    @cached_property
+    def _z2jh_dropped(self) -> dict[tuple, str]:
+        return {_path(dotted): str(release) for release, changes in self.jupyterhub_history.items()
+                for dotted in (changes.get("removed") or {})}
+
+    @cached_property
+    def _z2jh_removals(self) -> dict[tuple, tuple]:
+        """Path -> z2jh version, for every key of the tree whose removal (`removed.z2jh`) a chart explains."""
+        found: dict[tuple, tuple] = {}
+
+        def walk(raw, path: tuple):
+            if not isinstance(raw, dict):
+                return
+            if (raw.get("removed") or {}).get("z2jh"):
+                found[path] = z2jh_key(raw["removed"]["z2jh"])
+            for key, child in (raw.get("keys") or {}).items():
+                walk(child, path + (str(key),))
+            if "each" in raw:
+                walk(raw["each"], path + ("*",))
+
+        walk(self.jupyterhub_raw, ())
+        return found
+
+    @cached_property
+    def _key_index(self) -> dict[str, list[tuple]]:
+        index: dict[str, list[tuple]] = defaultdict(list)
+
+        def walk(node: Node, path: tuple):
+            for key, child in node.keys.items():
+                if child.removed is None:
+                    index[key].append(path + (key,))
+                    walk(child, path + (key,))
+
+        walk(self.binderhub, ())
+        return dict(index)
 
 
 # The development head of zero-to-jupyterhub: newer than every release annotated in the model.
@@ -198,10 +239,13 @@ class _Compiler:
         return node
 
 
-@lru_cache(maxsize=1)
-def chart_model() -> ChartModel:
-    """The model, read once per process."""
-    raw = load_yaml(MODEL_PATH)
+def chart_model(path: Path = MODEL_PATH) -> ChartModel:
+    """The model in ``path``, built again only when the file changes (data_files.built)."""
+    return built(path, compile_model)
+
+
+def compile_model(raw: dict) -> ChartModel:
+    """A ChartModel from the parsed content of a chart-model file."""
     compiler = _Compiler()
     binderhub = compiler.node(raw["binderhub"])
     jupyterhub = compiler.node(raw["jupyterhub"])
@@ -219,31 +263,6 @@ def chart_model() -> ChartModel:
         jupyterhub_history=raw["jupyterhub_history"],
         compiler=compiler,
     )
-
-
-@lru_cache(maxsize=None)
-def _z2jh_dropped(model: ChartModel) -> dict[tuple, str]:
-    return {_path(dotted): str(release) for release, changes in model.jupyterhub_history.items()
-            for dotted in (changes.get("removed") or {})}
-
-
-@lru_cache(maxsize=None)
-def _z2jh_removals(model: ChartModel) -> dict[tuple, tuple]:
-    """Path -> z2jh version, for every key of the tree whose removal (`removed.z2jh`) a chart explains."""
-    found: dict[tuple, tuple] = {}
-
-    def walk(raw, path: tuple):
-        if not isinstance(raw, dict):
-            return
-        if (raw.get("removed") or {}).get("z2jh"):
-            found[path] = z2jh_key(raw["removed"]["z2jh"])
-        for key, child in (raw.get("keys") or {}).items():
-            walk(child, path + (str(key),))
-        if "each" in raw:
-            walk(raw["each"], path + ("*",))
-
-    walk(model.jupyterhub_raw, ())
-    return found
 
 
 _ABSENT = object()
@@ -309,19 +328,3 @@ def _path(dotted: str) -> tuple:
 
 def _as_mapping(raw) -> dict:
     return dict(raw) if isinstance(raw, dict) else {"type": raw}
-
-
-@lru_cache(maxsize=1)
-def key_index() -> dict[str, list[tuple]]:
-    """Key name -> every model path that declares it, for "this key belongs at …" hints."""
-    model = chart_model()
-    index: dict[str, list[tuple]] = defaultdict(list)
-
-    def walk(node: Node, path: tuple):
-        for key, child in node.keys.items():
-            if child.removed is None:
-                index[key].append(path + (key,))
-                walk(child, path + (key,))
-
-    walk(model.binderhub, ())
-    return dict(index)

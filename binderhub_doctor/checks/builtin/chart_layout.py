@@ -11,10 +11,10 @@ import re
 from collections import defaultdict
 
 from ... import chart_versions
-from ...models.chart import BINDERHUB, JUPYTERHUB, Node, Removal, chart_model, key_index, z2jh_key
+from ...models.chart import BINDERHUB, JUPYTERHUB, Node, Removal, z2jh_key
 from ...paths import closest
 from ...values import META_CHART_KEY, format_path, nested_values_key
-from ..base import Hit, looks_like_number, type_name, with_article
+from ..base import Context, Hit, looks_like_number, type_name, with_article
 from ..kinds import builtin
 
 # Names too common to say "this key belongs at …" about.
@@ -40,13 +40,11 @@ _GROUP_OF_REMOVAL = {
 
 
 class _Walk:
-    def __init__(self, values, context):
+    def __init__(self, values, context: Context):
         self.values = values
-        self.model = chart_model()
-        self.chart_text = (context.chart_version if context and context.chart_version
-                           else chart_versions.NEWEST)
-        self.chart = (context.chart_key if context and context.chart_key
-                      else chart_versions.parse(self.chart_text))
+        self.model = context.model()
+        self.chart_text = context.chart_version or chart_versions.NEWEST
+        self.chart = context.chart_key or chart_versions.parse(self.chart_text)
         self.z2jh_text = self.model.z2jh_for(self.chart)
         self.z2jh = z2jh_key(self.z2jh_text)
         self.jupyterhub = self.model.jupyterhub_at(self.z2jh_text)  # what that z2jh version accepts
@@ -346,7 +344,7 @@ class _Walk:
     def elsewhere(self, key: str, here: tuple) -> str | None:
         if key in _TOO_COMMON:
             return None
-        places = [p for p in key_index().get(key, ()) if p != here]
+        places = [p for p in self.model.places_of(key) if p != here]
         if not places or len(places) > 2:
             return None
         return " or ".join(f"`{self.where(p)}`" for p in places)
@@ -495,17 +493,17 @@ def _and_list(items) -> str:
 # Rule entry points: each returns its share of one walk
 # --------------------------------------------------------------------------------------------
 
-_last: tuple | None = None  # (values, chart key, hits): every BHD4xx rule of one lint shares a walk
+def analyse(values, context: Context) -> dict[str, list[Hit]]:
+    """The hits of the one walk over ``values``, by rule function; made by the first BHD4xx rule
+    of a lint and kept on its context for the others."""
+    done = context.shared.get(_WALK)
+    if done is None or done[0] is not values:
+        done = (values, _Walk(values, context).run())
+        context.shared[_WALK] = done
+    return done[1]
 
 
-def analyse(values, context) -> dict[str, list[Hit]]:
-    global _last
-    key = getattr(context, "chart_key", None) or ()
-    if _last is not None and _last[0] is values and _last[1] == key:
-        return _last[2]
-    hits = _Walk(values, context).run()
-    _last = (values, key, hits)
-    return hits
+_WALK = "chart_layout.walk"
 
 
 def _share(group: str):
