@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from binderhub_doctor import chart_versions
-from binderhub_doctor.checks.base import Context, type_name
+from binderhub_doctor.checks.base import Context
 from binderhub_doctor.checks.builtin import chart_layout
 from binderhub_doctor.data_files import load_yaml
 from binderhub_doctor.documents import Document, parse_text
@@ -34,6 +34,7 @@ from binderhub_doctor.engine import lint
 from binderhub_doctor.models import chart as model_file
 from binderhub_doctor.models.chart import Node, chart_model
 from binderhub_doctor.ruleset import load_rules
+from binderhub_doctor.value_types import type_name
 from binderhub_doctor.values import build_values, load_values
 from support.tools import SHARED, helm_binary, invoke, isolated_helm_env, needs_shared
 

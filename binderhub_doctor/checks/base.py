@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -111,34 +110,3 @@ def conditions_hold(values: Values, conditions) -> bool:
     if not conditions:
         return True
     return all(condition_holds(values, c) for c in conditions)
-
-
-def type_name(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        # `.inf` and `.nan` are floats too, and int() of them raises.
-        return "integer" if math.isfinite(value) and value.is_integer() and abs(value) < 2**63 else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    return "mapping"
-
-
-def with_article(kind: str) -> str:
-    """`an integer`, `a string`: for messages about types."""
-    return ("an " if kind[:1] in "aeiou" else "a ") + kind
-
-
-def looks_like_number(text: str) -> bool:
-    """A string that would be a number without its quotes."""
-    try:
-        float(text.strip())
-    except ValueError:
-        return False
-    return True

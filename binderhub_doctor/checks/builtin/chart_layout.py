@@ -13,8 +13,9 @@ from collections import defaultdict
 from ... import chart_versions
 from ...models.chart import BINDERHUB, JUPYTERHUB, Node, Removal, z2jh_key
 from ...paths import closest
+from ...value_types import looks_like_number, type_name, with_article
 from ...values import META_CHART_KEY, format_path, nested_values_key
-from ..base import Context, Hit, looks_like_number, type_name, with_article
+from ..base import Context, Hit
 from ..kinds import builtin
 
 # Names too common to say "this key belongs at …" about.

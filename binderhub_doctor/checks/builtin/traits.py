@@ -21,7 +21,8 @@ from pathlib import Path
 from ...data_files import load_yaml
 from ...paths import closest
 from ...urls import split_url
-from ..base import Hit, looks_like_number, unchecked
+from ...value_types import looks_like_number
+from ..base import Hit, unchecked
 from ..kinds import builtin
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "traits.yaml"
