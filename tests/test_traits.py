@@ -16,8 +16,8 @@ import traitlets  # a test dependency: the oracle for type verdicts
 import yaml
 from traitlets.config import Application, Config, Configurable, LoggingConfigurable, SingletonConfigurable
 
-from binderhub_doctor.checks.builtin import traits as catalogue
 from binderhub_doctor.engine import lint
+from binderhub_doctor.models import traits as catalogue
 from binderhub_doctor.ruleset import load_rules
 from support.tools import SHARED, invoke, needs_shared, values_of
 
