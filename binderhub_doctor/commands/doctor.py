@@ -174,13 +174,12 @@ def registry_report(values, options: DoctorOptions) -> ProbeReport | None:
     BinderHub would use from the values and run the probe. None: BinderHub uses no registry."""
     from ..models.registry import derive
     from ..probes.registry import RegistryProbeOptions, probe_registry
-    from .check_registry import push_credential_notes
 
     settings = derive(values)
     if not settings.use_registry:
         return None
     probe_options = RegistryProbeOptions(timeout=options.timeout, ca_bundle=options.ca_bundle)
-    return probe_registry(settings, probe_options, values.redactor, extra_notes=push_credential_notes(settings))
+    return probe_registry(settings, probe_options, values.redactor)
 
 
 def registry_section(values, options: DoctorOptions) -> Section:
