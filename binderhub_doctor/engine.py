@@ -8,7 +8,7 @@ from . import chart_pin, chart_versions, checks
 from .chart_pin import ChartChoice
 from .checks.base import Context, Hit, conditions_hold
 from .config import Config
-from .documents import FATAL_PROBLEMS, Position  # noqa: F401 - FATAL_PROBLEMS: others import it from here
+from .documents import Position
 from .findings import Finding
 from .ruleset import Rule
 from .suppressions import Suppressions
@@ -46,7 +46,7 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
     config = config or Config()
     if chart is None:
         chart = chart_pin.choose(chart_version, config)
-    context = Context(chart_version=chart.version, chart_key=chart_versions.parse(chart.version))
+    context = Context(chart_version=chart.version)
     suppressions = Suppressions.scan(values.documents)
     findings = _Findings(values, config, suppressions)
     for rule, hit in _document_hits(values, rules):

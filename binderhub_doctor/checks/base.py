@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .. import chart_versions
 from ..documents import Position
 from ..paths import expand, parse_path
 from ..values import Values, format_path
@@ -30,12 +31,16 @@ class Context:
     """What a check may know beyond the values: the options of this run, and the state of this one
     lint (nothing about a lint outlives its context, so two lints in one process never share it)."""
 
-    chart_version: str | None = None
-    chart_key: tuple = ()  # parsed chart version, see chart_versions.parse
+    chart_version: str | None = None  # None: the newest known (what chart_pin.choose picks without a pin)
+    chart_key: tuple = ()  # the version parsed (chart_versions.parse); made from chart_version when not given
     options: dict = field(default_factory=dict)
     chart_model: ChartModel | None = None  # None: data/chart-model.yaml's, taken on first use
     # What one check works out for the whole lint and several rules share (chart_layout's walk).
     shared: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.chart_version = self.chart_version or chart_versions.NEWEST
+        self.chart_key = self.chart_key or chart_versions.parse(self.chart_version)
 
     def model(self) -> ChartModel:
         """The chart model this lint checks against."""

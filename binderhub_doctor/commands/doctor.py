@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from ..engine import FATAL_PROBLEMS
+from ..documents import FATAL_PROBLEMS
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem, usage_errors
 from ..probes.report import FAIL, MARKS, OK, SKIP, WARN, ProbeReport
 from .check_providers import DEFAULT_TIMEOUT

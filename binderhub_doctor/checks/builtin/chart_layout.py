@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ... import chart_versions
 from ...models.chart import BINDERHUB, JUPYTERHUB, Node, Removal, z2jh_key
 from ...paths import closest
 from ...value_types import looks_like_number, type_name, with_article
@@ -44,8 +43,8 @@ class _Walk:
     def __init__(self, values, context: Context):
         self.values = values
         self.model = context.model()
-        self.chart_text = context.chart_version or chart_versions.NEWEST
-        self.chart = context.chart_key or chart_versions.parse(self.chart_text)
+        self.chart_text = context.chart_version
+        self.chart = context.chart_key
         self.z2jh_text = self.model.z2jh_for(self.chart)
         self.z2jh = z2jh_key(self.z2jh_text)
         self.jupyterhub = self.model.jupyterhub_at(self.z2jh_text)  # what that z2jh version accepts

@@ -39,7 +39,7 @@ class Section:
 
 
 def _build(context) -> float:
-    return catalog().build_number(getattr(context, "chart_key", ()) or ())
+    return catalog().build_number(context.chart_key)
 
 
 def _config(values) -> dict:
@@ -105,8 +105,7 @@ def _describe_since(cat: Catalog, change: Change) -> str:
 
 
 def _chart_note(context) -> str:
-    version = getattr(context, "chart_version", None)
-    return f"chart {version}" if version else "this chart version"
+    return f"chart {context.chart_version}"
 
 
 # --- BHD301 unknown class -------------------------------------------------------------------------
