@@ -1,4 +1,4 @@
-"""registry_settings: what BinderHub derives from the values (chart helper + registry.py + builder.py).
+"""models/registry.py: what BinderHub derives from the values (chart helper + registry.py + builder.py).
 
 Expected values are worked out from binderhub @ b9fad995 (shared/reference/binderhub.md §3):
 `_helpers.tpl` buildDockerConfig, `binderhub/registry.py` DockerRegistry defaults and

@@ -1,5 +1,5 @@
 """`registry.*` and `config.DockerRegistry.*`: the credentials the chart renders, and the urls
-BinderHub derives from them (see registry_settings.py, which replays BinderHub's derivation)."""
+BinderHub derives from them (see models/registry.py, which replays BinderHub's derivation)."""
 
 from __future__ import annotations
 
