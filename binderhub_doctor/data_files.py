@@ -55,18 +55,18 @@ def load_yaml(path: Path):
     return data
 
 
-# (resolved path, build) -> (stamp, what build made of the file's content)
+# (path as given, build) -> (stamp, what build made of the file's content)
 _BUILT: dict[tuple, tuple] = {}
 
 
 def built(path: Path, build):
     """``build(content)`` of the YAML file ``path``, made again only when the file changes (size or
     modification time): a model is a function of its file alone, so lints may share it, and one
-    that reads a changed or another file never sees a stale one."""
-    path = Path(path).resolve()
-    stat = path.stat()
+    that reads a changed or another file never sees a stale one. Checks ask for their model
+    often, so this costs one stat() (the path is not resolved)."""
+    stat = os.stat(path)
     stamp = (stat.st_size, stat.st_mtime_ns)
-    key = (str(path), build)
+    key = (os.fspath(path), build)
     entry = _BUILT.get(key)
     if entry is None or entry[0] != stamp:
         entry = (stamp, build(load_yaml(path)))
