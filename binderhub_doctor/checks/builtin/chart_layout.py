@@ -1,8 +1,10 @@
 """Chart layout (rules/chart.yaml, BHD4xx): what Helm checks against the BinderHub chart's values
 schema and the JupyterHub subchart's, and what the chart's NOTES.txt refuses, answered from our
-own model (data/chart-model.yaml) so that nobody needs `helm lint` with the chart to find it.
+own model of the charts (models/chart.py) so that nobody needs `helm lint` with the chart to
+find it.
 
-One walk over the values finds everything; each rule's function returns its share of that walk.
+One walk over the values finds everything; each rule's function returns its share of that walk,
+which the lint's context keeps for the others.
 """
 
 from __future__ import annotations
@@ -493,6 +495,9 @@ def _and_list(items) -> str:
 # Rule entry points: each returns its share of one walk
 # --------------------------------------------------------------------------------------------
 
+_WALK = "chart_layout.walk"  # its key in Context.shared
+
+
 def analyse(values, context: Context) -> dict[str, list[Hit]]:
     """The hits of the one walk over ``values``, by rule function; made by the first BHD4xx rule
     of a lint and kept on its context for the others."""
@@ -501,9 +506,6 @@ def analyse(values, context: Context) -> dict[str, list[Hit]]:
         done = (values, _Walk(values, context).run())
         context.shared[_WALK] = done
     return done[1]
-
-
-_WALK = "chart_layout.walk"
 
 
 def _share(group: str):
