@@ -27,6 +27,7 @@ from urllib.parse import quote, urlsplit
 
 from ..models.registry import (
     BINDERHUB_TOKEN_SERVICE,
+    DOCKER_HUB_HOSTS,
     ERROR,
     WARNING,
     RegistrySettings,
@@ -612,9 +613,6 @@ def probe_registry(settings: RegistrySettings, options: RegistryProbeOptions, re
     return _Probe(settings, options, redactor).run()
 
 
-_DOCKER_HUB_HOSTS = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
-
-
 def push_credential_notes(settings: RegistrySettings) -> list[SettingsNote]:
     """What docker (in the build pods) makes of image_prefix and the config.json the chart writes.
 
@@ -647,7 +645,7 @@ def push_credential_notes(settings: RegistrySettings) -> list[SettingsNote]:
             if index_name != docker.auth.INDEX_NAME else "leave registry.url unset for Docker Hub",
             ("registry", "url")))
     checked = docker.auth.resolve_index_name(settings.host) if settings.host else ""
-    same = checked == index_name or (index_name == docker.auth.INDEX_NAME and checked in _DOCKER_HUB_HOSTS)
+    same = checked == index_name or (index_name == docker.auth.INDEX_NAME and checked in DOCKER_HUB_HOSTS)
     if checked and not same:
         notes.append(SettingsNote(
             ERROR, f"BinderHub looks images up on {checked} but build pods push them to {index_name}: every launch "

@@ -16,6 +16,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from ...models.registry import CHART_DEFAULT_REGISTRY_URL
 from ...models.traits import STOPS, Catalog, Change, as_yaml, catalog, describe_kind, trait_type_problem
 from ...paths import closest
 from ...urls import split_url
@@ -635,9 +636,6 @@ def build_docker_config(values, spec, context):
 
 # --- BHD314 buildDockerConfig auths ---------------------------------------------------------------
 
-DOCKER_HUB_KEY = "https://index.docker.io/v1/"
-
-
 @builtin
 def build_docker_config_auths(values, spec, context):
     """The chart merges buildDockerConfig into the docker config.json it renders from registry.url;
@@ -648,7 +646,7 @@ def build_docker_config_auths(values, spec, context):
         return
     if values.get(CONFIG + (APP, "use_registry")) is False or values.get(CONFIG + ("DockerRegistry", "url")):
         return
-    registry = values.get(("registry", "url")) or DOCKER_HUB_KEY
+    registry = values.get(("registry", "url")) or CHART_DEFAULT_REGISTRY_URL
     if not isinstance(registry, str):
         return
     first = sorted({registry, *map(str, extra)})[0]
