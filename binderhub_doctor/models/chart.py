@@ -17,6 +17,7 @@ from ..data_files import built
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "chart-model.yaml"
 
+# The charts' names: the JupyterHub chart is BinderHub's dependency, its values under `jupyterhub:`.
 BINDERHUB = "binderhub"
 JUPYTERHUB = "jupyterhub"
 
