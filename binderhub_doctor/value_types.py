@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import math
 
+# Every name type_name gives (JSON Schema's, `list` and `mapping` for array and object).
+TYPE_NAMES = ("boolean", "integer", "list", "mapping", "null", "number", "string")
+
 
 def type_name(value) -> str:
     if value is None:
