@@ -112,7 +112,7 @@ def lint(files, fmt, output, strict, secret_files, values_key, no_values_key, ch
     secret*.yaml, config*.yaml and values*.yaml files, secret files first. With --fix, the
     fixable findings (`binderhub-doctor rules` marks them) are repaired first.
     """
-    from .lint_command import LintOptions, run_lint
+    from .commands.lint import LintOptions, run_lint
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

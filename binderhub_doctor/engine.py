@@ -8,7 +8,7 @@ from . import chart_pin, chart_versions, checks
 from .chart_pin import ChartChoice
 from .checks.base import Context, Hit, conditions_hold
 from .config import Config
-from .documents import FATAL_PROBLEMS, Position  # noqa: F401 - FATAL_PROBLEMS: others import it from here
+from .documents import Position
 from .findings import Finding
 from .ruleset import Rule
 from .suppressions import Suppressions
@@ -79,7 +79,7 @@ def _crash(exc: Exception) -> Hit:
 
 
 def _context(chart: ChartChoice) -> Context:
-    return Context(chart_version=chart.version, chart_key=chart_versions.parse(chart.version))
+    return Context(chart_version=chart.version)
 
 
 def lint_across(linted: list[tuple[LintResult, Values]], rules: list[Rule], config: Config | None = None,

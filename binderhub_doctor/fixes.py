@@ -176,7 +176,8 @@ def _password_header_above(target: Target) -> int | None:
 def deprecated_trait(target: Target) -> str | None:
     """A deprecated trait moved to its new home, when that home is unset and BinderHub only
     copies the old value there (no other meaning, no chained deprecation)."""
-    from .checks.builtin.traits import _setting, catalog
+    from .checks.builtin.traits import _setting
+    from .models.traits import catalog
 
     path = target.path()
     if path is None or len(path) != 3 or path[0] != "config" or not target.owns(path):
@@ -199,7 +200,7 @@ def deprecated_trait(target: Target) -> str | None:
 def legacy_chart_key(target: Target) -> str | None:
     """A key of the old chart layout moved to the one place that took it over: a key whose value
     moved as it is, or an old section holding just one setting that did."""
-    from .checks.builtin.chart_layout import chart_model
+    from .models.chart import chart_model
 
     path = target.path()
     if path is None or not target.owns(path):

@@ -13,8 +13,7 @@ import copy
 import json
 import re
 
-from .documents import Document, PathKey, parse_text, resolve_plain
-from .engine import FATAL_PROBLEMS
+from .documents import FATAL_PROBLEMS, Document, PathKey, parse_text, resolve_plain
 
 
 class EditError(Exception):

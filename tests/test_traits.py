@@ -16,8 +16,8 @@ import traitlets  # a test dependency: the oracle for type verdicts
 import yaml
 from traitlets.config import Application, Config, Configurable, LoggingConfigurable, SingletonConfigurable
 
-from binderhub_doctor.checks.builtin import traits as catalogue
 from binderhub_doctor.engine import lint
+from binderhub_doctor.models import traits as catalogue
 from binderhub_doctor.ruleset import load_rules
 from support.tools import SHARED, invoke, needs_shared, values_of
 
@@ -106,16 +106,8 @@ def is_trait(cat, target: str) -> bool:
     return cls in cat.classes and name in cat.traits(cls)
 
 
-def test_catalogue_is_read_once_and_the_cache_holds_the_same_data(tmp_path, monkeypatch):
+def test_catalogue_is_read_once():
     assert catalogue.catalog() is catalogue.catalog()
-    from binderhub_doctor import data_files
-
-    assert data_files._Loader is yaml.CSafeLoader, "libyaml's loader keeps `lint` start-up fast"
-    monkeypatch.setenv("BINDERHUB_DOCTOR_CACHE_DIR", str(tmp_path))
-    parsed = yaml.safe_load(catalogue.DATA_FILE.read_text(encoding="utf-8"))
-    assert data_files.load_yaml(catalogue.DATA_FILE) == parsed  # parsed, then stored
-    assert list(tmp_path.iterdir())
-    assert data_files.load_yaml(catalogue.DATA_FILE) == parsed  # from the cache
 
 
 @needs_shared("reference/binderhub.md")

@@ -20,12 +20,12 @@ from .. import chart_versions
 from ..documents import GIT_CRYPT_MAGIC, MAX_BYTES
 from ..fixes import REVEALING, Target, TextEdit, edit_for
 from ..inputs import InputError, display_name
-from ..lint_command import LintOptions, combine, exit_code, file_sets, lint_sets, write_report
 from ..output_files import write_atomically
 from ..printable import printable
 from ..ruleset import RuleFileError
 from ..secrets import is_secret_container, is_secret_key
 from ..values import is_secret_filename
+from .lint import LintOptions, combine, exit_code, file_sets, lint_sets, write_report
 
 MAX_ROUNDS = 10  # a fix never undoes another, so this bound is never reached in practice
 UTF8_BOM = "\ufeff"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 
+from ...models.registry import DOCKER_HUB_HOSTS
 from ...urls import split_url
 from ..base import Hit, unchecked
 from ..kinds import builtin
@@ -18,7 +19,6 @@ from ..placeholder import find as find_placeholder
 PREFIX = ("config", "BinderHub", "image_prefix")
 REGISTRY_URL = ("registry", "url")
 DOCKER_REGISTRY_URL = ("config", "DockerRegistry", "url")
-DOCKER_HUB_HOSTS = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
 _DOCKER_HUB_NAME = re.compile(r"[a-z0-9]{4,40}/[a-z0-9._-]{2,255}")
 _ALLOWED = re.compile(r"^[A-Za-z0-9._/:-]+$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")

@@ -1,12 +1,12 @@
 """`registry.*` and `config.DockerRegistry.*`: the credentials the chart renders, and the urls
-BinderHub derives from them (see registry_settings.py, which replays BinderHub's derivation)."""
+BinderHub derives from them (see models/registry.py, which replays BinderHub's derivation)."""
 
 from __future__ import annotations
 
 import re
 
 from ... import chart_versions
-from ...registry_settings import derive, looks_like_json_key, token_url_service
+from ...models.registry import derive, looks_like_json_key, token_url_service
 from ...urls import split_url
 from ..base import Hit, unchecked
 from ..kinds import builtin

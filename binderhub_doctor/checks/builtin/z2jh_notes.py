@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from ...models.chart import z2jh_key
 from ..base import Hit, unchecked
 from ..kinds import builtin
-from .chart_layout import chart_model, z2jh_key
 
 JH = ("jupyterhub",)
 
@@ -86,7 +86,7 @@ FAILURES = (
 def failures(values, spec, context):
     if not isinstance(values.get(JH), dict):
         return
-    z2jh_text = chart_model().z2jh_for(context.chart_key)
+    z2jh_text = context.model().z2jh_for(context.chart_key)
     z2jh = z2jh_key(z2jh_text)
     for failure in FAILURES:
         if z2jh < z2jh_key(failure.since) or (failure.before and z2jh >= z2jh_key(failure.before)):

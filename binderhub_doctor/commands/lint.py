@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import chart_pin, chart_versions, reporters
-from .engine import lint, lint_across
-from .findings import at_least
-from .inputs import InputError, load, load_config_for, value_files
-from .output import redact
-from .output_files import OutputError, write_output
-from .ruleset import RuleFileError, load_rules
+from .. import chart_pin, chart_versions, reporters
+from ..engine import lint, lint_across
+from ..findings import at_least
+from ..inputs import InputError, load, load_config_for, value_files
+from ..output import redact
+from ..output_files import OutputError, write_output
+from ..ruleset import RuleFileError, load_rules
 
 
 @dataclass
@@ -109,7 +109,7 @@ def folder_sets(files: list[Path]) -> list[list[Path]]:
 
 def combine(linted):
     """One result for several values sets."""
-    from .engine import LintResult
+    from ..engine import LintResult
 
     first_result, rules, values = linted[0]
     result = LintResult(findings=[], files=[], skipped=[], values_key=first_result.values_key,
