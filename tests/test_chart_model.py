@@ -45,7 +45,8 @@ Z2JH = REALWORLD / "zero-to-jupyterhub-k8s"
 CORPUS = SHARED / "corpus"
 
 RULES = load_rules()
-OUR_IDS = {r.id for r in RULES if r.id.startswith("BHD4")}
+# The chart-layout rules; BHD431/BHD432 (build socket, z2jh NOTES failures) live in their own modules.
+OUR_IDS = {r.id for r in RULES if r.check.get("function", "").startswith("chart_layout.")}
 # Findings for what NOTES.txt (not the schema) refuses, or what only our model knows (versions).
 NOT_SCHEMA_RULES = {"BHD404", "BHD405", "BHD406", "BHD414", "BHD415"}
 
@@ -1229,11 +1230,10 @@ def test_any_value_under_jupyterhub_is_handled_at_each_pinned_version(tmp_path, 
         assert {"BHD402", "BHD407"} <= {f.rule for f in findings}  # the odd values were looked at
 
 
-def test_every_rule_names_a_chart_layout_function():
+def test_every_chart_layout_rule_names_a_chart_layout_function():
     for rule in RULES:
         if rule.id in OUR_IDS:
-            module, _, name = rule.check["function"].partition(".")
-            assert module == "chart_layout" and callable(getattr(chart_layout, name)), rule.id
+            assert callable(getattr(chart_layout, rule.check["function"].partition(".")[2])), rule.id
     assert sorted(OUR_IDS) == [f"BHD4{n:02d}" for n in range(1, 16)]
 
 

@@ -60,7 +60,7 @@ def lint_sets(options: LintOptions, file_sets: list[list[Path]], texts: dict | N
 
 def run_lint(options: LintOptions, usage_error) -> int:
     if options.fix or options.diff:
-        from .commands.fix import run_fix
+        from .fix import run_fix
 
         return run_fix(options, usage_error)
     try:
