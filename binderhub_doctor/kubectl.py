@@ -9,6 +9,7 @@ callers get text or parsed JSON, or a :class:`KubectlProblem` whose message is s
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import shutil
@@ -112,6 +113,29 @@ def read_json(argv: list[str], timeout: float = 60) -> dict:
     if not isinstance(data, dict):
         raise KubectlProblem("bad_output", "kubectl did not print a JSON object")
     return data
+
+
+def is_address(text) -> bool:
+    """An IP address or a DNS host name: what goes into hub_url, and into a message, unquoted."""
+    if not isinstance(text, str):
+        return False
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        pass
+    labels = text.split(".")
+    return len(text) <= 253 and all(
+        0 < len(label) <= 63 and label.isascii() and label.replace("-", "").isalnum() for label in labels)
+
+
+def hub_url_for(address: str) -> str:
+    try:
+        if ipaddress.ip_address(address).version == 6:
+            return f"http://[{address}]"
+    except ValueError:
+        pass
+    return f"http://{address}"
 
 
 def items(listing: dict) -> list[dict]:

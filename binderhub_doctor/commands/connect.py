@@ -8,7 +8,6 @@ never touched), and runs the same safe `helm upgrade --install` as `upgrade`.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import stat
@@ -20,7 +19,7 @@ import click
 
 from .. import helm
 from ..errors import UsageProblem
-from ..kubectl import find_kubectl, service_command
+from ..kubectl import find_kubectl, hub_url_for, is_address, service_command
 from ..values import is_secret_filename
 from .helm_release import (
     CheckFailed,
@@ -76,29 +75,6 @@ def read_service(service: dict) -> ServiceState:
             "config.BinderHub.hub_url to the address your users reach JupyterHub at (e.g. your ingress "
             "host) by hand, or set jupyterhub.proxy.service.type: LoadBalancer"))
     return ServiceState(pending=True)
-
-
-def is_address(text) -> bool:
-    """An IP address or a DNS host name: what goes into hub_url, and into a message, unquoted."""
-    if not isinstance(text, str):
-        return False
-    try:
-        ipaddress.ip_address(text)
-        return True
-    except ValueError:
-        pass
-    labels = text.split(".")
-    return len(text) <= 253 and all(
-        0 < len(label) <= 63 and label.isascii() and label.replace("-", "").isalnum() for label in labels)
-
-
-def hub_url_for(address: str) -> str:
-    try:
-        if ipaddress.ip_address(address).version == 6:
-            return f"http://[{address}]"
-    except ValueError:
-        pass
-    return f"http://{address}"
 
 
 def fetch_service(argv: list[str]) -> dict:
