@@ -314,3 +314,61 @@ def test_the_chart_version_is_compared_with_the_one_linted_for(tmp_path):
     assert result.returncode == 0
     assert (f"! chart version: deployed {CHART_VERSION}, but the values were linted for "
             "1.0.0-0.dev.git.3000.h0123abc (--chart-version)") in result.stdout
+
+
+DOCTOR_CONFIG = "config:\n  BinderHub:\n    hub_url: http://127.0.0.1:{port}/\n    use_registry: false\n"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_doctor_with_a_release_adds_its_status_as_the_last_section(tmp_path, fmt):
+    """No probe leaves loopback: no registry, no GitHub token, no GitLab. The deployed chart is
+    compared with the version the values were linted for (.binderhub-doctor.yaml's)."""
+    def cluster(port):
+        return healthy_cluster(port, pods=[
+            pod("hub-5c8b-fghij", "hub"), pod("proxy-6f4d-klmno", "proxy"),
+            pod("binder-7d9f-abcde", "binder", ready=False, waiting=("CrashLoopBackOff", "back-off"), restarts=3)],
+            logs={("binder-7d9f-abcde", True): "[E] Exception while loading config file /etc/binderhub/config/"
+                                            "binderhub_config.py\n"})
+    with FakeBinderHub() as hub, FakeKubernetesAPI(cluster=cluster(hub.port)) as api:
+        (tmp_path / "config.yaml").write_text(DOCTOR_CONFIG.format(port=hub.port))
+        (tmp_path / ".binderhub-doctor.yaml").write_text("chart-version: 1.0.0-0.dev.git.3000.h0123abc\n")
+        result = invoke("doctor", "config.yaml", "--release", "binder", "-n", "binder", "--timeout", "5",
+                        "--format", fmt, env=status_env(tmp_path, api), cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    if fmt == "json":
+        sections = json.loads(result.stdout)["sections"]
+        assert [s["name"] for s in sections] == ["lint", "registry", "github", "gitlab", "status"]
+        status = sections[-1]
+        assert status["status"] == "fail" and status["title"] == "Release binder"
+        steps = {step["name"]: step for group in status["report"]["groups"] for step in group["steps"]}
+        assert steps["pod binder-7d9f-abcde"]["rules"] == ["BHD304"]
+        return
+    text = result.stdout
+    assert text.index("GitLab") < text.index("[✗] Release binder: 1 check failed")
+    assert "    Pods\n" in text and "      ✗ pod binder-7d9f-abcde" in text
+    assert "BHD304 config-section-not-a-mapping catches this before deploy" in text
+    assert "but the values were linted for 1.0.0-0.dev.git.3000.h0123abc (chart-version in " in text
+    assert "[✓] Lint: 1 info in 1 file" in text  # only the info about the missing GitHub token
+
+
+def test_doctor_offline_does_not_contact_the_cluster(tmp_path):
+    (tmp_path / "config.yaml").write_text(DOCTOR_CONFIG.format(port=9))
+    env = helm_env(tmp_path, 3)
+    env["KUBECTL"] = str(TOOLS / "helm3" / "kubectl")
+    result = invoke("doctor", "config.yaml", "--offline", "--release", "binder", "-n", "binder", env=env,
+                    cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[-] Release: not run (--offline)" in result.stdout
+
+
+def test_crash_causes_in_the_hubs_log_are_not_blamed_on_binderhub_rules():
+    from binderhub_doctor.probes.crash_causes import recognise
+
+    lines = ["[E] Exception while loading config file /usr/local/etc/jupyterhub/jupyterhub_config.py",
+             "traitlets.traitlets.TraitError: The 'cookie_max_age_days' trait expected a float, not the str 'x'",
+             "pull failed: unauthorized: authentication required"]
+    assert [c.rule for c in recognise(lines, "binder")] == ["BHD303", "BHD304", "BHD217"]
+    hub = recognise(lines, "hub")
+    assert [c.rule for c in hub] == [None, None, "BHD217"]
+    assert "jupyterhub.hub.extraConfig" in hub[0].fix
+    assert recognise(["INFO all is well", "Config option `x` recognized"], "binder") == []

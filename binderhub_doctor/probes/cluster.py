@@ -273,7 +273,7 @@ def pod_step(kubectl: Kubectl, pod: dict, view: ClusterView) -> Step:
             step = ClusterStep(title, FAIL, 0.0, f"{component}: {reason}, {_FAILING_WAIT_REASONS[reason]}{evidence}"
                                f"{history}", waiting_hint(reason, kubectl.namespace, name, container))
             if reason == "CrashLoopBackOff" and component in LOGGED_COMPONENTS:
-                add_crash_log(kubectl, step, name, container.get("name"))
+                add_crash_log(kubectl, step, name, container.get("name"), component)
             return step
         if reason:
             return ClusterStep(title, WARN, 0.0, f"{component}: starting ({printable(reason)}){history}",
@@ -305,7 +305,7 @@ def waiting_hint(reason: str, namespace: str, pod: str, container: dict) -> str:
     return f"`kubectl describe pod {pod} -n {namespace}` shows the events"
 
 
-def add_crash_log(kubectl: Kubectl, step: ClusterStep, pod: str, container) -> None:
+def add_crash_log(kubectl: Kubectl, step: ClusterStep, pod: str, container, component: str) -> None:
     """The previous container's last lines (made printable; the output sink masks secrets) and
     the known causes found in them."""
     try:
@@ -315,14 +315,16 @@ def add_crash_log(kubectl: Kubectl, step: ClusterStep, pod: str, container) -> N
         return
     lines = [printable(line)[:LOG_LINE_LIMIT] for line in text.splitlines() if line.strip()]
     step.log = lines[-LOG_SHOWN:]
-    causes = recognise(lines)
+    causes = recognise(lines, component)
     if causes:
-        step.rules = [cause.rule for cause in causes]
         first = causes[0]
         step.detail += f"; known cause: {first.cause}"
-        rules = ", ".join(f"{c.rule} {c.name}" for c in causes)
-        step.hint = f"{first.fix}; lint rule {rules} catches this before deploy (`binderhub-doctor explain " \
-                    f"{first.rule}`)"
+        step.hint = first.fix
+        ruled = [cause for cause in causes if cause.rule]
+        step.rules = [cause.rule for cause in ruled]
+        if ruled:
+            rules = ", ".join(f"{c.rule} {c.name}" for c in ruled)
+            step.hint += f"; lint rule {rules} catches this before deploy (`binderhub-doctor explain {ruled[0].rule}`)"
 
 
 def last_termination(containers: list) -> str | None:

@@ -23,10 +23,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class CrashCause:
-    rule: str  # the lint rule that catches this before deploy
-    name: str  # that rule's name
+    rule: str | None  # the lint rule that catches this before deploy (None: none does)
+    name: str | None  # that rule's name
     cause: str
     fix: str
+
+
+# The same texts in the hub's log are about JupyterHub's own config (jupyterhub.hub.config,
+# hub.extraConfig), which the BinderHub rules above do not judge.
+_HUB_FIX = "check jupyterhub.hub.config and jupyterhub.hub.extraConfig in the values"
 
 
 # Plain literals and bounded classes only: these run over log lines a pod wrote.
@@ -47,10 +52,13 @@ _CAUSES = (
 )
 
 
-def recognise(lines: list[str]) -> list[CrashCause]:
-    """The known causes found in ``lines``, in the order of the table above, each once."""
+def recognise(lines: list[str], component: str = "binder") -> list[CrashCause]:
+    """The known causes found in the log ``lines`` of a ``component`` (binder or hub) pod, in the
+    order of the table above, each once."""
     found = []
     for pattern, cause in _CAUSES:
         if any(pattern.search(line) for line in lines):
+            if component != "binder" and cause.rule != "BHD217":
+                cause = CrashCause(None, None, cause.cause.replace("this BinderHub", "JupyterHub"), _HUB_FIX)
             found.append(cause)
     return found
