@@ -372,3 +372,24 @@ def test_crash_causes_in_the_hubs_log_are_not_blamed_on_binderhub_rules():
     assert [c.rule for c in hub] == [None, None, "BHD217"]
     assert "jupyterhub.hub.extraConfig" in hub[0].fix
     assert recognise(["INFO all is well", "Config option `x` recognized"], "binder") == []
+
+
+def test_through_helm_with_its_global_flags(tmp_path):
+    """`helm -n binder --kube-context lab --kubeconfig FILE binder status binder` with the real
+    helm 4 and the plugin: Helm's flags reach kubectl and the helm that status calls back."""
+    import subprocess
+
+    from support.helm_setup import plugins_dir
+
+    with FakeBinderHub() as hub, FakeKubernetesAPI(cluster=healthy_cluster(hub.port)) as api:
+        env = status_env(tmp_path, api, 4)
+        kubeconfig = write_kubeconfig(tmp_path / "kc-two", {"lab": api.url, "closed": "http://127.0.0.1:1"},
+                                      current="closed")
+        del env["KUBECONFIG"]
+        env["HELM_PLUGINS"] = str(plugins_dir(tmp_path))
+        completed = subprocess.run(
+            [env["HELM_BIN"], "-n", "binder", "--kube-context", "lab", "--kubeconfig", str(kubeconfig),
+             "binder", "status", "binder"], env=env, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "release binder in namespace binder, kube context lab" in completed.stdout
+    assert "✓ BinderHub is up" in completed.stdout

@@ -16,6 +16,7 @@ from typing import Iterator
 from urllib.parse import urlsplit
 
 from .. import helm
+from ..errors import program_name
 from ..kubectl import Kubectl, KubectlProblem, is_address, items
 from ..printable import printable
 from .crash_causes import recognise
@@ -324,7 +325,8 @@ def add_crash_log(kubectl: Kubectl, step: ClusterStep, pod: str, container, comp
         step.rules = [cause.rule for cause in ruled]
         if ruled:
             rules = ", ".join(f"{c.rule} {c.name}" for c in ruled)
-            step.hint += f"; lint rule {rules} catches this before deploy (`binderhub-doctor explain {ruled[0].rule}`)"
+            step.hint += (f"; lint rule {rules} catches this before deploy "
+                          f"(`{program_name()} explain {ruled[0].rule}`)")
 
 
 def last_termination(containers: list) -> str | None:

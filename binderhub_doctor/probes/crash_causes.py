@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import program_name
+
 
 @dataclass(frozen=True)
 class CrashCause:
@@ -38,17 +40,17 @@ _HUB_FIX = "check jupyterhub.hub.config and jupyterhub.hub.extraConfig in the va
 _CAUSES = (
     (re.compile(r"TraitError"),
      CrashCause("BHD303", "trait-wrong-type", "a setting has the wrong type (traitlets TraitError)",
-                "lint the values files: `binderhub-doctor lint` names the setting and the type it needs")),
+                "lint the values files: `{program} lint` names the setting and the type it needs")),
     (re.compile(r"Config option `[^`\n]{1,200}` not recognized by `[^`\n]{1,200}`"),
      CrashCause("BHD302", "unknown-trait", "a setting this BinderHub does not know (\"Config option ... not "
-                "recognized\")", "lint the values files: `binderhub-doctor lint` names it, with a did-you-mean")),
+                "recognized\")", "lint the values files: `{program} lint` names it, with a did-you-mean")),
     (re.compile(r"Exception while loading config file"),
      CrashCause("BHD304", "config-section-not-a-mapping", "the config file failed to load, so none of the "
                 "chart's settings apply", "lint the values files: a `config.<Class>` that is null or not a "
                 "mapping is the usual cause")),
     (re.compile(r"(?i)unauthorized: |authentication required|401 client error|denied: requested access"),
      CrashCause("BHD217", "registry-credentials-missing", "the container registry refused the credentials",
-                "run `binderhub-doctor check-registry secret.yaml config.yaml`: it tries the same credentials")),
+                "run `{program} check-registry secret.yaml config.yaml`: it tries the same credentials")),
 )
 
 
@@ -61,4 +63,5 @@ def recognise(lines: list[str], component: str = "binder") -> list[CrashCause]:
             if component != "binder" and cause.rule != "BHD217":
                 cause = CrashCause(None, None, cause.cause.replace("this BinderHub", "JupyterHub"), _HUB_FIX)
             found.append(cause)
-    return found
+    program = program_name()
+    return [CrashCause(c.rule, c.name, c.cause, c.fix.format(program=program)) for c in found]

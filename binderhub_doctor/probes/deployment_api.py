@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
+from ..errors import program_name
 from ..printable import printable
 from .cluster import ClusterStep
 from .http import HttpClient, HttpError, join_url, safe_url
@@ -30,7 +31,7 @@ from .report import FAIL, OK, SKIP, WARN, Step
 
 HEALTH_HINTS = {
     "Docker registry": "BinderHub cannot reach its registry with the configured credentials: run "
-                       "`binderhub-doctor check-registry secret.yaml config.yaml`",
+                       "`{program} check-registry secret.yaml config.yaml`",
     "JupyterHub API": "BinderHub cannot reach JupyterHub's API: check config.BinderHub.hub_url (and hub_url_local) "
                       "and that jupyterhub.hub.services.binder.apiToken is the token JupyterHub knows",
 }
@@ -113,8 +114,8 @@ def health_check_step(check) -> Step:
                            None if ok else "more pods than the launch quota: new launches wait (informational)")
     if ok:
         return ClusterStep(f"/health: {name}", OK, 0.0, "ok")
-    return ClusterStep(f"/health: {name}", FAIL, 0.0, "failing",
-                       HEALTH_HINTS.get(name, "BinderHub's log says why: `kubectl logs deploy/binder -n NAMESPACE`"))
+    hint = HEALTH_HINTS.get(name, "BinderHub's log says why: `kubectl logs deploy/binder -n NAMESPACE`")
+    return ClusterStep(f"/health: {name}", FAIL, 0.0, "failing", hint.format(program=program_name()))
 
 
 def pod_counts(check: dict) -> str:
