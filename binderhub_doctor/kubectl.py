@@ -86,6 +86,10 @@ class Kubectl:
         return self.request_timeout * 2 + 5
 
 
+# How kubectl words a request that ran out of --request-timeout (Go's net/http and context).
+_TIMED_OUT = ("deadlineexceeded", "timeoutexceeded", "i/otimeout")
+
+
 def run(argv: list[str], timeout: float = 60) -> str:
     """kubectl's stdout; KubectlProblem (not_found, timeout, failed) with its first error line."""
     try:
@@ -96,10 +100,15 @@ def run(argv: list[str], timeout: float = 60) -> str:
     except OSError as exc:
         raise UsageProblem(f"could not run {argv[0]}: {exc.strerror or exc}") from None
     if completed.returncode != 0:
+        if "please enter username" in completed.stdout.lower():  # its basic-auth prompt, met our empty stdin
+            raise KubectlProblem("failed", "kubectl asked for a user name: the kubeconfig has no credentials for "
+                                           "this cluster (check the context's user, `kubectl config view`)")
         message = printable(first_line(completed.stderr or completed.stdout))
         squeezed = message.replace(" ", "").lower()
         if "notfound" in squeezed:
             raise KubectlProblem("not_found", message)
+        if any(word in squeezed for word in _TIMED_OUT):
+            raise KubectlProblem("timeout", f"the Kubernetes API did not answer `{shown(argv)}` in time ({message})")
         raise KubectlProblem("failed", f"kubectl failed (exit {completed.returncode}): {message}")
     return completed.stdout
 

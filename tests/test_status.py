@@ -393,3 +393,48 @@ def test_through_helm_with_its_global_flags(tmp_path):
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "release binder in namespace binder, kube context lab" in completed.stdout
     assert "✓ BinderHub is up" in completed.stdout
+
+
+@pytest.mark.slow
+def test_a_stalled_kubernetes_api_is_bounded_by_the_timeout(tmp_path):
+    started = time.monotonic()
+    result = run_status(tmp_path, lambda port: healthy_cluster(port, stalled=("pods",)), "--timeout", "1")
+    assert result.returncode == 1
+    line = next(line for line in result.stdout.splitlines() if line.strip().startswith("✗ pods"))
+    assert "the Kubernetes API did not answer `kubectl get pods --selector release=binder" in line, line
+    assert "✓ /health" in result.stdout  # the checks after it still run
+    assert time.monotonic() - started < 25
+
+
+@pytest.mark.parametrize("server, evidence", [
+    ("http://127.0.0.1:1", "connection refused"),
+    # https without credentials: kubectl prompts for a user name, and meets an empty stdin
+    ("https://127.0.0.1:1", "the kubeconfig has no credentials for this cluster"),
+])
+def test_an_unreachable_cluster_fails_each_step_in_one_line(tmp_path, server, evidence):
+    env = helm_env(tmp_path, 3)
+    env["KUBECONFIG"] = str(write_kubeconfig(tmp_path / "kubeconfig", {"closed": server}, current="closed"))
+    env["KUBECTL"] = str(TOOLS / "helm3" / "kubectl")
+    result = invoke("status", "binder", "-n", "binder", "--timeout", "2", env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Kubernetes cluster unreachable" in next(line for line in result.stdout.splitlines()
+                                                    if line.strip().startswith("✗ release"))
+    for name in ("service proxy-public", "service binder", "pods"):
+        line = next(line for line in result.stdout.splitlines() if line.strip().startswith(f"✗ {name}"))
+        assert evidence in line, line
+
+
+def test_control_characters_from_the_cluster_and_the_servers_are_spelled_out(tmp_path):
+    def cluster(port):
+        return healthy_cluster(port, pods=[
+            pod("binder-7d9f-abcde", "binder", ready=False, waiting=(
+                "ImagePullBackOff", "Back-off pulling image \x1b[31mred\x1b[0m\nforged ✓ pod line")),
+            pod("hub-5c8b-fghij", "hub"), pod("proxy-6f4d-klmno", "proxy")])
+    result = run_status(tmp_path, cluster, hub_answers={
+        "/hub/api": (200, {"version": "5.3.0\r\x1b[2K✓ all good"}),
+        "/versions": (200, {"binderhub": "1.0\nforged", "builder_info": {}})})
+    assert "\x1b" not in result.stdout and "\r" not in result.stdout
+    assert "Back-off pulling image \\x1b[31mred\\x1b[0m\\nforged ✓ pod line" in result.stdout
+    assert "JupyterHub 5.3.0\\r\\x1b[2K✓ all good" in result.stdout
+    assert not any(line.startswith("forged") for line in result.stdout.splitlines())

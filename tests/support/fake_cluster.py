@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
@@ -112,8 +113,11 @@ class FakeCluster:
     events: list = field(default_factory=list)
     logs: dict = field(default_factory=dict)  # (pod, previous: bool) -> text
     secrets: list = field(default_factory=list)
+    stalled: tuple = ()  # paths (under the namespace, e.g. "pods") that never answer
 
     def answer(self, path: str, query: str) -> tuple[int, dict | str]:
+        if any(path == f"/api/v1/namespaces/{self.namespace}/{stalled}" for stalled in self.stalled):
+            time.sleep(30)  # longer than any request timeout a test gives
         parameters = {key: values[-1] for key, values in parse_qs(query).items()}
         if path == "/api/v1":
             return 200, {**DISCOVERY["/api/v1"], "resources": RESOURCES}
