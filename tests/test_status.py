@@ -6,6 +6,7 @@ names, then hostile answers, then the secrets that must never be printed."""
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -438,3 +439,29 @@ def test_control_characters_from_the_cluster_and_the_servers_are_spelled_out(tmp
     assert "Back-off pulling image \\x1b[31mred\\x1b[0m\\nforged ✓ pod line" in result.stdout
     assert "JupyterHub 5.3.0\\r\\x1b[2K✓ all good" in result.stdout
     assert not any(line.startswith("forged") for line in result.stdout.splitlines())
+
+
+def test_states_that_settle_by_themselves_are_warnings_and_exit_0(tmp_path):
+    """A load balancer pending for a minute, a pod still starting or not ready yet, a pod that
+    was OOM-killed once: worth a look, not a failure."""
+    from datetime import datetime, timedelta, timezone
+
+    a_minute_ago = (datetime.now(timezone.utc) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def cluster(port):
+        return healthy_cluster(port, services={
+            "proxy-public": service("proxy-public", ip="127.0.0.1", port=port),
+            "binder": service("binder", created=a_minute_ago)}, pods=[
+            pod("binder-7d9f-abcde", "binder", ready=False),
+            pod("hub-5c8b-fghij", "hub", restarts=1, last_terminated=("OOMKilled", 137)),
+            pod("proxy-6f4d-klmno", "proxy", ready=False, waiting=("ContainerCreating", ""))])
+    result = run_status(tmp_path, cluster)
+    assert result.returncode == 0, result.stdout
+    text = result.stdout
+    assert "! service binder" in text and re.search(r"LoadBalancer still pending for \d+s: no external IP yet", text)
+    assert "! pod binder-7d9f-abcde" in text and "binder: Running, not ready" in text
+    assert "! pod hub-5c8b-fghij" in text and "1 restart, last exit: OOMKilled (exit code 137)" in text
+    assert "raise its memory limit" in text
+    assert "! pod proxy-6f4d-klmno" in text and "proxy: starting (ContainerCreating)" in text
+    assert "- /health: not checked: service binder has no external address" in text
+    assert text.rstrip().endswith("! Working, 4 warnings.")
