@@ -159,6 +159,17 @@ def test_a_failed_release(tmp_path):
     assert "`helm history binder -n binder`" in result.stdout
 
 
+def test_a_release_left_pending_says_how_to_unblock_it(tmp_path):
+    def cluster(port):
+        return healthy_cluster(port, secrets=[release_secret("binder", status="pending-upgrade", revision=5,
+                                                             config=release_values(port))])
+    result = run_status(tmp_path, cluster)
+    assert result.returncode == 0  # a helm operation may still be running: a warning
+    assert "! release" in result.stdout
+    assert "revision 5 pending-upgrade since 2026-04-01T10:00:00Z, chart binderhub-" in result.stdout
+    assert "`helm rollback binder -n binder` unblocks the release" in result.stdout
+
+
 def test_no_release_of_that_name(tmp_path):
     result = run_status(tmp_path, lambda port: healthy_cluster(port, secrets=[]))
     assert result.returncode == 1

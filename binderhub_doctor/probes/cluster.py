@@ -105,7 +105,8 @@ def release_state_step(facts: helm.ReleaseFacts, program: str, seconds: float) -
     if facts.status == "deployed":
         return ClusterStep("release", OK, seconds, f"{revision}deployed{when}{chart}")
     if facts.status.startswith("pending"):
-        return ClusterStep("release", WARN, seconds, f"{revision}{facts.status} since{when or ' (unknown)'}{chart}",
+        since = f" since {facts.last_deployed}" if facts.last_deployed else ""
+        return ClusterStep("release", WARN, seconds, f"{revision}{facts.status}{since}{chart}",
                            "another helm operation is running, or one was interrupted; if none is running, "
                            f"`helm rollback {facts.name} -n {facts.namespace}` unblocks the release, then {upgrade}")
     return ClusterStep("release", FAIL, seconds, f"{revision}{facts.status}{said}{chart}",
