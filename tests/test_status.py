@@ -476,3 +476,32 @@ def test_states_that_settle_by_themselves_are_warnings_and_exit_0(tmp_path):
     assert "! pod proxy-6f4d-klmno" in text and "proxy: starting (ContainerCreating)" in text
     assert "- /health: not checked: service binder has no external address" in text
     assert text.rstrip().endswith("! Working, 4 warnings.")
+
+
+def test_malformed_objects_from_the_api_are_reported_not_crashed_on(tmp_path):
+    """A misbehaving API server: objects of the wrong shape, and a pod whose name would be a
+    kubectl option (never passed to kubectl)."""
+    odd = [
+        {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "binder-odd", "labels": {"release": "binder", "component": "binder"}},
+         "status": {"phase": 5, "conditions": "all fine", "containerStatuses": [
+             "not a container", {"name": ["x"], "restartCount": "many", "state": {"waiting": "CrashLoopBackOff"}},
+             {"lastState": {"terminated": {"reason": None, "exitCode": "1"}}}]}},
+        {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "--kubeconfig=/etc/passwd",
+                                     "labels": {"release": "binder", "component": "hub"}},
+         "status": {"containerStatuses": [{"name": "hub", "restartCount": 3,
+                                           "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}},
+        {"kind": "Pod", "apiVersion": "v1", "metadata": {"labels": {"release": "binder", "component": ["proxy"]}}, "status": None},
+    ]
+
+    def cluster(port):
+        cluster = healthy_cluster(port, pods=odd)
+        cluster.services["binder"]["spec"] = {"type": "LoadBalancer", "ports": "eighty"}
+        cluster.services["binder"]["status"] = {"loadBalancer": {"ingress": ["127.0.0.1", {"ip": 7}]}}
+        return cluster
+    result = run_status(tmp_path, cluster)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "internal error" not in result.stdout + result.stderr
+    assert "✗ pod --kubeconfig=/etc/passwd" in result.stdout and "CrashLoopBackOff" in result.stdout
+    assert "log of the previous container" not in result.stdout
+    assert "`kubectl logs POD -n binder --previous`" in result.stdout
+    assert "pod binder-odd" in result.stdout and "(no component label)" in result.stdout

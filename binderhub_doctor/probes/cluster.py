@@ -9,6 +9,7 @@ and container-builder/daemonset.yaml@b9fad995); user and build pods come and go 
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -253,6 +254,7 @@ def pod_steps(kubectl: Kubectl, release: str, view: ClusterView) -> Iterator[Ste
 def pod_step(kubectl: Kubectl, pod: dict, view: ClusterView) -> Step:
     name, component = name_of(pod), component_of(pod)
     title = f"pod {printable(name)}"
+    named = name if kubernetes_name(name) else "POD"  # for the commands a hint suggests
     status = pod.get("status") if isinstance(pod.get("status"), dict) else {}
     unscheduled = next((c for c in as_list(status.get("conditions")) if c.get("type") == "PodScheduled"
                         and c.get("status") == "False"), None)
@@ -273,24 +275,24 @@ def pod_step(kubectl: Kubectl, pod: dict, view: ClusterView) -> Step:
             message = str(waiting.get("message") or "")
             evidence = f": {printable(message)[:LOG_LINE_LIMIT]}" if message and reason != "CrashLoopBackOff" else ""
             step = ClusterStep(title, FAIL, 0.0, f"{component}: {reason}, {_FAILING_WAIT_REASONS[reason]}{evidence}"
-                               f"{history}", waiting_hint(reason, kubectl.namespace, name, container))
-            if reason == "CrashLoopBackOff" and component in LOGGED_COMPONENTS:
+                               f"{history}", waiting_hint(reason, kubectl.namespace, named, container))
+            if reason == "CrashLoopBackOff" and component in LOGGED_COMPONENTS and kubernetes_name(name):
                 add_crash_log(kubectl, step, name, container.get("name"), component)
             return step
         if reason:
             return ClusterStep(title, WARN, 0.0, f"{component}: starting ({printable(reason)}){history}",
-                               f"rerun in a minute; `kubectl describe pod {name} -n {kubectl.namespace}` shows progress")
+                               f"rerun in a minute; `kubectl describe pod {named} -n {kubectl.namespace}` shows progress")
     phase = str(status.get("phase") or "Unknown")
     if phase in ("Failed", "Unknown"):
         return ClusterStep(title, FAIL, 0.0, f"{component}: {phase}{history}",
-                           f"`kubectl describe pod {name} -n {kubectl.namespace}`")
+                           f"`kubectl describe pod {named} -n {kubectl.namespace}`")
     if phase == "Succeeded":
         return ClusterStep(title, OK, 0.0, f"{component}: completed")
     ready = next((c.get("status") == "True" for c in as_list(status.get("conditions")) if c.get("type") == "Ready"),
                  False)
     if not ready:
         return ClusterStep(title, WARN, 0.0, f"{component}: {phase}, not ready{history}",
-                           f"its readiness probe fails so far; `kubectl describe pod {name} -n {kubectl.namespace}`")
+                           f"its readiness probe fails so far; `kubectl describe pod {named} -n {kubectl.namespace}`")
     if last and last.startswith("OOMKilled"):
         return ClusterStep(title, WARN, 0.0, f"{component}: running, ready{history}",
                            "it ran out of memory before: raise its memory limit in the values")
@@ -311,7 +313,7 @@ def add_crash_log(kubectl: Kubectl, step: ClusterStep, pod: str, container, comp
     """The previous container's last lines (made printable; the output sink masks secrets) and
     the known causes found in them."""
     try:
-        text = kubectl.logs(pod, container if isinstance(container, str) else None, previous=True, tail=LOG_TAIL)
+        text = kubectl.logs(pod, container if kubernetes_name(container) else None, previous=True, tail=LOG_TAIL)
     except KubectlProblem as problem:
         step.log = [f"(no log of the previous container: {problem.message})"]
         return
@@ -339,6 +341,15 @@ def last_termination(containers: list) -> str | None:
             code = terminated.get("exitCode")
             return f"{reason} (exit code {code})" if isinstance(code, int) else reason
     return None
+
+
+_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")
+
+
+def kubernetes_name(text) -> bool:
+    """A name as Kubernetes allows it (RFC 1123): safe to pass to kubectl as an argument, where
+    a name from a misbehaving API server such as `--kubeconfig=...` would be read as an option."""
+    return isinstance(text, str) and bool(_NAME.fullmatch(text))
 
 
 def component_of(pod: dict) -> str:

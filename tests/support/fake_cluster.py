@@ -140,7 +140,8 @@ class FakeCluster:
         if len(rest) == 1:
             return 200, self._list(kind, [i for i in items if matches(i, parameters.get("labelSelector", ""))])
         name = rest[1]
-        found = [i for i in items if i["metadata"]["name"] == name]
+        found = [i for i in items if isinstance(i, dict) and isinstance(i.get("metadata"), dict)
+                 and i["metadata"].get("name") == name]
         if not found:
             return 404, status_object(404, "NotFound", f'{kind} "{name}" not found')
         if len(rest) == 3 and rest[2] == "log":
@@ -161,8 +162,13 @@ class FakeCluster:
         return {"kind": list_kind, "apiVersion": "v1", "metadata": {"resourceVersion": "7"}, "items": items}
 
 
-def matches(item: dict, selector: str) -> bool:
-    labels = item.get("metadata", {}).get("labels") or {}
+def matches(item, selector: str) -> bool:
+    """Whether ``item`` has the labels of ``selector``; a malformed item only matches no selector."""
+    if not selector:
+        return True
+    metadata = item.get("metadata") if isinstance(item, dict) else None
+    labels = metadata.get("labels") if isinstance(metadata, dict) else None
+    labels = labels if isinstance(labels, dict) else {}
     for term in filter(None, selector.split(",")):
         key, _, value = term.partition("=")
         if labels.get(key) != value:
