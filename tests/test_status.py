@@ -505,3 +505,29 @@ def test_malformed_objects_from_the_api_are_reported_not_crashed_on(tmp_path):
     assert "log of the previous container" not in result.stdout
     assert "`kubectl logs POD -n binder --previous`" in result.stdout
     assert "pod binder-odd" in result.stdout and "(no component label)" in result.stdout
+
+
+@pytest.mark.slow
+def test_lines_are_printed_as_they_are_learned(tmp_path):
+    """While BinderHub's /health stalls, the release, services and pods are already on screen."""
+    import subprocess
+
+    from support.tools import cli_path
+
+    with FakeBinderHub({"/health": "stall"}) as hub, FakeKubernetesAPI(cluster=healthy_cluster(hub.port)) as api:
+        process = subprocess.Popen([str(cli_path()), "status", "binder", "-n", "binder", "--timeout", "4"],
+                                   env=status_env(tmp_path, api), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   stdin=subprocess.DEVNULL, text=True)
+        try:
+            seen = []
+            while not any("pod proxy-6f4d-klmno" in line for line in seen):
+                line = process.stdout.readline()
+                assert line, "the output ended before the pods were printed"
+                seen.append(line)
+            pods_at = time.monotonic()
+            assert process.poll() is None, "the pods were printed only when the run had ended"
+            assert "/health" in process.stdout.read()
+            assert time.monotonic() - pods_at > 2, "the pods came with the rest, at the end"
+        finally:
+            process.kill()
+            process.wait()
