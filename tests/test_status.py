@@ -531,3 +531,20 @@ def test_lines_are_printed_as_they_are_learned(tmp_path):
         finally:
             process.kill()
             process.wait()
+
+
+def test_binder_url_reaches_a_binderhub_behind_an_ingress(tmp_path):
+    def cluster(port):
+        return healthy_cluster(port, services={"proxy-public": service("proxy-public", ip="127.0.0.1", port=port),
+                                               "binder": service("binder", kind="ClusterIP")})
+    with FakeBinderHub() as hub, FakeKubernetesAPI(cluster=cluster(hub.port)) as api:
+        env = status_env(tmp_path, api)
+        without = invoke("status", "binder", "-n", "binder", env=env)
+        with_url = invoke("status", "binder", "-n", "binder", "--binder-url", f"http://127.0.0.1:{hub.port}/", env=env)
+    assert re.search(r"- service binder \(\d+ ms\): type ClusterIP: no external address", without.stdout)
+    assert without.stdout.rstrip().endswith("✓ BinderHub is up: every check passed, 2 not checked.")
+    assert "- /health: not checked" in without.stdout and "--binder-url" in without.stdout
+    assert without.returncode == 0  # not checked is not broken
+    assert with_url.returncode == 0, with_url.stdout
+    assert "✓ /health" in with_url.stdout and "✓ /versions" in with_url.stdout
+    assert hub.requests.count("/health") == 1

@@ -45,7 +45,8 @@ def summary_line(report) -> str:
             f", {counts['warnings']} with warnings." if counts["warnings"] else ".")
     if counts["warnings"]:
         return f"{MARKS[WARN]} Working, {counts['warnings']} warning{'s' if counts['warnings'] != 1 else ''}."
-    return f"{MARKS[OK]} BinderHub is up: every check passed."
+    unchecked = f", {counts['skipped']} not checked" if counts["skipped"] else ""
+    return f"{MARKS[OK]} BinderHub is up: every check passed{unchecked}."
 
 
 class StreamingText:
