@@ -326,6 +326,15 @@ def test_the_chart_version_is_compared_with_the_one_linted_for(tmp_path):
     assert result.returncode == 0
     assert (f"! chart version: deployed {CHART_VERSION}, but the values were linted for "
             "1.0.0-0.dev.git.3000.h0123abc (--chart-version)") in result.stdout
+    # without the option: the version .binderhub-doctor.yaml pins, as for lint
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / ".binderhub-doctor.yaml").write_text(f"chart-version: {CHART_VERSION}\n")
+    with FakeBinderHub() as hub, FakeKubernetesAPI(cluster=healthy_cluster(hub.port)) as api:
+        pinned = invoke("status", "binder", "-n", "binder", env=status_env(tmp_path, api), cwd=work)
+    assert pinned.returncode == 0, pinned.stdout
+    assert f"✓ chart version: {CHART_VERSION}, the version the values were linted for (chart-version in " in \
+        pinned.stdout
 
 
 DOCTOR_CONFIG = "config:\n  BinderHub:\n    hub_url: http://127.0.0.1:{port}/\n    use_registry: false\n"

@@ -56,11 +56,27 @@ def status_options(release: str, namespace: str | None, allow_default_namespace:
                          binder_url=binder_url)
 
 
+def linted_chart(explicit: str | None):
+    """The chart version the values are linted for, as `lint` chooses it without values files:
+    --chart-version, else `chart-version` of .binderhub-doctor.yaml; None when neither says."""
+    from .. import chart_pin, chart_versions
+    from ..inputs import InputError, load_config_for
+
+    try:
+        choice = chart_pin.choose(explicit, load_config_for(None))
+    except InputError as exc:
+        raise UsageProblem(str(exc)) from None
+    except chart_versions.ChartVersionError as exc:
+        raise UsageProblem(f"--chart-version: {exc}" if explicit else str(exc)) from None
+    return None if choice.source == chart_pin.NEWEST_SOURCE else choice
+
+
 @click.command("status")
 @click.argument("name")
 @cluster_options
 @click.option("--chart-version", metavar="VERSION",
-              help="The chart version your values were linted for: the deployed one is compared with it.")
+              help="The chart version your values are linted for (default: chart-version of "
+                   ".binderhub-doctor.yaml): the deployed one is compared with it.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=300), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds to wait for each answer (kubectl, helm, BinderHub, JupyterHub).")
@@ -73,15 +89,9 @@ def command(name, namespace, allow_default_namespace, kube_context, binder_url, 
     from ..probes.status import StatusReport, run_status
     from ..reporters import status_report
 
-    if chart_version:
-        from .. import chart_versions
-
-        try:
-            chart_versions.parse(chart_version)
-        except chart_versions.ChartVersionError as exc:
-            raise UsageProblem(f"--chart-version: {exc}") from None
+    linted = linted_chart(chart_version)
     options = status_options(name, namespace, allow_default_namespace, kube_context, binder_url, timeout,
-                             chart_version, "--chart-version" if chart_version else None)
+                             linted.version if linted else None, linted.source if linted else None)
     if fmt == "json":
         report = run_status(options)
         click.echo(status_report.render_json(report), nl=False)
