@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import chart_versions
+from .models.chart import BINDERHUB, JUPYTERHUB  # the charts' names
 
-BINDERHUB = "binderhub"
-JUPYTERHUB = "jupyterhub"
 _CHART_FILES = ("Chart.yaml", "requirements.yaml")
 NEWEST_SOURCE = "the newest known"
 

@@ -99,14 +99,21 @@ def cli():
 @click.option("--folder-sets", is_flag=True,
               help="Lint each folder's values files as one set (secret files first), whichever of them "
                    "are named: what the pre-commit hook uses.")
+@click.option("--fix", is_flag=True,
+              help="Fix what has exactly one correct fix, in place (comments, quoting and permissions kept); "
+                   "then report what remains.")
+@click.option("--diff", is_flag=True,
+              help="Show the fixes --fix would make as a unified diff (secrets redacted); write nothing. "
+                   "Exit 1 when there is something to fix.")
 def lint(files, fmt, output, strict, secret_files, values_key, no_values_key, chart_version, rule_dirs,
-         config_file, select, ignore, no_color, quiet, folder_sets):
+         config_file, select, ignore, no_color, quiet, folder_sets, fix, diff):
     """Lint values files offline (default: secret.yaml and config.yaml here).
 
     FILES are merged in order, as `helm -f A -f B` merges them; a folder stands for its
-    secret*.yaml, config*.yaml and values*.yaml files, secret files first.
+    secret*.yaml, config*.yaml and values*.yaml files, secret files first. With --fix, the
+    fixable findings (`binderhub-doctor rules` marks them) are repaired first.
     """
-    from .lint_command import LintOptions, run_lint
+    from .commands.lint import LintOptions, run_lint
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -115,7 +122,7 @@ def lint(files, fmt, output, strict, secret_files, values_key, no_values_key, ch
         values_key="" if no_values_key else values_key, chart_version=chart_version,
         rule_dirs=list(rule_dirs), config_file=config_file, select=split_list(select),
         ignore=split_list(ignore), colour=colour_wanted(no_color) and not output, quiet=quiet,
-        folder_sets=folder_sets,
+        folder_sets=folder_sets, fix=fix, diff=diff,
     )
     sys.exit(run_lint(options, UsageProblem))
 

@@ -1,4 +1,5 @@
-"""YAML data files (rules, the trait catalogue, the chart model), parsed once per change.
+"""YAML data files (rules, the trait catalogue, the chart model), parsed once per change, and the
+models built from them, built once per change.
 
 Building Python objects from YAML is the largest part of `lint`'s start-up, so the parsed form is
 kept in the user's cache folder (marshal: fast, exact for plain data) and reused while the file's
@@ -52,6 +53,25 @@ def load_yaml(path: Path):
     if entry is not None:
         _store(entry, stamp, data)
     return data
+
+
+# (path as given, build) -> (stamp, what build made of the file's content)
+_BUILT: dict[tuple, tuple] = {}
+
+
+def built(path: Path, build):
+    """``build(content)`` of the YAML file ``path``, made again only when the file changes (size or
+    modification time): a model is a function of its file alone, so lints may share it, and one
+    that reads a changed or another file never sees a stale one. Checks ask for their model
+    often, so this costs one stat() (the path is not resolved)."""
+    stat = os.stat(path)
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    key = (os.fspath(path), build)
+    entry = _BUILT.get(key)
+    if entry is None or entry[0] != stamp:
+        entry = (stamp, build(load_yaml(path)))
+        _BUILT[key] = entry
+    return entry[1]
 
 
 def _store(entry: Path, stamp: tuple, data) -> None:

@@ -40,6 +40,7 @@ from .go_yaml import (
     resolve,
 )
 from .go_yaml import Refused as _Refused
+from .value_types import type_name, with_article
 
 __all__ = ["Document", "Position", "Problem", "decode_binary", "go_float32_key", "key_string", "load_document",
            "parse_text", "resolve_plain"]
@@ -191,7 +192,7 @@ def _parse_text(text: str, doc: Document) -> Document:
     if not isinstance(data, dict):
         doc.problems.append(Problem(
             "values-not-a-mapping",
-            f"the file's top level is a {_kind(data)}, but Helm values must be a mapping of keys",
+            f"the file's top level is {with_article(type_name(data))}, but Helm values must be a mapping of keys",
             _mark_position(name, root.start),
             hint="Start the file with top-level keys such as `config:` or `registry:`."))
         return doc
@@ -703,13 +704,3 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-def _kind(value) -> str:
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    return "string"

@@ -8,7 +8,7 @@ from . import chart_pin, chart_versions, checks
 from .chart_pin import ChartChoice
 from .checks.base import Context, Hit, conditions_hold
 from .config import Config
-from .documents import FATAL_PROBLEMS, Position  # noqa: F401 - FATAL_PROBLEMS: others import it from here
+from .documents import Position
 from .findings import Finding
 from .ruleset import Rule
 from .suppressions import Suppressions
@@ -46,7 +46,7 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
     config = config or Config()
     if chart is None:
         chart = chart_pin.choose(chart_version, config)
-    context = Context(chart_version=chart.version, chart_key=chart_versions.parse(chart.version))
+    context = _context(chart)
     suppressions = Suppressions.scan(values.documents)
     findings = _Findings(values, config, suppressions)
     for rule, hit in _document_hits(values, rules):
@@ -60,9 +60,7 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
         except Exception as exc:  # a bug in a check must not hide the other findings
             if raise_errors:
                 raise InternalError(rule, exc) from exc
-            findings.add(rule, Hit(None, f"internal error: this rule crashed ({type(exc).__name__}); "
-                                         "please report it", severity="error",
-                                   fix="Rerun with BINDERHUB_DOCTOR_DEBUG=1 for details, or --ignore this rule for now."))
+            findings.add(rule, _crash(exc))
     for rule, hit in _unused_suppression_hits(rules, config, suppressions):
         findings.add(rule, hit)
 
@@ -73,6 +71,37 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
         values_key=".".join(values.prefix) or None,
         chart=chart,
     )
+
+
+def _crash(exc: Exception) -> Hit:
+    return Hit(None, f"internal error: this rule crashed ({type(exc).__name__}); please report it", severity="error",
+               fix="Rerun with BINDERHUB_DOCTOR_DEBUG=1 for details, or --ignore this rule for now.")
+
+
+def _context(chart: ChartChoice) -> Context:
+    return Context(chart_version=chart.version)
+
+
+def lint_across(linted: list[tuple[LintResult, Values]], rules: list[Rule], config: Config | None = None,
+                raise_errors: bool = False) -> None:
+    """Run the rules that compare values sets linted together (`lint --folder-sets`, several
+    folders) and add each finding to the result of the set it is about."""
+    config = config or Config()
+    sets = [(values, _context(result.chart or chart_pin.choose(None, config))) for result, values in linted]
+    for rule in rules:
+        if rule.check["kind"] != checks.SETS_KIND or not config.enabled(rule):
+            continue
+        try:
+            hits = list(checks.resolve(rule.check)(sets, rule.check) or ())
+        except Exception as exc:  # a bug in a check must not hide the other findings
+            if raise_errors:
+                raise InternalError(rule, exc) from exc
+            hits = [(len(linted) - 1, _crash(exc))]  # reported with the last set
+        for index, hit in hits:
+            result, values = linted[index]
+            findings = _Findings(values, config, Suppressions.scan(values.documents))
+            findings.add(rule, hit)
+            result.findings = sorted([*result.findings, *findings.found], key=Finding.sort_key)
 
 
 class _Findings:
@@ -127,7 +156,7 @@ def _document_hits(values: Values, rules: list[Rule]):
 
 def _runs(rule: Rule, values: Values, config: Config, context: Context) -> bool:
     """Whether a rule's check runs: enabled, meant for this chart version, its `when` met."""
-    if rule.check["kind"] == checks.DOCUMENT_KIND or not config.enabled(rule):
+    if rule.check["kind"] in (checks.DOCUMENT_KIND, checks.SETS_KIND) or not config.enabled(rule):
         return False
     return chart_versions.applies(rule.charts, context.chart_key) and conditions_hold(values, rule.when)
 
@@ -137,7 +166,12 @@ def _unused_suppression_hits(rules: list[Rule], config: Config, suppressions: Su
     if unused_rule is None or not config.enabled(unused_rule):
         return
     known = {r.id for r in rules} | {r.name for r in rules}
+    # a rule comparing values sets runs after each set's lint (lint_across): its suppressions
+    # cannot be judged here
+    across = {key for r in rules if r.check["kind"] == checks.SETS_KIND for key in (r.id, r.name)}
     for item in suppressions.unused():
+        if item.rule in across:
+            continue
         what = "is not a rule" if item.rule not in known else "suppresses nothing here"
         yield unused_rule, Hit(None, f"suppression of `{item.rule}` {what}; remove the comment",
                                position=_position(item))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import click
 
@@ -18,6 +19,16 @@ class UsageProblem(click.ClickException):
         from .printable import printable  # one line, whatever the message quotes
 
         click.echo(f"{program_name()}: error: {printable(self.format_message())}", err=True)
+
+
+@contextmanager
+def usage_errors(*kinds: type[Exception]):
+    """Inside: an exception of ``kinds`` (a lower layer's own "this input is unusable", such as
+    probes.ProbeInputError) leaves as a UsageProblem with the same one-line message."""
+    try:
+        yield
+    except kinds as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 def program_name() -> str:

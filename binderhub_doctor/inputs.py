@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import chart_pin
 from .config import Config, ConfigError, find_config, load_config
-from .documents import load_document
+from .documents import Document, load_document, parse_text
 from .values import Values, build_values, is_secret_filename
 
 DEFAULT_FILES = ("secret.yaml", "config.yaml")
@@ -122,13 +122,17 @@ _FIND = object()
 
 
 def load(files: list[Path], config: Config, secret_files: list[str] = (),
-         values_key: str | None = None, pin=_FIND) -> Values:
-    """``pin``: the chart next to the files (chart_pin.find_pin), when the caller has found it."""
+         values_key: str | None = None, pin=_FIND, texts: dict | None = None) -> Values:
+    """``pin``: the chart next to the files (chart_pin.find_pin), when the caller has found it.
+    ``texts``: {path: text} read instead of those files (`lint --diff`'s fixed, unwritten text)."""
     documents = []
     for path in files:
+        if texts and path in texts:
+            documents.append(parse_text(texts[path], Document(file=display_name(path))))
+            continue
         check_readable(path)
         try:
-            documents.append(load_document(path, display_name=_display(path)))
+            documents.append(load_document(path, display_name=display_name(path)))
         except PermissionError:
             raise InputError(f"{path}: permission denied; check the file's permissions") from None
         except IsADirectoryError:
@@ -170,6 +174,7 @@ def _own_keys(chart_values: Path, documents) -> frozenset:
         return frozenset()
 
 
-def _display(path: Path) -> str:
+def display_name(path: Path) -> str:
+    """How findings name the file: as given, without a leading `./`."""
     text = str(path)
     return text[2:] if text.startswith("./") else text

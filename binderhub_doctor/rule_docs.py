@@ -61,7 +61,7 @@ def _at(example: dict, quote: str = "") -> str:
 
 def explain_text(rule) -> str:
     lines = [f"{rule.id} {rule.name} ({rule.severity})", "", rule.summary.strip(), "",
-             "Why: " + rule.why.strip(), "", "Fix: " + rule.fix.strip()]
+             "Why: " + rule.why.strip(), "", "Fix: " + rule.fix.strip(), "", "Fixable: " + _fixable(rule)]
     if rule.charts:
         note = rule.charts.get("note") or ", ".join(f"{k} {v}" for k, v in rule.charts.items())
         lines += ["", f"Chart versions: {note}"]
@@ -77,17 +77,25 @@ def explain_text(rule) -> str:
     return "\n".join(lines)
 
 
+def _fixable(rule) -> str:
+    if rule.autofix:
+        return "yes: `lint --fix` rewrites it where there is exactly one correct result (`lint --diff` shows the change)"
+    return "no, by hand"
+
+
 def markdown(rules) -> str:
     out = ["# binderhub-doctor rules", "",
            "Generated from `rules/*.yaml` by `python -m binderhub_doctor.rule_docs`; do not edit by hand.", "",
            SEVERITY_POLICY,
            "## Rules", "",
-           "| id | name | severity | summary |", "| --- | --- | --- | --- |"]
+           "| id | name | severity | fixable | summary |", "| --- | --- | --- | --- | --- |"]
     for rule in rules:
-        out.append(f"| [{rule.id}](#{rule.id.lower()}-{rule.name}) | {rule.name} | {rule.severity} | {rule.summary} |")
+        out.append(f"| [{rule.id}](#{rule.id.lower()}-{rule.name}) | {rule.name} | {rule.severity} | "
+                   f"{'yes' if rule.autofix else ''} | {rule.summary} |")
     for rule in rules:
         out += ["", f"## {rule.id} {rule.name}", "", f"Severity: **{rule.severity}**. Topic: {rule.topic}.", "",
-                rule.summary.strip(), "", f"**Why.** {rule.why.strip()}", "", f"**Fix.** {rule.fix.strip()}"]
+                rule.summary.strip(), "", f"**Why.** {rule.why.strip()}", "", f"**Fix.** {rule.fix.strip()}",
+                "", f"**Fixable.** {_fixable(rule)}."]
         if rule.charts and rule.charts.get("note"):
             out += ["", f"**Chart versions.** {rule.charts['note']}"]
         if rule.docs:

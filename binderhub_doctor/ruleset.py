@@ -37,6 +37,7 @@ class Rule:
     examples: dict = field(default_factory=dict)
     source: str = ""
     topic: str = ""
+    autofix: str | None = None  # the fixer `lint --fix` applies (fixes.FIXERS)
 
     @property
     def url(self) -> str:
@@ -45,7 +46,7 @@ class Rule:
 
     def summary_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "severity": self.severity, "summary": self.summary,
-                "topic": self.topic, "url": self.url}
+                "topic": self.topic, "url": self.url, "fixable": self.autofix is not None}
 
 
 def builtin_rules_dir() -> Path:
@@ -95,13 +96,25 @@ def _rules_from_file(path: Path, validate: bool) -> list[Rule]:
             raise RuleFileError(f"{path}: rule {item['id']}: {problem}")
         if validate:
             _check_patterns(item, path)
+            _check_fixer(item, path)
         rules.append(Rule(
             id=item["id"], name=item["name"], severity=item["severity"], summary=item["summary"],
             why=item["why"], fix=item["fix"], check=check, docs=item.get("docs"),
             charts=item.get("charts"), when=item.get("when", []), examples=item.get("examples", {}),
-            source=str(path), topic=data.get("topic", path.stem),
+            source=str(path), topic=data.get("topic", path.stem), autofix=item.get("autofix"),
         ))
     return rules
+
+
+def _check_fixer(item: dict, path: Path) -> None:
+    if "autofix" not in item:
+        return
+    from .fixes import FIXERS
+
+    if item["autofix"] not in FIXERS:
+        guess = closest(item["autofix"], list(FIXERS))
+        hint = f"; did you mean `{guess}`?" if guess else f"; the fixers are {', '.join(sorted(FIXERS))}"
+        raise RuleFileError(f"{path}: rule {item['id']}: autofix: no fixer `{item['autofix']}`{hint}")
 
 
 def _check_patterns(item: dict, path: Path) -> None:
@@ -152,10 +165,12 @@ def check_problem(check: dict, parameters: bool = True) -> str | None:
     kind = checks.kind_of(check)
     if kind is None:
         return f"check.kind: unknown check kind `{check.get('kind')}` (one of: {', '.join(checks.kind_names())})"
-    if kind.name == checks.BUILTIN_KIND and check.get("function") not in checks.BUILTINS:
+    registry = {checks.BUILTIN_KIND: checks.BUILTINS, checks.SETS_KIND: checks.SET_BUILTINS}.get(kind.name)
+    if registry is not None and check.get("function") not in registry:
         if "function" not in check:
-            return "check.function: missing; kind builtin names its check as `function: MODULE.FUNCTION`"
-        return f"check.function: `{check['function']}` is not a builtin check"
+            return f"check.function: missing; kind {kind.name} names its check as `function: MODULE.FUNCTION`"
+        what = "builtin check" if kind.name == checks.BUILTIN_KIND else "builtin check comparing values sets"
+        return f"check.function: `{check['function']}` is not a {what}"
     if not parameters:
         return None
     import jsonschema

@@ -26,13 +26,16 @@ import pytest
 import yaml
 
 from binderhub_doctor import chart_versions
-from binderhub_doctor.checks.base import type_name
+from binderhub_doctor.checks.base import Context
 from binderhub_doctor.checks.builtin import chart_layout
-from binderhub_doctor.checks.builtin.chart_layout import Node, chart_model
 from binderhub_doctor.data_files import load_yaml
+from binderhub_doctor.documents import Document, parse_text
 from binderhub_doctor.engine import lint
+from binderhub_doctor.models import chart as model_file
+from binderhub_doctor.models.chart import Node, chart_model
 from binderhub_doctor.ruleset import load_rules
-from binderhub_doctor.values import load_values
+from binderhub_doctor.value_types import type_name
+from binderhub_doctor.values import build_values, load_values
 from support.tools import SHARED, helm_binary, invoke, isolated_helm_env, needs_shared
 
 REALWORLD = SHARED / "realworld"
@@ -178,7 +181,7 @@ def test_model_agrees_with_the_binderhub_chart_schema():
 def test_model_agrees_with_the_jupyterhub_chart_schema():
     """z2jh main: the tree before any of `jupyterhub_history` is undone."""
     problems: list[str] = []
-    compare(Z2JH_SCHEMA, chart_model().jupyterhub_at(chart_layout.NEWEST_Z2JH), "", problems)
+    compare(Z2JH_SCHEMA, chart_model().jupyterhub_at(model_file.NEWEST_Z2JH), "", problems)
     assert not problems, "\n".join(problems)
 
 
@@ -201,7 +204,7 @@ def test_agreement_check_catches_a_disagreement():
 # The JupyterHub chart each BinderHub chart version pins, from the z2jh repository itself (not in
 # ../shared, which holds only z2jh main): a git dir of jupyterhub/zero-to-jupyterhub-k8s.
 Z2JH_GIT = os.environ.get("BHD_Z2JH_GIT")
-PINNED_Z2JH = sorted({z2jh for _, z2jh in chart_model().z2jh_versions}, key=chart_layout.z2jh_key)
+PINNED_Z2JH = sorted({z2jh for _, z2jh in chart_model().z2jh_versions}, key=model_file.z2jh_key)
 needs_z2jh_git = pytest.mark.skipif(
     not Z2JH_GIT, reason="set BHD_Z2JH_GIT to a git dir of jupyterhub/zero-to-jupyterhub-k8s "
                          "to check the model against every JupyterHub chart version it pins")
@@ -245,7 +248,7 @@ def test_z2jh_versions_are_the_pins_of_binderhub_charts():
 
 def pinning_chart(z2jh: str) -> str:
     """The first BinderHub chart version that pins JupyterHub chart `z2jh`."""
-    return next(str(chart) for chart, pinned in load_yaml(chart_layout.MODEL_PATH)["z2jh_versions"]
+    return next(str(chart) for chart, pinned in load_yaml(model_file.MODEL_PATH)["z2jh_versions"]
                 if str(pinned) == z2jh)
 
 
@@ -329,7 +332,7 @@ def test_model_agrees_with_each_pinned_jupyterhub_chart(z2jh):
     validates (z2jh 1.0 on), else its values.yaml."""
     model = chart_model().jupyterhub_at(z2jh)
     problems: list[str] = []
-    if chart_layout.z2jh_key(z2jh) >= chart_layout.z2jh_key(first_schema_z2jh()):
+    if model_file.z2jh_key(z2jh) >= model_file.z2jh_key(first_schema_z2jh()):
         text = z2jh_file(z2jh, "values.schema.yaml") or z2jh_file(z2jh, "schema.yaml")
         compare(yaml.safe_load(text), model, "", problems)
         # (with the BinderHub chart's own `jupyterhub:` defaults on top, as the newest chart has them)
@@ -409,7 +412,7 @@ def test_model_versions_are_ordered_and_not_newer_than_what_we_know():
     model = chart_model()
     firsts = [first for first, _ in model.z2jh_versions]
     assert firsts == sorted(firsts)
-    z2jh = [chart_layout.z2jh_key(version) for _, version in model.z2jh_versions]
+    z2jh = [model_file.z2jh_key(version) for _, version in model.z2jh_versions]
     assert z2jh == sorted(z2jh)
     assert model.z2jh_for(chart_versions.parse(chart_versions.NEWEST)) == "4.2.0"
     assert model.z2jh_for(chart_versions.parse("0.2.0-n603")) == "0.11.1"
@@ -429,13 +432,55 @@ def test_model_versions_are_ordered_and_not_newer_than_what_we_know():
     walk(model.binderhub)
 
 
+def values_of(text: str):
+    return build_values([parse_text(text, Document(file="config.yaml"))])
+
+
+def test_two_lints_in_one_process_share_no_state_across_models_or_versions():
+    """The walk every BHD4xx rule shares lives on the lint's context: the same values checked
+    against another model, or another chart version, are walked again."""
+    values = values_of("newKey: 1\nstorage:\n  type: s3\n")
+    raw = copy.deepcopy(load_yaml(model_file.MODEL_PATH))
+    knowing = model_file.compile_model({**raw, "binderhub": {**raw["binderhub"], "keys": {
+        **raw["binderhub"]["keys"], "newKey": "int"}}})
+
+    def unknown(context):
+        return [hit.path for hit in chart_layout.unknown_key(values, {}, context)]
+
+    assert unknown(Context()) == [("newKey",), ("storage",)]
+    assert unknown(Context(chart_model=knowing)) == [("storage",)]
+    context = Context()
+    assert unknown(context) == [("newKey",), ("storage",)]
+    # one context: one walk, shared by every rule of the lint
+    assert chart_layout.analyse(values, context) is chart_layout.analyse(values, context)
+    old = chart_versions.parse("0.2.0-n219")  # before the chart's values schema: unknown keys only warn
+    severities = [hit.severity for hit in chart_layout.unknown_key(values, {}, Context("0.2.0-n219", old))]
+    assert severities == ["warning", "warning"]
+    assert [hit.severity for hit in chart_layout.unknown_key(values, {}, Context())] == [None, None]
+
+
+def test_model_is_built_again_when_its_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("BINDERHUB_DOCTOR_CACHE_DIR", str(tmp_path / "cache"))
+    copied = tmp_path / "chart-model.yaml"
+    text = model_file.MODEL_PATH.read_text(encoding="utf-8")
+    copied.write_text(text, encoding="utf-8")
+    first = chart_model(copied)
+    assert chart_model(copied) is first
+    assert first.strict_since["binderhub"] == chart_versions.parse("0.2.0-n625")
+    copied.write_text(text.replace("\n  binderhub: 0.2.0-n625\n", "\n  binderhub: 0.2.0-n1000\n", 1),
+                      encoding="utf-8")
+    again = chart_model(copied)
+    assert again is not first and again.strict_since["binderhub"] == chart_versions.parse("0.2.0-n1000")
+    assert chart_model() is not first  # the package's own model is another file's
+
+
 @needs_shared("realworld")
 def test_model_is_read_once_and_checked_fast():
     assert chart_model() is chart_model()
     values = load_values([BINDERHUB / "lint-and-validate-values.yaml"])
     start = time.perf_counter()
     for _ in range(20):
-        chart_layout._Walk(values, None).run()
+        chart_layout._Walk(values, Context()).run()
     per_walk = (time.perf_counter() - start) / 20
     assert per_walk < 0.02, f"one walk over lint-and-validate-values.yaml took {per_walk * 1000:.1f} ms"
 
@@ -945,7 +990,7 @@ def test_each_chart_version_is_checked_against_the_jupyterhub_chart_it_pins():
     assert list(pinned.values()) == ["0.8.0", "0.9.0", "0.10.6", "0.11.1", "1.0.1", "1.2.0", "3.2.1", "4.2.0"]
     assert model.jupyterhub_at("4.2.0") is model.jupyterhub_at("4.2.0")
     assert "httpRoute" not in model.jupyterhub_at("4.2.0").keys
-    assert "httpRoute" in model.jupyterhub_at(chart_layout.NEWEST_Z2JH).keys
+    assert "httpRoute" in model.jupyterhub_at(model_file.NEWEST_Z2JH).keys
 
 
 @pytest.mark.parametrize("chart_version", [PINS_Z2JH_4_2, PINS_Z2JH_3_2, PINS_Z2JH_1_0])
@@ -1101,7 +1146,7 @@ def test_any_value_at_any_path_of_the_model_is_handled(tmp_path):
             document = tmp_path / "config.yaml"
             document.write_text(json.dumps(data), encoding="utf-8")
             values = load_values([document])
-            for hits in chart_layout._Walk(values, None).run().values():
+            for hits in chart_layout._Walk(values, Context()).run().values():
                 for hit in hits:
                     assert isinstance(hit.message, str) and hit.message
 
@@ -1135,7 +1180,7 @@ def pinned_z2jh_charts(tmp_path_factory):
                 (folder / "templates" / "empty.yaml").write_text("# nothing to render\n")
             (root / "values.yaml").write_text("{}\n")
             (subchart / "values.yaml").write_text(z2jh_file(z2jh, "values.yaml"))
-            if chart_layout.z2jh_key(z2jh) >= chart_layout.z2jh_key(first_schema_z2jh()):
+            if model_file.z2jh_key(z2jh) >= model_file.z2jh_key(first_schema_z2jh()):
                 schema = yaml.safe_load(z2jh_file(z2jh, "values.schema.yaml") or z2jh_file(z2jh, "schema.yaml"))
                 (subchart / "values.schema.json").write_text(json.dumps(schema, default=str))
             charts[z2jh] = root

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -397,3 +399,13 @@ def test_credentials_never_appear_in_usage_errors(tmp_path):
     assert "refusing to send a token unencrypted" in result.stderr
     output = (result.stdout + result.stderr).lower()
     assert fake_saas.GH_CLASSIC.lower() not in output
+
+
+def test_probes_raise_their_own_error_and_know_nothing_of_the_command_line():
+    """A probe says what it cannot use with probes.ProbeInputError (the command makes it a usage
+    error: test_bad_repo_argument_is_a_usage_error); the probes never import click."""
+    code = ("import sys; from binderhub_doctor.probes import ProbeInputError, github, gitlab, registry\n"
+            "try:\n    github.check_repo_names(['no-slash'])\nexcept ProbeInputError as exc:\n    print(exc)\n"
+            "print('click' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out == "--repo `no-slash`: expected owner/name, e.g. --repo jupyterhub/binderhub\nFalse\n"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import yaml
 
 from binderhub_doctor import checks
-from binderhub_doctor.engine import lint
-from binderhub_doctor.ruleset import load_rules
+from binderhub_doctor.engine import lint, lint_across
+from binderhub_doctor.ruleset import check_problem, load_rules
 from binderhub_doctor.values import load_values
 from support.tools import values_of
 
@@ -122,12 +122,37 @@ def test_document(tmp_path):
     assert [(f.rule, f.line) for f in result.findings if f.rule == "ORG001"] == [("ORG001", 4)]
 
 
+def test_across_sets(tmp_path):
+    """Runs only over several values sets, reporting in the set a hit is about; a per-set builtin
+    is not one (its arguments differ), so a rule naming it is refused."""
+    check = {"kind": "across-sets", "function": "builder_dirs.shared_between_sets"}
+    assert check_problem(check) is None
+    assert "not a builtin check comparing values sets" in check_problem({**check, "function": "image_prefix.form"})
+    rules_dir = tmp_path / "org-rules"
+    rules_dir.mkdir()
+    (rules_dir / "org.yaml").write_text(yaml.safe_dump({"rules": [{
+        "id": "ORG001", "name": "org-rule", "severity": "warning", "summary": "s", "why": "w", "fix": "f",
+        "check": check}]}))
+    rules = load_rules([rules_dir])
+    linted = []
+    for name in ("prod", "staging"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "config.yaml").write_text("imageBuilderType: pink\n")
+        values = load_values([tmp_path / name / "config.yaml"])
+        linted.append((lint(values, rules, raise_errors=True), values))
+    assert not [f for result, _ in linted for f in result.findings if f.rule == "ORG001"]  # one set: nothing
+    lint_across(linted, rules, raise_errors=True)
+    assert [[f.file for f in result.findings if f.rule == "ORG001"] for result, _ in linted] == \
+        [[], [str(tmp_path / "staging" / "config.yaml")]]
+
+
 def test_every_kind_has_a_test_here():
     tested = {"pattern", "type", "required", "forbidden", "placeholder", "secret-location", "agree", "schema",
-              "builtin", "document"}
+              "builtin", "document", "across-sets"}
     assert set(checks.kind_names()) == tested
 
 
 def test_every_builtin_is_used_by_a_shipped_rule():
     used = {r.check.get("function") for r in load_rules()}
-    assert sorted(set(checks.BUILTINS) - used) == [], "registered builtins no rule names: remove them"
+    registered = set(checks.BUILTINS) | set(checks.SET_BUILTINS)
+    assert sorted(registered - used) == [], "registered builtins no rule names: remove them"

@@ -98,3 +98,17 @@ def test_document_problems_use_their_rule_and_position(tmp_path):
     [duplicate] = [f for f in lint(values, RULES).findings if f.name == "duplicate-key"]
     assert (duplicate.rule, duplicate.line, duplicate.column) == ("BHD002", 4, 5)
     assert duplicate.path == "config.BinderHub.hub_url"
+
+
+def test_lints_of_the_same_values_in_one_process_share_no_state(tmp_path):
+    """What the chart-layout rules share lives on each lint's context: the same values linted
+    against another chart version are judged by that version, in either order."""
+    values = values_of(tmp_path, "notAKey: 1\n")
+    layout = [r for r in RULES if r.name == "unknown-chart-key"]
+
+    def severities(version):
+        return [f.severity for f in lint(values, layout, chart_version=version).findings]
+
+    assert severities(None) == ["error"]
+    assert severities("0.2.0-n219") == ["warning"]  # before the chart had a values schema
+    assert severities(None) == ["error"]

@@ -21,6 +21,10 @@ BINDERHUB_SETS = [
       for overlay in sorted(BINDERHUB.glob("binderhub-chart+*.yaml"))],
 ]
 MYBINDER_SETS = [[MYBINDER / "mybinder-values.yaml", config] for config in sorted(MYBINDER.glob("config-*.yaml"))]
+# binderhub's `helm lint` fixture holds placeholder text where Python snippets go: true mistakes
+# (BinderHub and the hub would fail to load it), errors when checked with the images' Python.
+DUMMY_SNIPPETS = {("python-snippet-syntax", "extraConfig.binder-test-config"),
+                  ("python-snippet-syntax", "jupyterhub.hub.extraConfig.hub-test-config")}
 # What a values set without its (encrypted, absent) secret file is expected to lack.
 ADD_LATER = {"image-prefix-missing", "hub-url-missing", "github-token-missing", "registry-credentials-missing"}
 
@@ -39,9 +43,10 @@ def label(files):
 @pytest.mark.parametrize("files", BINDERHUB_SETS + MYBINDER_SETS, ids=label)
 def test_no_errors_on_real_deployments(files):
     run, report = lint_json(files)
-    errors = [(f["rule"], f["name"], f["path"], f["message"]) for f in report["findings"] if f["severity"] == "error"]
+    errors = [(f["rule"], f["name"], f["path"], f["message"]) for f in report["findings"]
+              if f["severity"] == "error" and (f["name"], f["path"]) not in DUMMY_SNIPPETS]
     assert not errors
-    assert run.returncode == 0
+    assert run.returncode == (1 if any(f["severity"] == "error" for f in report["findings"]) else 0)
 
 
 @pytest.mark.parametrize("files", MYBINDER_SETS, ids=label)
@@ -63,6 +68,7 @@ def test_lint_and_validate_values_known_mistakes():
     paths = {f["path"]: f for f in report["findings"]}
     assert paths["registry.url"]["name"] == "registry-url-form"
     assert "config.BinderHub.some_dummy_config" in paths
+    assert {(f["name"], f["path"]) for f in report["findings"] if f["name"] == "python-snippet-syntax"} == DUMMY_SNIPPETS
 
 
 def test_deprecated_settings_of_mybinder_are_warnings():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from binderhub_doctor.engine import lint
+from binderhub_doctor.engine import LintResult, lint, lint_across
 from binderhub_doctor.rule_docs import example_files, example_location
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
@@ -23,13 +23,19 @@ CASES = [
 
 
 def lint_example(tmp_path, example):
-    files = []
+    """An example's files are one values set; files in folders (`prod/config.yaml`) are one set
+    per folder, linted together as `lint --folder-sets` does."""
+    sets: dict[Path, list[Path]] = {}
     # secret files first, as `-f secret.yaml -f config.yaml`
     for name, text in sorted(example_files(example).items(), key=lambda item: "secret" not in item[0]):
         path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        files.append(path)
-    return lint(load_values(files), RULES)
+        sets.setdefault(path.parent, []).append(path)
+    linted = [(lint(values, RULES), values) for values in map(load_values, sets.values())]
+    if len(linted) > 1:
+        lint_across(linted, RULES, raise_errors=True)
+    return LintResult(findings=[f for result, _ in linted for f in result.findings], files=[])
 
 
 @pytest.mark.parametrize("rule, kind, index, example", CASES)
@@ -42,7 +48,7 @@ def test_rule_example(tmp_path, rule, kind, index, example):
         assert own, f"{rule.id} did not report its failing example; findings: {result.findings}"
         at = example_location(example)
         if at:  # like yamllint's rule tests: the finding is at the place the example names
-            where = sorted({f"{Path(f.file).name}:{f.line}:{f.column}" for f in own if f.file})
+            where = sorted({f"{Path(f.file).relative_to(tmp_path).as_posix()}:{f.line}:{f.column}" for f in own if f.file})
             assert at in where, f"{rule.id} reported its failing example at {where}, not at {at}"
     else:
         assert not own, f"{rule.id} reported its passing example: {own}"

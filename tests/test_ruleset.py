@@ -60,7 +60,7 @@ def test_an_unknown_kind_lists_the_kinds(tmp_path):
     folder = write_rule(tmp_path / "org-rules", {"kind": "regex", "path": "a"})
     run = invoke("rules", "--rules", folder)
     assert run.returncode == 2
-    assert "check.kind: 'regex' is not one of ['agree', 'builtin'" in run.stderr
+    assert "check.kind: 'regex' is not one of ['across-sets', 'agree', 'builtin'" in run.stderr
 
 
 def test_the_real_cli_refuses_a_broken_rule_in_one_line(tmp_path):

@@ -271,6 +271,29 @@ def test_lint_every_format_to_stdout_and_to_a_file(tmp_path, world, fmt):
     assert_no_leak(result, tmp_path, before)
 
 
+@pytest.mark.parametrize("misaligned", [False, True])
+@pytest.mark.parametrize("mode", ["--diff", "--fix"])
+def test_lint_fix_and_diff_show_no_secret(tmp_path, world, mode, misaligned):
+    """registry.url without its scheme (a fix inside the secret file) and, misaligned, a line of
+    the key file out of line so that YAML stops (the fix rewrites the whole key): the diff and
+    the fix report show neither the key nor any other secret; only the secret file holds them."""
+    env, work = world
+    files = write_values(work, "registry.example.org", key_file=True)
+    if misaligned:
+        text = files[0].read_text()
+        assert text.count('      "private_key_id"') == 1
+        files[0].write_text(text.replace('      "private_key_id"', '  "private_key_id"'))
+    before = snapshot(tmp_path)
+    result = run(env, work, "lint", mode, *files)
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    if mode == "--fix":
+        assert "fixed BHD211" in result.stdout and ("fixed BHD001" in result.stdout) == misaligned
+    else:
+        assert '+  url: "https://registry.example.org"' in result.stdout
+        assert ("-  <redacted>" in result.stdout) == misaligned  # the line that moves, its content hidden
+    assert_no_leak(result, tmp_path, before, allowed={files[0]})
+
+
 # --------------------------------------------------------------------------- values
 
 @pytest.mark.parametrize("extra", [[], ["--show-origin"], ["--output", "merged.out"]])

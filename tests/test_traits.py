@@ -16,8 +16,8 @@ import traitlets  # a test dependency: the oracle for type verdicts
 import yaml
 from traitlets.config import Application, Config, Configurable, LoggingConfigurable, SingletonConfigurable
 
-from binderhub_doctor.checks.builtin import traits as catalogue
 from binderhub_doctor.engine import lint
+from binderhub_doctor.models import traits as catalogue
 from binderhub_doctor.ruleset import load_rules
 from support.tools import SHARED, invoke, needs_shared, values_of
 
@@ -106,16 +106,8 @@ def is_trait(cat, target: str) -> bool:
     return cls in cat.classes and name in cat.traits(cls)
 
 
-def test_catalogue_is_read_once_and_the_cache_holds_the_same_data(tmp_path, monkeypatch):
+def test_catalogue_is_read_once():
     assert catalogue.catalog() is catalogue.catalog()
-    from binderhub_doctor import data_files
-
-    assert data_files._Loader is yaml.CSafeLoader, "libyaml's loader keeps `lint` start-up fast"
-    monkeypatch.setenv("BINDERHUB_DOCTOR_CACHE_DIR", str(tmp_path))
-    parsed = yaml.safe_load(catalogue.DATA_FILE.read_text(encoding="utf-8"))
-    assert data_files.load_yaml(catalogue.DATA_FILE) == parsed  # parsed, then stored
-    assert list(tmp_path.iterdir())
-    assert data_files.load_yaml(catalogue.DATA_FILE) == parsed  # from the cache
 
 
 @needs_shared("reference/binderhub.md")
@@ -483,6 +475,17 @@ def test_old_and_new_both_set_says_which_wins(tmp_path):
 def test_deprecation_chain_is_followed(tmp_path):
     found = only(findings_for(tmp_path, config_yaml("BinderHub:\n  build_memory_request: 2G"), rule="BHD305"))
     assert "config.KubernetesBuildExecutor.resources" in found.message
+
+
+def test_deprecation_chain_into_an_ignored_default_says_the_line_has_no_effect(tmp_path):
+    """build_memory_request is copied to memory_request, which only fills in the default of
+    resources (binderhub/build.py, `_default_resources`): with resources set, it does nothing."""
+    values = config_yaml("BinderHub:\n  build_memory_request: 2G\nKubernetesBuildExecutor:\n  resources: {}")
+    found = only(findings_for(tmp_path, values, rule="BHD305"))
+    assert "has no effect" in found.message and "resources" in found.fix
+    # before binderhub PR #2071 (n=3954) memory_request was the setting itself: copied and used
+    older = only(findings_for(tmp_path, values, chart_version="1.0.0-0.dev.git.3900.h0000000", rule="BHD305"))
+    assert "has no effect" not in older.message and "itself deprecated" not in older.message
 
 
 def test_build_node_selector_fix_explains_the_chart_still_reads_it(tmp_path):

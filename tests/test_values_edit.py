@@ -1,11 +1,19 @@
-"""The text-preserving edit `connect` uses: one value set, everything else byte for byte."""
+"""The text-preserving edits `connect` and `lint --fix` use: one value set, a key moved or removed,
+a pasted JSON key lined up; everything else byte for byte."""
 
 from __future__ import annotations
 
 import pytest
 
 from binderhub_doctor.documents import Document, parse_text
-from binderhub_doctor.values_edit import EditError, render_scalar, set_scalar
+from binderhub_doctor.values_edit import (
+    EditError,
+    json_block_scalar,
+    move_key,
+    remove_key,
+    render_scalar,
+    set_scalar,
+)
 
 HUB_URL = ("config", "BinderHub", "hub_url")
 URL = "http://34.120.10.20"
@@ -98,3 +106,59 @@ def test_plain_urls_stay_unquoted():
     assert render_scalar("http://34.120.10.20") == "http://34.120.10.20"
     assert render_scalar("http://a1b2.elb.amazonaws.com") == "http://a1b2.elb.amazonaws.com"
     assert render_scalar("true") == '"true"'
+
+
+# --- move_key, remove_key, json_block_scalar (lint --fix) -----------------------------------------
+
+BUILD_IMAGE = ("config", "BinderHub", "build_image")
+NEW_HOME = ("config", "KubernetesBuildExecutor", "build_image")
+
+
+def test_move_key_carries_the_values_text_and_comment():
+    text = ("# top\nconfig:\n  BinderHub:\n    use_registry: true  # c\n"
+            "    build_image: 'quay.io/x:1'  # pinned\n    hub_url: http://x\n")
+    assert move_key(text, BUILD_IMAGE, NEW_HOME) == (
+        "# top\nconfig:\n  BinderHub:\n    use_registry: true  # c\n    hub_url: http://x\n"
+        "  KubernetesBuildExecutor:\n    build_image: 'quay.io/x:1'  # pinned\n")
+
+
+def test_move_key_drops_the_parent_it_empties_and_keeps_crlf_and_block_scalars():
+    text = "config:\r\n  BinderHub:\r\n    build_image: |\r\n      abc\r\n"
+    assert move_key(text, BUILD_IMAGE, NEW_HOME) == \
+        "config:\r\n  KubernetesBuildExecutor:\r\n    build_image: |\r\n      abc\r\n"
+
+
+def test_move_key_to_a_set_place_is_refused():
+    text = "config:\n  BinderHub:\n    build_image: a\n  KubernetesBuildExecutor:\n    build_image: b\n"
+    with pytest.raises(EditError, match="move it by hand"):
+        move_key(text, BUILD_IMAGE, NEW_HOME)
+
+
+def test_remove_key_takes_an_emptied_section_with_it():
+    text = "config:\n  BinderHub:\n    hub_url: http://x\n# legacy\nhub:\n  url: http://x\nafter: 1\n"
+    assert remove_key(text, ("hub", "url")) == "config:\n  BinderHub:\n    hub_url: http://x\n# legacy\nafter: 1\n"
+
+
+KEY = ['{', '  "type": "service_account",', '  "private_key": "a\\nb"', '}']
+
+
+@pytest.mark.parametrize("pasted", [
+    "  password:\n" + "".join(f"    {line}\n" for line in KEY),  # no `|`: YAML reads a mapping
+    "  password: |\n    {\n" + "".join(f"  {line}\n" for line in KEY[1:]),  # lines that do not line up
+    "  password:\n" + "".join(f"  {line}\n" for line in KEY),  # pasted at the key's own indentation
+])
+def test_json_block_scalar_lines_the_key_up_under_a_pipe(pasted):
+    text = "registry:\n  url: https://gcr.io\n" + pasted + "config: {}\n"
+    assert json_block_scalar(text, 3) == ("registry:\n  url: https://gcr.io\n  password: |\n"
+                                          + "".join(f"    {line}\n" for line in KEY) + "config: {}\n")
+
+
+def test_json_block_scalar_refuses_a_key_that_is_not_json():
+    text = 'registry:\n  password:\n    {\n      "type": "service_account"\n      "a": 1\n    }\n'
+    with pytest.raises(EditError, match="no complete JSON object"):
+        json_block_scalar(text, 2)
+
+
+def test_json_block_scalar_keeps_the_chomping_indicator_and_comment():
+    text = 'registry:\n  password: |-  # the key\n    {\n  "a": 1\n    }\n'
+    assert json_block_scalar(text, 2) == 'registry:\n  password: |-  # the key\n    {\n      "a": 1\n    }\n'

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import agree, pattern, placeholder, presence, schema, secret_location, types  # noqa: F401 - registers the kinds
 from . import builtin as _builtin_checks  # noqa: F401 - registers the builtin checks
-from .kinds import BUILTINS, KINDS, CheckKind, declare
+from .kinds import BUILTINS, KINDS, SET_BUILTINS, CheckKind, declare
 
 # Findings the loader makes about the file itself (syntax, duplicate keys, encoding...).
 DOCUMENT_KIND = "document"
@@ -17,6 +17,11 @@ declare(DOCUMENT_KIND, None, {"problem": {"description": "the loader's name for 
                                           "type": "string", "minLength": 1}}, required=("problem",))
 declare(BUILTIN_KIND, None, {"function": {"description": "MODULE.FUNCTION of a builtin check",
                                           "type": "string", "minLength": 1}}, required=("function",))
+# A builtin that compares the values sets linted together (`lint --folder-sets`, several folders):
+# check(sets, spec) with sets = [(values, context)], yielding (index of the set, hit).
+SETS_KIND = "across-sets"
+declare(SETS_KIND, None, {"function": {"description": "MODULE.FUNCTION of a builtin check comparing values sets",
+                                       "type": "string", "minLength": 1}}, required=("function",))
 
 
 def kind_names() -> list[str]:
@@ -31,4 +36,6 @@ def resolve(spec: dict):
     """The function that runs a rule's check."""
     if spec["kind"] == BUILTIN_KIND:
         return BUILTINS[spec["function"]]
+    if spec["kind"] == SETS_KIND:
+        return SET_BUILTINS[spec["function"]]
     return KINDS[spec["kind"]].check

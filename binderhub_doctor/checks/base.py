@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from .. import chart_versions
 from ..documents import Position
 from ..paths import expand, parse_path
 from ..values import Values, format_path
+
+if TYPE_CHECKING:
+    from ..models.chart import ChartModel
 
 
 @dataclass
@@ -24,11 +28,27 @@ class Hit:
 
 @dataclass
 class Context:
-    """What a check may know beyond the values: the options of this run."""
+    """What a check may know beyond the values: the options of this run, and the state of this one
+    lint (nothing about a lint outlives its context, so two lints in one process never share it)."""
 
-    chart_version: str | None = None
-    chart_key: tuple = ()  # parsed chart version, see chart_versions.parse
+    chart_version: str | None = None  # None: the newest known (what chart_pin.choose picks without a pin)
+    chart_key: tuple = ()  # the version parsed (chart_versions.parse); made from chart_version when not given
     options: dict = field(default_factory=dict)
+    chart_model: ChartModel | None = None  # None: data/chart-model.yaml's, taken on first use
+    # What one check works out for the whole lint and several rules share (chart_layout's walk).
+    shared: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.chart_version = self.chart_version or chart_versions.NEWEST
+        self.chart_key = self.chart_key or chart_versions.parse(self.chart_version)
+
+    def model(self) -> ChartModel:
+        """The chart model this lint checks against."""
+        if self.chart_model is None:
+            from ..models.chart import chart_model
+
+            self.chart_model = chart_model()
+        return self.chart_model
 
 
 def unchecked(values: Values, what: str, at: tuple, paths) -> Hit | None:
@@ -97,32 +117,32 @@ def conditions_hold(values: Values, conditions) -> bool:
     return all(condition_holds(values, c) for c in conditions)
 
 
-def type_name(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        # `.inf` and `.nan` are floats too, and int() of them raises.
-        return "integer" if math.isfinite(value) and value.is_integer() and abs(value) < 2**63 else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    return "mapping"
+# `key: |`, `key: >-`, `key: |2+ # comment`: a block scalar's header, whose text starts on the next line.
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
 
 
-def with_article(kind: str) -> str:
-    """`an integer`, `a string`: for messages about types."""
-    return ("an " if kind[:1] in "aeiou" else "a ") + kind
+def line_in_block(values: Values, path: tuple, line: int, column: int | None = None) -> Position | None:
+    """Where line ``line`` (1-based) of the text at ``path`` sits in its file: a block scalar's
+    line N is the file's line header+N. ``column`` (1-based, within that line of text) is added
+    to the block's indentation; without it, the line's first character. A value that is not a
+    block scalar cannot be mapped line by line: then where it starts."""
+    start = values.value_origin(path)
+    doc = values.document_of(path)
+    if start is None or doc is None:
+        return start
+    header = doc.lines[start.line - 1] if 0 < start.line <= len(doc.lines) else ""
+    target = start.line + line
+    if not _BLOCK_HEADER.search(header) or not 0 < target <= len(doc.lines):
+        return start
+    text = doc.lines[target - 1]
+    if column is None:
+        return Position(start.file, target, len(text) - len(text.lstrip(" ")) + 1)
+    return Position(start.file, target, _block_indent(doc.lines, start.line) + column)
 
 
-def looks_like_number(text: str) -> bool:
-    """A string that would be a number without its quotes."""
-    try:
-        float(text.strip())
-    except ValueError:
-        return False
-    return True
+def _block_indent(lines: list[str], header: int) -> int:
+    """The indentation of a block scalar's text: that of its first line that is not blank."""
+    for text in lines[header:]:
+        if text.strip():
+            return len(text) - len(text.lstrip(" "))
+    return 0

@@ -28,6 +28,7 @@ class CheckKind:
 
 KINDS: dict[str, CheckKind] = {}
 BUILTINS: dict[str, Check] = {}
+SET_BUILTINS: dict[str, Callable] = {}  # check(sets, spec) -> iterable of (index of the set, Hit)
 
 # Parameters several kinds share.
 PATHS = {"description": "a values path, `*` for any key, or a list of them",
@@ -61,8 +62,17 @@ def declare(name: str, check: Check | None, properties: dict, required: tuple[st
 
 def builtin(check: Check) -> Check:
     """Register a builtin check as `MODULE.FUNCTION`, the name rule files give in `function:`."""
+    return _register(BUILTINS, check)
+
+
+def across_sets(check: Callable) -> Callable:
+    """Register a builtin that compares the values sets linted together (`kind: across-sets`)."""
+    return _register(SET_BUILTINS, check)
+
+
+def _register(table: dict, check: Callable) -> Callable:
     name = f"{check.__module__.rpartition('.')[2]}.{check.__name__}"
-    if name in BUILTINS:
+    if name in table:
         raise ValueError(f"builtin check {name!r} is registered twice")
-    BUILTINS[name] = check
+    table[name] = check
     return check

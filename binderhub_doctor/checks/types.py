@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from .base import Hit, looks_like_number, paths_of, render, type_name, with_article
+from ..value_types import TYPE_NAMES, looks_like_number, type_name, with_article
+from .base import Hit, paths_of, render
 from .kinds import MESSAGE, PATHS, kind
 
 _BOOL_TEXT = {"true", "false", "yes", "no", "on", "off"}
-# What base.type_name calls a value.
-TYPE_NAMES = ["boolean", "integer", "list", "mapping", "null", "number", "string"]
-_TYPE = {"enum": TYPE_NAMES}
+_TYPE = {"enum": list(TYPE_NAMES)}
 
 
 @kind("type", {"path": PATHS, "type": {"anyOf": [_TYPE, {"type": "array", "items": _TYPE, "minItems": 1}]},

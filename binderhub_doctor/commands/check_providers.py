@@ -9,8 +9,9 @@ import sys
 
 import click
 
-from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem
+from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem, usage_errors
 from ..inputs import InputError, load, load_config_for, value_files
+from ..probes import ProbeInputError
 from ..probes.provider_api import Transport
 from ..probes.report import FAIL, MARKS, OK, WARN, ProbeReport, render
 
@@ -81,8 +82,8 @@ def check_github(files, secret_files, values_key, fmt, timeout, insecure_http, c
     from ..probes import github
 
     values = load_values(files, secret_files, values_key)
-    report = github.probe(values, repos=repos,
-                          transport=Transport(timeout, insecure_http, ca_bundle))
+    with usage_errors(ProbeInputError):
+        report = github.probe(values, repos=repos, transport=Transport(timeout, insecure_http, ca_bundle))
     emit(report, fmt, _heading("GitHub", report), "GitHub")
 
 
@@ -101,8 +102,8 @@ def check_gitlab(files, secret_files, values_key, fmt, timeout, insecure_http, c
     from ..probes import gitlab
 
     values = load_values(files, secret_files, values_key)
-    report = gitlab.probe(values, repos=repos,
-                          transport=Transport(timeout, insecure_http, ca_bundle))
+    with usage_errors(ProbeInputError):
+        report = gitlab.probe(values, repos=repos, transport=Transport(timeout, insecure_http, ca_bundle))
     emit(report, fmt, _heading("GitLab", report), "GitLab")
 
 

@@ -1,8 +1,9 @@
 """`check-registry`: prove the registry credentials in the values work, for pull and push.
 
-Loads the values like `lint` does, derives what BinderHub would use (registry_settings), checks
-with the docker SDK that build pods would find push credentials for image_prefix's registry,
-then runs the registry probe. Exit 0: every step passed; 1: a check failed; 2: unusable input.
+Loads the values like `lint` does, derives what BinderHub would use (models/registry.py), and
+runs the registry probe (probes/registry.py), which also checks with the docker SDK that build
+pods would find push credentials for image_prefix's registry. Exit 0: every step passed; 1: a
+check failed; 2: unusable input.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ import click
 
 from ..documents import FATAL_PROBLEMS
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem
-from ..registry_settings import ERROR, RegistrySettings, SettingsNote, derive
-
-_DOCKER_HUB_HOSTS = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
+from ..models.registry import derive
 
 
 @click.command("check-registry")
@@ -56,7 +55,7 @@ def command(files, secret_files, values_key, fmt, timeout, ca_bundle, insecure_h
     options = RegistryProbeOptions(
         timeout=timeout, ca_bundle=ca_bundle, insecure_hosts=tuple(insecure_hosts),
         allowed_realm_hosts=tuple(realm_hosts), skip_push=skip_push)
-    report = probe_registry(settings, options, values.redactor, extra_notes=push_credential_notes(settings))
+    report = probe_registry(settings, options, values.redactor)
     output = render(report, fmt)
     if fmt == "text":
         from ..printable import printable
@@ -95,44 +94,3 @@ def _check_ca_bundle(path: str) -> None:
         head = handle.read(1 << 20)
     if b"-----BEGIN CERTIFICATE-----" not in head:
         raise UsageProblem(f"{path}: --ca-bundle must be a PEM file of CA certificates (no BEGIN CERTIFICATE found)")
-
-
-def push_credential_notes(settings: RegistrySettings) -> list[SettingsNote]:
-    """What docker (in the build pods) makes of image_prefix and the config.json the chart writes.
-
-    repo2docker pushes through docker-py, which finds credentials with exactly these helpers; so
-    a config.json key that docker does not match to image_prefix's registry means unauthenticated
-    pushes, and a DockerRegistry.url on another registry means BinderHub looks in the wrong place.
-    """
-    import docker.auth
-    import docker.errors
-
-    if not settings.image_prefix or not settings.repository:
-        return []
-    image = settings.probe_image.rpartition(":")[0]
-    try:
-        index_name, _remote = docker.auth.resolve_repository_name(image)
-    except docker.errors.InvalidRepository:
-        return [SettingsNote(ERROR, f"image_prefix {settings.image_prefix!r} does not make a valid image name",
-                             "use <registry host>/<project>/<prefix>-", ("config", "BinderHub", "image_prefix"))]
-    notes: list[SettingsNote] = []
-    try:
-        auths = docker.auth.parse_auth(settings.docker_config.get("auths", {}), raise_on_error=True)
-    except (docker.errors.InvalidConfigFile, ValueError):
-        auths = {}
-    if docker.auth.resolve_authconfig({"auths": auths}, registry=index_name) is None:
-        keys = ", ".join(settings.auths_keys) or "none"
-        notes.append(SettingsNote(
-            ERROR, f"build pods push to {index_name}, but the docker config.json the chart writes has credentials "
-            f"only for {keys}; pushes would be anonymous and fail",
-            f"set registry.url to the registry in image_prefix (https://{index_name})"
-            if index_name != docker.auth.INDEX_NAME else "leave registry.url unset for Docker Hub",
-            ("registry", "url")))
-    checked = docker.auth.resolve_index_name(settings.host) if settings.host else ""
-    same = checked == index_name or (index_name == docker.auth.INDEX_NAME and checked in _DOCKER_HUB_HOSTS)
-    if checked and not same:
-        notes.append(SettingsNote(
-            ERROR, f"BinderHub looks images up on {checked} but build pods push them to {index_name}: every launch "
-            "would rebuild", f"make DockerRegistry.url / registry.url name {index_name}, or change image_prefix",
-            ("config", "BinderHub", "image_prefix")))
-    return notes

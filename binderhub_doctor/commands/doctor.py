@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from ..engine import FATAL_PROBLEMS
-from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem
+from ..documents import FATAL_PROBLEMS
+from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem, usage_errors
 from ..probes.report import FAIL, OK, SKIP, WARN, ProbeReport
 from .check_providers import DEFAULT_TIMEOUT
 from .status import cluster_options, status_options
@@ -97,8 +97,8 @@ def command(files, secret_files, values_key, chart_version, config_file, fmt, of
 def run_doctor(options: DoctorOptions):
     from ..chart_versions import ChartVersionError
     from ..inputs import InputError
-    from ..lint_command import LintOptions, lint_files
     from ..ruleset import RuleFileError
+    from .lint import LintOptions, lint_files
 
     try:
         result, _rules, values = lint_files(LintOptions(
@@ -107,10 +107,11 @@ def run_doctor(options: DoctorOptions):
     except (InputError, RuleFileError, ChartVersionError) as exc:
         raise UsageProblem(str(exc)) from None
     # Bad --github-repo / --gitlab-repo values are usage errors: refuse them before any request.
-    from ..probes import github, gitlab
+    from ..probes import ProbeInputError, github, gitlab
 
-    github_repos = github.check_repo_names(options.github_repos)
-    gitlab_repos = gitlab.check_project_names(options.gitlab_repos)
+    with usage_errors(ProbeInputError):
+        github_repos = github.check_repo_names(options.github_repos)
+        gitlab_repos = gitlab.check_project_names(options.gitlab_repos)
     status = None
     if options.release and not options.offline:  # a bad name or namespace: exit 2 before any probe
         chart = result.chart
@@ -206,29 +207,30 @@ def release_section(options) -> Section:
     return guarded("status", f"Release {options.release}", section, options)
 
 
-def failed_section(name: str, title: str, problem: UsageProblem) -> Section:
+def failed_section(name: str, title: str, problem: Exception) -> Section:
     """A setting the probe refuses to use (e.g. a token over plain http) fails that section only."""
-    return Section(name, title, FAIL, problem.format_message())
+    return Section(name, title, FAIL, str(problem))
 
 
 def registry_report(values, options: DoctorOptions) -> ProbeReport | None:
     """The single integration point with the registry probe (probes/registry.py): derive what
     BinderHub would use from the values and run the probe. None: BinderHub uses no registry."""
+    from ..models.registry import derive
     from ..probes.registry import RegistryProbeOptions, probe_registry
-    from ..registry_settings import derive
-    from .check_registry import push_credential_notes
 
     settings = derive(values)
     if not settings.use_registry:
         return None
     probe_options = RegistryProbeOptions(timeout=options.timeout, ca_bundle=options.ca_bundle)
-    return probe_registry(settings, probe_options, values.redactor, extra_notes=push_credential_notes(settings))
+    return probe_registry(settings, probe_options, values.redactor)
 
 
 def registry_section(values, options: DoctorOptions) -> Section:
+    from ..probes import ProbeInputError
+
     try:
         report = registry_report(values, options)
-    except UsageProblem as problem:
+    except ProbeInputError as problem:
         return failed_section("registry", "Registry", problem)
     if report is None:
         return Section("registry", "Registry", SKIP,
@@ -237,7 +239,7 @@ def registry_section(values, options: DoctorOptions) -> Section:
 
 
 def github_section(values, repos, transport) -> Section:
-    from ..probes import github
+    from ..probes import ProbeInputError, github
 
     providers = values.get(("config", "BinderHub", "repo_providers"))
     if isinstance(providers, dict) and providers and "gh" not in providers:
@@ -245,13 +247,13 @@ def github_section(values, repos, transport) -> Section:
     try:
         # The anonymous budget is per IP of the cluster, not of this machine: not worth spending.
         report = github.probe(values, repos=repos, transport=transport, probe_anonymous=False)
-    except UsageProblem as problem:
+    except ProbeInputError as problem:
         return failed_section("github", "GitHub", problem)
     return probe_section("github", "GitHub", report)
 
 
 def gitlab_section(values, repos, transport) -> Section:
-    from ..probes import gitlab
+    from ..probes import ProbeInputError, gitlab
     from ..probes.http import is_loopback
 
     if not isinstance(values.get(gitlab.SECTION), dict) and not repos:
@@ -262,6 +264,6 @@ def gitlab_section(values, repos, transport) -> Section:
         host = urlsplit(f"//{gitlab.read_settings(values).hostname}").hostname
         transport = replace(transport, insecure_http=transport.insecure_http and is_loopback(host))
         report = gitlab.probe(values, repos=repos, transport=transport)
-    except UsageProblem as problem:
+    except ProbeInputError as problem:
         return failed_section("gitlab", "GitLab", problem)
     return probe_section("gitlab", "GitLab", report)

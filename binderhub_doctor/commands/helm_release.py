@@ -160,8 +160,8 @@ def lint_values(files: list[str], version: str | None):
     """Lint as `lint` does, but with the whole set of files known: missing values are errors."""
     from .. import chart_versions, reporters
     from ..inputs import InputError
-    from ..lint_command import LintOptions, lint_files
     from ..ruleset import RuleFileError
+    from .lint import LintOptions, lint_files
 
     try:
         result, rules, values = lint_files(LintOptions(files=files, chart_version=version, values_key=""))

@@ -6,12 +6,8 @@ from its first byte; nothing is overwritten without --force.
 
 from __future__ import annotations
 
-import errno
-import os
 import secrets
-import stat
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +15,7 @@ import click
 
 from .. import helm
 from ..errors import UsageProblem
+from ..output_files import create_file, kept_mode
 
 SECRET_FILE = "secret.yaml"
 CONFIG_FILE = "config.yaml"
@@ -211,52 +208,6 @@ def placeholders(path: Path, text: str) -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def create_file(path: Path, text: str, mode: int, overwrite: bool) -> None:
-    """Write ``text`` to ``path`` atomically with ``mode`` from the first byte (mkstemp makes the
-    temporary file 0600); without ``overwrite``, never replace a file, even one created meanwhile."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        if overwrite:
-            os.replace(temp, path)
-            return
-        try:
-            os.link(temp, path)  # fails with EEXIST instead of replacing
-        except OSError as exc:
-            if exc.errno == errno.EEXIST:
-                raise
-            if path.exists():  # no hard links on this filesystem: check, then rename
-                raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
-            os.replace(temp, path)
-            return
-        os.unlink(temp)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-
-
-def _kept_mode(path: Path, private: int | None) -> int:
-    """--force keeps a replaced file's permissions (a config.yaml someone made 0600 stays 0600);
-    the secret file never ends up readable by anyone but its owner."""
-    try:
-        original = stat.S_IMODE(path.stat().st_mode) if path.is_file() else None
-    except OSError:
-        original = None
-    if private is not None:
-        return private if original is None else original & private
-    return _default_mode() if original is None else original
-
-
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 @click.command("init")
 @click.option("--registry", "kind", type=click.Choice(list(KINDS)),
               help="Where BinderHub pushes images (asked when not given on a terminal).")
@@ -291,8 +242,8 @@ def command(kind, folder, force):
     api_token, proxy_token = secrets.token_hex(32), secrets.token_hex(32)
     while proxy_token == api_token:  # astronomically unlikely, but the two must differ
         proxy_token = secrets.token_hex(32)
-    files = [(secret_path, secret_text(kind, api_token, proxy_token), _kept_mode(secret_path, SECRET_MODE)),
-             (config_path, config_text(kind), _kept_mode(config_path, None))]
+    files = [(secret_path, secret_text(kind, api_token, proxy_token), kept_mode(secret_path, SECRET_MODE)),
+             (config_path, config_text(kind), kept_mode(config_path, None))]
     for path, text, mode in files:
         try:
             create_file(path, text, mode, overwrite=force)

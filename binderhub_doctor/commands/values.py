@@ -74,7 +74,7 @@ def command(files, fmt, show_origin, output, secret_files, values_key, no_values
 def refuse_unreadable(values: Values) -> None:
     """Helm refuses a file with a fatal problem (not, say, a duplicate key), and reads nothing
     from a skipped one."""
-    from ..engine import FATAL_PROBLEMS
+    from ..documents import FATAL_PROBLEMS
 
     for doc in values.documents:
         if doc.skipped:

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote
 
-from ..errors import UsageProblem
 from ..secrets import redacted
-from . import provider_api
+from . import ProbeInputError, provider_api
 from .provider_api import Reply, Transport, Unreachable, describe_failure, reset_phrase
 from .report import FAIL, OK, SKIP, WARN, ProbeReport, Step
 
@@ -63,7 +62,7 @@ ANONYMOUS = Credential("no credentials", {})
 
 def read_settings(values) -> GitHubSettings:
     """The GitHubRepoProvider traits as BinderHub would see them. Unusable values raise
-    UsageProblem naming the file and line."""
+    ProbeInputError naming the file and line."""
     section, text = provider_api.provider_section(values, SECTION, "GitHubRepoProvider")
 
     hostname = text("hostname", DEFAULT_HOSTNAME).strip() or DEFAULT_HOSTNAME
@@ -71,7 +70,7 @@ def read_settings(values) -> GitHubSettings:
     try:
         api = (template or DEFAULT_API_BASE_PATH).format(hostname=hostname).rstrip("/")
     except (KeyError, IndexError, ValueError):
-        raise UsageProblem(f"{provider_api.where(values, SECTION + ('api_base_path',))}config.GitHubRepoProvider."
+        raise ProbeInputError(f"{provider_api.where(values, SECTION + ('api_base_path',))}config.GitHubRepoProvider."
                            "api_base_path: only `{hostname}` may appear in braces") from None
     settings = GitHubSettings(
         hostname=hostname, api_base_path=api, api_base_path_set=bool(template),
@@ -87,7 +86,7 @@ def check_repo_names(repos) -> list[str]:
     names = [r.strip().removesuffix(".git") for r in repos]
     for name in names:
         if any(part in (".", "..") for part in name.split("/")) or not REPO_PATTERN.match(name):
-            raise UsageProblem(f"--repo `{name}`: expected owner/name, e.g. --repo jupyterhub/binderhub")
+            raise ProbeInputError(f"--repo `{name}`: expected owner/name, e.g. --repo jupyterhub/binderhub")
     return names
 
 

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from urllib.parse import quote
 
-from ..errors import UsageProblem
 from ..secrets import redacted
-from . import provider_api
+from . import ProbeInputError, provider_api
 from .provider_api import Reply, Transport, Unreachable, describe_failure
 from .report import FAIL, OK, SKIP, WARN, ProbeReport, Step
 
@@ -72,7 +71,7 @@ def check_project_names(repos) -> list[str]:
     names = [r.strip().strip("/").removesuffix(".git") for r in repos]
     for name in names:
         if any(part in (".", "..") for part in name.split("/")) or not PROJECT_PATTERN.match(name):
-            raise UsageProblem(f"--repo `{name}`: expected a GitLab project path, e.g. --repo group/project "
+            raise ProbeInputError(f"--repo `{name}`: expected a GitLab project path, e.g. --repo group/project "
                                "or group/subgroup/project")
     return names
 

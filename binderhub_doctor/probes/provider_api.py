@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from ..errors import UsageProblem
+from . import ProbeInputError
 from .http import HttpClient, HttpError, decode_json, is_loopback, safe_url
 
 RETRIES = 2  # on 429/5xx, inside the shared client; a Retry-After longer than the deadline is not waited for
@@ -67,20 +67,20 @@ def require_allowed_url(url: str, insecure_http: bool, setting: str) -> None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
-        raise UsageProblem(f"{setting}: `{_as_written(url)}` is not a usable URL") from None
+        raise ProbeInputError(f"{setting}: `{_as_written(url)}` is not a usable URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageProblem(f"{setting}: `{_as_written(url)}` is not an http(s) URL; set it to e.g. "
+        raise ProbeInputError(f"{setting}: `{_as_written(url)}` is not an http(s) URL; set it to e.g. "
                            "https://api.github.com")
     if parts.username is not None or parts.password is not None:
-        raise UsageProblem(f"{setting}: the URL has credentials in it (user:password@); remove them, the "
+        raise ProbeInputError(f"{setting}: the URL has credentials in it (user:password@); remove them, the "
                            "token settings carry the credentials")
     if parts.scheme == "http":
         if not is_loopback(parts.hostname):
-            raise UsageProblem(
+            raise ProbeInputError(
                 f"{setting}: `{_as_written(url)}` uses plain http to another machine; refusing to send a "
                 "token unencrypted; use https (--insecure-http only allows loopback test servers)")
         if not insecure_http:
-            raise UsageProblem(
+            raise ProbeInputError(
                 f"{setting}: `{_as_written(url)}` uses plain http; pass --insecure-http to allow it for this "
                 "loopback address")
 
@@ -98,7 +98,7 @@ def _as_written(url: str) -> str:
 
 def require_insecure_http_is_loopback(host: str, insecure_http: bool, setting: str) -> None:
     if insecure_http and not is_loopback(urlsplit(f"//{host}").hostname):
-        raise UsageProblem(
+        raise ProbeInputError(
             f"--insecure-http is only allowed for loopback hosts, and {setting} is `{host}`; "
             "drop --insecure-http to use https")
 
@@ -206,10 +206,10 @@ def where(values, path) -> str:
 
 def provider_section(values, section_path: tuple, name: str):
     """A repo provider's settings and a `text(key, default)` reader for them. Unusable values
-    (the section not a mapping, a setting not a string) raise UsageProblem naming file and line."""
+    (the section not a mapping, a setting not a string) raise ProbeInputError naming file and line."""
     section = values.get(section_path)
     if section is not None and not isinstance(section, dict):
-        raise UsageProblem(f"{where(values, section_path)}config.{name} must be a mapping of settings")
+        raise ProbeInputError(f"{where(values, section_path)}config.{name} must be a mapping of settings")
     section = section or {}
 
     def text(key: str, default: str = "") -> str:
@@ -217,7 +217,7 @@ def provider_section(values, section_path: tuple, name: str):
         if value is None:
             return default
         if not isinstance(value, str):
-            raise UsageProblem(f"{where(values, section_path + (key,))}{values.display_path(section_path + (key,))} "
+            raise ProbeInputError(f"{where(values, section_path + (key,))}{values.display_path(section_path + (key,))} "
                                "must be a string; quote it")
         return value
 

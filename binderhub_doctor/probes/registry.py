@@ -7,6 +7,8 @@ authenticate Basic against /v2/, or a Bearer token from the realm for repository
           the token's `access` claim says what was granted.
 pull      GET a manifest for a tag that does not exist: must be 404 (401/403 = rebuild every launch).
 push      POST a blob upload (202 + Location), then DELETE the Location. Nothing is pushed.
+Before them, offline: whether docker in the build pods would find push credentials for
+image_prefix's registry in the config.json the chart writes (push_credential_notes).
 
 Credentials go only to the registry's own scheme+host+port and to a realm on the same site
 (or one the user allowed); the HTTP layer drops them on redirects elsewhere. Every secret the
@@ -23,8 +25,9 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-from ..registry_settings import (
+from ..models.registry import (
     BINDERHUB_TOKEN_SERVICE,
+    DOCKER_HUB_HOSTS,
     ERROR,
     WARNING,
     RegistrySettings,
@@ -228,12 +231,11 @@ def registry_errors(response: Response) -> str:
 
 
 class _Probe:
-    def __init__(self, settings: RegistrySettings, options: RegistryProbeOptions, redactor,
-                 extra_notes=()):
+    def __init__(self, settings: RegistrySettings, options: RegistryProbeOptions, redactor):
         self.settings = settings
         self.options = options
         self.redactor = redactor
-        self.extra_notes = list(extra_notes)
+        self.push_notes = push_credential_notes(settings)  # what docker makes of the settings
         self.report = ProbeReport("registry", derived={**settings.describe(), "proxy": describe_proxy(settings.url)})
         self.base = settings.url.rstrip("/")
         self.challenge: Challenge | None = None
@@ -294,7 +296,7 @@ class _Probe:
     def settings_steps(self) -> str | None:
         """One step per problem in the derivation; returns why probing is pointless, if it is."""
         # The token url step judges token_url against the registry's real challenge instead.
-        notes = [n for n in (*self.settings.notes, *self.extra_notes) if n.level in (ERROR, WARNING)
+        notes = [n for n in (*self.settings.notes, *self.push_notes) if n.level in (ERROR, WARNING)
                  and not (n.level == WARNING and n.path[-1:] == ("token_url",))]
         for note in notes:
             self.add("settings", FAIL if note.level == ERROR else WARN, None, note.message, note.fix)
@@ -606,7 +608,47 @@ def _norm(url: str) -> tuple:
     return scheme, host, port, (urlsplit(url).path or "/").rstrip("/")
 
 
-def probe_registry(settings: RegistrySettings, options: RegistryProbeOptions, redactor,
-                   extra_notes: list[SettingsNote] = ()) -> ProbeReport:
+def probe_registry(settings: RegistrySettings, options: RegistryProbeOptions, redactor) -> ProbeReport:
     """Run every step; never raises for network trouble (each failure is a Step)."""
-    return _Probe(settings, options, redactor, extra_notes).run()
+    return _Probe(settings, options, redactor).run()
+
+
+def push_credential_notes(settings: RegistrySettings) -> list[SettingsNote]:
+    """What docker (in the build pods) makes of image_prefix and the config.json the chart writes.
+
+    repo2docker pushes through docker-py, which finds credentials with exactly these helpers; so
+    a config.json key that docker does not match to image_prefix's registry means unauthenticated
+    pushes, and a DockerRegistry.url on another registry means BinderHub looks in the wrong place.
+    """
+    import docker.auth
+    import docker.errors
+
+    if not settings.image_prefix or not settings.repository:
+        return []
+    image = settings.probe_image.rpartition(":")[0]
+    try:
+        index_name, _remote = docker.auth.resolve_repository_name(image)
+    except docker.errors.InvalidRepository:
+        return [SettingsNote(ERROR, f"image_prefix {settings.image_prefix!r} does not make a valid image name",
+                             "use <registry host>/<project>/<prefix>-", ("config", "BinderHub", "image_prefix"))]
+    notes: list[SettingsNote] = []
+    try:
+        auths = docker.auth.parse_auth(settings.docker_config.get("auths", {}), raise_on_error=True)
+    except (docker.errors.InvalidConfigFile, ValueError):
+        auths = {}
+    if docker.auth.resolve_authconfig({"auths": auths}, registry=index_name) is None:
+        keys = ", ".join(settings.auths_keys) or "none"
+        notes.append(SettingsNote(
+            ERROR, f"build pods push to {index_name}, but the docker config.json the chart writes has credentials "
+            f"only for {keys}; pushes would be anonymous and fail",
+            f"set registry.url to the registry in image_prefix (https://{index_name})"
+            if index_name != docker.auth.INDEX_NAME else "leave registry.url unset for Docker Hub",
+            ("registry", "url")))
+    checked = docker.auth.resolve_index_name(settings.host) if settings.host else ""
+    same = checked == index_name or (index_name == docker.auth.INDEX_NAME and checked in DOCKER_HUB_HOSTS)
+    if checked and not same:
+        notes.append(SettingsNote(
+            ERROR, f"BinderHub looks images up on {checked} but build pods push them to {index_name}: every launch "
+            "would rebuild", f"make DockerRegistry.url / registry.url name {index_name}, or change image_prefix",
+            ("config", "BinderHub", "image_prefix")))
+    return notes

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 
+from ...models.registry import DOCKER_HUB_HOSTS
 from ...urls import split_url
 from ..base import Hit, unchecked
 from ..kinds import builtin
@@ -18,7 +19,6 @@ from ..placeholder import find as find_placeholder
 PREFIX = ("config", "BinderHub", "image_prefix")
 REGISTRY_URL = ("registry", "url")
 DOCKER_REGISTRY_URL = ("config", "DockerRegistry", "url")
-DOCKER_HUB_HOSTS = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
 _DOCKER_HUB_NAME = re.compile(r"[a-z0-9]{4,40}/[a-z0-9._-]{2,255}")
 _ALLOWED = re.compile(r"^[A-Za-z0-9._/:-]+$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -39,6 +39,18 @@ def url_host(url: str) -> str:
         return (split_url(text).netloc or "").lower()
     except ValueError:
         return ""
+
+
+def canonical(prefix: str) -> str | None:
+    """The one prefix a fix may write for ``prefix``: no scheme, lower case (BinderHub lower-cases
+    image names anyway), ending in `-` or `/`; None when there is no single right answer (an
+    empty prefix, characters an image name cannot hold, no `/`, levels its registry lacks)."""
+    if not isinstance(prefix, str) or not prefix or find_placeholder(prefix):
+        return None
+    bare = _SCHEME.sub("", prefix).lower()
+    if not _ALLOWED.match(bare) or "//" in bare or "/" not in bare or level_problem(bare):
+        return None  # the levels it needs are the user's to choose
+    return bare if bare.endswith(("-", "/")) else bare + "-"
 
 
 def _prefix(values) -> str | None:
@@ -62,7 +74,7 @@ def form(values, spec, context):
     if _SCHEME.match(prefix):
         yield Hit(PREFIX, f"image_prefix {values.show(PREFIX)} starts with a URL scheme; image names have "
                           "no scheme, so docker cannot push to it",
-                  fix=f"Write it without the scheme: `{_SCHEME.sub('', prefix)}`.")
+                  fix=_write(prefix, "Write it without the scheme"))
         return
     if not _ALLOWED.match(prefix) or "//" in prefix:
         bad = sorted({c for c in prefix if not re.match(r"[A-Za-z0-9._/:-]", c)}) or ["//"]
@@ -72,7 +84,7 @@ def form(values, spec, context):
     if any(c.isupper() for c in "/".join(path)):
         yield Hit(PREFIX, "image_prefix has upper-case letters; BinderHub lower-cases image names, so images "
                           "are pushed to a lower-case repository that differs from the one written here",
-                  severity="warning", fix=f"Write it in lower case: `{prefix.lower()}`.")
+                  severity="warning", fix=_write(prefix, "Write it in lower case"))
     if "/" not in prefix:
         yield Hit(PREFIX, f"image_prefix {values.show(PREFIX)} has no `/`: images go to docker.io/library/…, "
                           "where nobody may push",
@@ -87,7 +99,28 @@ def trailing_separator(values, spec, context):
     if not prefix.endswith(("-", "/")):
         yield Hit(PREFIX, f"image_prefix {values.show(PREFIX)} does not end with `-` or `/`, so the repository "
                           "name runs into it (e.g. `binder-devbinder-2dexamples-…`)",
-                  fix=f"End it with a dash: `{prefix}-`.")
+                  fix=_write(prefix, "End it with a dash"))
+
+
+def _write(prefix: str, advice: str) -> str:
+    """A hint that leads to a prefix no other image_prefix rule reports."""
+    fixed = canonical(prefix)
+    if fixed:
+        return f"{advice}: `{fixed}`."
+    return f"{advice}, with the levels its registry needs (`<host>/<project>/<prefix>-`; Docker Hub: `<docker-id>/<prefix>-`)."
+
+
+def level_problem(prefix: str) -> str | None:
+    """The level rule a prefix (without scheme, with a `/`) breaks, or None: `docker-hub-levels`,
+    `docker-hub-namespace`, `artifact-registry` or `project`."""
+    host, path = split(prefix)
+    if host is None:
+        if len(path) > 2:
+            return "docker-hub-levels"
+        return None if _DOCKER_HUB_NAME.fullmatch(f"{path[0].lower()}/xx") else "docker-hub-namespace"
+    if host.endswith("-docker.pkg.dev"):
+        return "artifact-registry" if len(path) < 3 else None
+    return "project" if len(path) < 2 else None
 
 
 @builtin
@@ -97,29 +130,27 @@ def levels(values, spec, context):
     if prefix is None or _SCHEME.match(prefix) or "/" not in prefix:
         return
     host, path = split(prefix)
-    name_levels = len(path)  # the last component is the name prefix itself
-    if host is None:
-        namespace = path[0]
-        if name_levels > 2:
-            yield Hit(PREFIX, f"image_prefix {values.show(PREFIX)} has {name_levels} levels, but Docker Hub "
-                              "repositories are exactly `<namespace>/<name>`; pushes are denied",
-                      severity="error", fix="Use `<docker-id>/<prefix>-`, e.g. `binderbot/binder-dev-`.")
-        elif not _DOCKER_HUB_NAME.fullmatch(f"{namespace.lower()}/xx"):
-            yield Hit(PREFIX, f"the Docker Hub namespace `{namespace}` is shorter than 4 characters or holds "
-                              "`-`, `_` or `.`; BinderHub then mistakes it for a registry host, looks images up "
-                              "under the wrong name, and rebuilds them on every launch",
-                      severity="warning")
-        return
-    if host.endswith("-docker.pkg.dev") and name_levels < 3:
+    problem = level_problem(prefix)
+    if problem == "docker-hub-levels":
+        yield Hit(PREFIX, f"image_prefix {values.show(PREFIX)} has {len(path)} levels, but Docker Hub "
+                          "repositories are exactly `<namespace>/<name>`; pushes are denied",
+                  severity="error", fix="Use `<docker-id>/<prefix>-`, e.g. `binderbot/binder-dev-`.")
+    elif problem == "docker-hub-namespace":
+        yield Hit(PREFIX, f"the Docker Hub namespace `{path[0]}` is shorter than 4 characters or holds "
+                          "`-`, `_` or `.`; BinderHub then mistakes it for a registry host, looks images up "
+                          "under the wrong name, and rebuilds them on every launch",
+                  severity="warning")
+    elif problem == "artifact-registry":
         yield Hit(PREFIX, "Artifact Registry image names need `<host>/<project>/<repository>/<name>`; "
                           f"image_prefix {values.show(PREFIX)} has too few levels, so pushes fail",
                   severity="error", fix="Use `<region>-docker.pkg.dev/<project>/<repository>/<prefix>-`.")
-    elif name_levels < 2:
+    elif problem == "project":
+        name = path[-1] if path[-1].endswith(("-", "/")) else path[-1] + "-"
         yield Hit(PREFIX, f"image_prefix {values.show(PREFIX)} has no project level (`{host}/<project>/<prefix>-`). "
                           "Charts built before July 2021 (0.2.0-n… before PR #1283) then look every image up "
                           "under the wrong name and rebuild it on every launch, and registries such as Harbor "
                           "and GitLab require the level",
-                  severity="warning", fix=f"Add a project level, e.g. `{host}/binder/{path[-1]}`.")
+                  severity="warning", fix=f"Add a project level, e.g. `{host}/binder/{name}`.")
 
 
 @builtin

@@ -49,6 +49,8 @@ def github_token(values, spec, context):
         return
     if provider.get("access_token") or (provider.get("client_id") and provider.get("client_secret")):
         return
+    if provider.get("access_token") == "":
+        return  # written down but empty: empty-credential says so
     if values.get(("config", "BinderHub", "repo_providers")) not in (None, {}) and \
             "gh" not in (values.get(("config", "BinderHub", "repo_providers")) or {}):
         return  # GitHub is not among the providers

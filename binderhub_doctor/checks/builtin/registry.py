@@ -1,12 +1,12 @@
 """`registry.*` and `config.DockerRegistry.*`: the credentials the chart renders, and the urls
-BinderHub derives from them (see registry_settings.py, which replays BinderHub's derivation)."""
+BinderHub derives from them (see models/registry.py, which replays BinderHub's derivation)."""
 
 from __future__ import annotations
 
 import re
 
 from ... import chart_versions
-from ...registry_settings import derive, looks_like_json_key, token_url_service
+from ...models.registry import derive, looks_like_json_key, token_url_service
 from ...urls import split_url
 from ..base import Hit, unchecked
 from ..kinds import builtin
@@ -39,6 +39,23 @@ def _host(url: str) -> str:
     return (split_url(url if "://" in url else "https://" + url).hostname or "").lower()
 
 
+_HOST_AND_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?(/[^\s]*)?$")
+_DOCKER_HUB_V1 = re.compile(r"https?://index\.docker\.io/v1")
+
+
+def canonical_url(url: str) -> str | None:
+    """The one registry.url a fix may write for ``url``, or None when there is no single answer:
+    `https://` added to a bare host (what BinderHub assumes), the trailing slash of Docker Hub's
+    v1 key."""
+    if not isinstance(url, str) or not url or find_placeholder(url):
+        return None
+    if not re.match(r"^https?://", url):
+        if not _HOST_AND_PATH.match(url):
+            return None
+        url = "https://" + url
+    return url + "/" if _DOCKER_HUB_V1.fullmatch(url) else url
+
+
 @builtin
 def url_form(values, spec, context):
     url = _text(values, URL)
@@ -47,8 +64,8 @@ def url_form(values, spec, context):
     if not re.match(r"^https?://", url):
         yield Hit(URL, f"registry.url {values.show(URL)} has no scheme. The chart uses it verbatim as the "
                        "docker config.json key, and BinderHub has to guess the https:// part",
-                  fix=f"Write `url: https://{url}`.")
-    elif re.fullmatch(r"https?://index\.docker\.io/v1", url):
+                  fix=f"Write `url: {canonical_url(url)}`." if canonical_url(url) else "Write the URL with https://.")
+    elif _DOCKER_HUB_V1.fullmatch(url):
         yield Hit(URL, "registry.url is `https://index.docker.io/v1` without the trailing slash; docker "
                        "clients look credentials up under `https://index.docker.io/v1/`, so pushes fail",
                   severity="error", fix="Write `url: https://index.docker.io/v1/` (or leave url out for Docker Hub).")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ...documents import Position
-from ..base import Hit
+from ..base import Hit, line_in_block
 from ..kinds import builtin
 from ..placeholder import find as find_placeholder
 
@@ -34,7 +33,7 @@ def json_key(values, spec, context):
     except json.JSONDecodeError as exc:
         yield Hit(PASSWORD, f"registry.password looks like a JSON key file but is not valid JSON: "
                             f"{exc.msg} at line {exc.lineno} column {exc.colno} of the key",
-                  position=_line_in_block(values, exc.lineno, exc.colno))
+                  position=line_in_block(values, PASSWORD, exc.lineno))
         return
     if not isinstance(key, dict):
         yield Hit(PASSWORD, "registry.password is JSON but not a key file (expected a JSON object)")
@@ -51,20 +50,3 @@ def json_key(values, spec, context):
     elif key.get("type") != "service_account":
         yield Hit(PASSWORD, f"the JSON key in registry.password has type `{key.get('type')}`, "
                             "but a registry push key must be a `service_account` key")
-
-
-def _line_in_block(values, line: int, column: int) -> Position | None:
-    """Where line N of the pasted key sits in the file (block scalars start on the next line)."""
-    start = values.value_origin(PASSWORD)
-    if start is None:
-        return None
-    doc = values.document_of(PASSWORD)
-    header = doc.lines[start.line - 1] if doc and 0 < start.line <= len(doc.lines) else ""
-    is_block = header.rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+"))
-    first = start.line + 1 if is_block else start.line
-    target = first + line - 1
-    if doc and 0 < target <= len(doc.lines):
-        text = doc.lines[target - 1]
-        indent = len(text) - len(text.lstrip(" "))
-        return Position(start.file, target, indent + 1 if is_block else start.column)
-    return start

@@ -1,5 +1,6 @@
-"""BinderHub's traitlets configuration: the catalogue in data/traits.yaml, and the rules over
-`config.<Class>.<trait>` (unknown classes and traits, types, deprecations, nesting, a few values).
+"""The rules over BinderHub's traitlets configuration, `config.<Class>.<trait>` (unknown classes
+and traits, types, deprecations, nesting, a few values), asked of the trait catalogue and its
+types (models/traits.py).
 
 How values reach BinderHub decides what is an error. The chart renders `config:` with Helm's
 `toYaml` (a float64 with a whole value, such as `40e9` or `5.0`, arrives as an int) and
@@ -12,183 +13,18 @@ from __future__ import annotations
 
 import binascii
 import ipaddress
-import math
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass
 
-from ...data_files import load_yaml
+from ...models.registry import CHART_DEFAULT_REGISTRY_URL
+from ...models.traits import STOPS, Catalog, Change, as_yaml, catalog, describe_kind, trait_type_problem
 from ...paths import closest
 from ...urls import split_url
-from ..base import Hit, looks_like_number, unchecked
+from ..base import Hit, unchecked
 from ..kinds import builtin
 
-DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "traits.yaml"
 CONFIG = ("config",)
 APP = "BinderHub"
-STOPS = "BinderHub stops at start-up with a TraitError"
-NEWEST = math.inf  # a chart version without a build number: assume the newest
-
-
-# --- the catalogue -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Change:
-    """A BinderHub pull request that added, moved or removed configuration."""
-
-    name: str
-    n: int  # commit count of the merge: the N of chart 1.0.0-0.dev.git.N
-    pr: int | None
-    date: str
-    what: str
-
-    def describe(self) -> str:
-        where = f"binderhub PR #{self.pr}" if self.pr else "binderhub"
-        return f"{where} ({self.date})"
-
-    def first_chart(self, counts: dict) -> str:
-        if self.n >= 2796:  # 2022-10-13: charts switched to 1.0.0-0.dev.git.N
-            return f"1.0.0-0.dev.git.{self.n}"
-        return f"0.2.0-n{self.n - counts['tag_0_2_0']:03d}"
-
-
-@dataclass(frozen=True)
-class Trait:
-    name: str
-    owner: str  # the class that declares it
-    spec: dict = field(hash=False, compare=False)
-
-    @property
-    def type(self) -> str:
-        return self.spec["type"]
-
-    @property
-    def allow_none(self) -> bool:
-        # ByteSpecification allows None on the class itself, whatever the declaration says
-        return bool(self.spec.get("allow_none")) or self.type == "ByteSpecification"
-
-
-class Catalog:
-    def __init__(self, data: dict):
-        self.counts = data["commit_counts"]
-        self.changes = {name: Change(name, c["n"], c.get("pr"), str(c["date"]), c.get("what", ""))
-                        for name, c in data["changes"].items()}
-        self.classes: dict[str, dict] = data["classes"]
-        self.chart_defaults: dict = data.get("chart_defaults") or {}
-        self.chart_only: dict = data.get("chart_only") or {}
-        self.jupyterhub_classes = frozenset(data.get("jupyterhub_classes") or ())
-        self._resolved: dict = {}
-
-    # classes
-    def known(self, name) -> bool:
-        return isinstance(name, str) and name in self.classes
-
-    def since(self, name: str) -> Change | None:
-        change = self.classes[name].get("since")
-        return self.changes[change] if change else None
-
-    def exists(self, name, build: float) -> bool:
-        if not self.known(name):
-            return False
-        change = self.since(name)
-        return change is None or change.n <= build
-
-    def lineage(self, name: str) -> list[str]:
-        """The class and its ancestors, most specific first."""
-        chain = []
-        while name and name in self.classes and name not in chain:
-            chain.append(name)
-            name = self.classes[name].get("parent")
-        return chain
-
-    def is_subclass(self, name: str, base: str) -> bool:
-        return base in self.lineage(name)
-
-    def subclasses(self, base: str) -> list[str]:
-        return [name for name in self.classes if self.is_subclass(name, base)]
-
-    def configurable(self, name: str) -> bool:
-        return all(self.classes[c].get("configurable", True) for c in self.lineage(name))
-
-    def parented(self, name: str) -> bool:
-        return bool(self.classes[name].get("parented"))
-
-    def class_names(self, build: float) -> list[str]:
-        return [name for name in self.classes if self.exists(name, build)]
-
-    # traits
-    def traits(self, name: str) -> dict[str, Trait]:
-        """Every configurable trait of a class, inherited ones included, at any chart version."""
-        if name not in self._resolved:
-            found: dict[str, Trait] = {}
-            for cls in reversed(self.lineage(name)):
-                body = self.classes[cls]
-                for hidden in body.get("hidden") or ():
-                    found.pop(hidden, None)
-                for trait, spec in (body.get("traits") or {}).items():
-                    found[trait] = Trait(trait, cls, spec)
-            self._resolved[name] = found
-        return self._resolved[name]
-
-    def trait_since(self, trait: Trait) -> Change | None:
-        """When a trait became configurable: its own `since`, or its declaring class's."""
-        change = trait.spec.get("since")
-        return self.changes[change] if change else self.since(trait.owner)
-
-    def trait_exists(self, trait: Trait, build: float) -> bool:
-        change = self.trait_since(trait)
-        return change is None or change.n <= build
-
-    def traits_at(self, name: str, build: float) -> dict[str, Trait]:
-        return {t: trait for t, trait in self.traits(name).items() if self.trait_exists(trait, build)}
-
-    def gone(self, name: str, trait: str):
-        for cls in self.lineage(name):
-            entry = (self.classes[cls].get("gone") or {}).get(trait)
-            if entry:
-                return entry
-        return None
-
-    def hint(self, name: str, trait: str) -> str | None:
-        for cls in self.lineage(name):
-            text = (self.classes[cls].get("hints") or {}).get(trait)
-            if text:
-                return text
-        return None
-
-    def owners_of(self, trait: str, build: float, exclude: str | None = None) -> list[str]:
-        """Classes that declare a trait of this name themselves (most general first)."""
-        owners = []
-        for name in self.classes:
-            if name == exclude:
-                continue
-            declared = (self.classes[name].get("traits") or {}).get(trait)
-            if declared is not None and self.exists(name, build) \
-                    and self.trait_exists(Trait(trait, name, declared), build):
-                owners.append(name)
-        return owners
-
-    def change(self, name: str | None) -> Change | None:
-        return self.changes.get(name) if name else None
-
-    def build_number(self, chart_key: tuple) -> float:
-        """The binderhub commit count a chart version was built from (see data/traits.yaml)."""
-        if not chart_key:
-            return NEWEST
-        major, minor, patch, number = chart_key
-        if (major, minor, patch) >= (1, 0, 0):
-            return number or NEWEST
-        if (major, minor) == (0, 2):
-            # 0.2.0-n<K>: K commits after the tag; 0.2.0-<sha>: before it, taken as the tag itself
-            return self.counts["tag_0_2_0"] + number
-        return self.counts["tag_0_1_0"]
-
-
-@lru_cache(maxsize=None)
-def catalog() -> Catalog:
-    """Parsed once per process (and cached across runs by data_files, libyaml otherwise)."""
-    return Catalog(load_yaml(DATA_FILE))
 
 
 # --- walking config: ------------------------------------------------------------------------------
@@ -204,7 +40,7 @@ class Section:
 
 
 def _build(context) -> float:
-    return catalog().build_number(getattr(context, "chart_key", ()) or ())
+    return catalog().build_number(context.chart_key)
 
 
 def _config(values) -> dict:
@@ -270,8 +106,7 @@ def _describe_since(cat: Catalog, change: Change) -> str:
 
 
 def _chart_note(context) -> str:
-    version = getattr(context, "chart_version", None)
-    return f"chart {version}" if version else "this chart version"
+    return f"chart {context.chart_version}"
 
 
 # --- BHD301 unknown class -------------------------------------------------------------------------
@@ -371,229 +206,6 @@ def _unknown_trait_hit(values, cat: Catalog, build: float, section: Section, key
 
 # --- BHD303 wrong type ----------------------------------------------------------------------------
 
-_BOOL_WORDS = {"true", "false", "yes", "no", "on", "off", "y", "n"}
-_BYTE_SUFFIXES = "KMGT"
-
-
-@dataclass
-class TypeProblem:
-    message: str
-    fix: str
-    severity: str | None = None
-
-
-def trait_type_problem(trait: Trait, value, cat: Catalog | None = None) -> TypeProblem | None:
-    """What traitlets would say about ``value`` (as BinderHub receives it from Helm), or None."""
-    cat = cat or catalog()
-    kind = trait.type
-    if trait.spec.get("yaml") is False:
-        return TypeProblem(f"{trait.owner}.{trait.name} needs Python objects that YAML cannot express: "
-                           f"{trait.spec.get('note', '')}".rstrip(": "),
-                           f"Remove it here and set `c.{trait.owner}.{trait.name}` in extraConfig.")
-    if value is None:
-        if trait.allow_none or kind == "Any":
-            return None
-        return TypeProblem(
-            f"is empty (null), which this setting does not accept: {STOPS}",
-            'Remove the line to keep the default, or give a value' + (' (`""` for an empty string).'
-                                                                       if kind in ("Unicode", "Union") else "."))
-    if kind == "Union":
-        members = [m for m in trait.spec.get("of", []) if m not in ("Bytes", "Callable")] or ["Unicode"]
-        return _check_simple(members[0], trait, value, cat)
-    return _check_simple(kind, trait, value, cat)
-
-
-def _check_simple(kind: str, trait: Trait, value, cat: Catalog) -> TypeProblem | None:
-    if kind == "Type":  # the one kind that asks the catalogue
-        return _check_class_path(trait, value, cat)
-    checker = _TYPE_CHECKERS.get(kind)
-    return checker(trait, value) if checker else None  # Any, and kinds traitlets does not check
-
-
-def _check_unicode(trait: Trait, value) -> TypeProblem | None:
-    if isinstance(value, str):
-        return _check_text(trait, value)
-    if isinstance(value, bool):
-        return TypeProblem(f"is the boolean {_yaml(value)}, not text (YAML reads an unquoted true/false/yes/no/on/off "
-                           f"as a boolean): {STOPS}", "Quote the value.")
-    if isinstance(value, (int, float)):
-        return TypeProblem(f"is the number {_yaml(value)}, not text: {STOPS}",
-                           "Quote the value, e.g. `\"1234\"`.")
-    return TypeProblem(f"is {_kind(value)}, but must be a string: {STOPS}", "Write a single string.")
-
-
-def _check_bool(trait: Trait, value) -> TypeProblem | None:
-    if isinstance(value, bool) or (_whole(value) and int(value) in (0, 1)):
-        return None
-    if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
-        meant = "true" if value.strip().lower() in ("true", "yes", "on", "y") else "false"
-        return TypeProblem(f"is the string \"{value}\", not a boolean: {STOPS}",
-                           f"Remove the quotes: `{trait.name}: {meant}`.")
-    return TypeProblem(f"is {_kind(value)}, but must be true or false: {STOPS}", "Write true or false.")
-
-
-def _check_integer(trait: Trait, value) -> TypeProblem | None:
-    return _check_number(trait, value, fractions=False)
-
-
-def _check_float(trait: Trait, value) -> TypeProblem | None:
-    return _check_number(trait, value, fractions=True)
-
-
-def _check_number(trait: Trait, value, fractions: bool) -> TypeProblem | None:
-    if isinstance(value, bool):
-        return TypeProblem(f"is the boolean {_yaml(value)}, not a number; traitlets reads it as "
-                           f"{int(value)}", "Write a number.", severity="warning")
-    if isinstance(value, int) or (fractions and isinstance(value, float)):
-        return None
-    if isinstance(value, float):
-        if _whole(value):
-            return None  # Helm renders a whole float64 (40e9, 5.0) as an integer
-        return TypeProblem(f"is {_yaml(value)}, but must be a whole number: {STOPS}", "Write a whole number.")
-    if isinstance(value, str) and looks_like_number(value):
-        return TypeProblem(f"is the string \"{value}\", not a number: {STOPS}",
-                           f"Remove the quotes: `{trait.name}: {value.strip()}`.")
-    return TypeProblem(f"is {_kind(value)}, but must be a number: {STOPS}", "Write a number.")
-
-
-def _check_dict(_trait: Trait, value) -> TypeProblem | None:
-    if isinstance(value, dict):
-        return None
-    return TypeProblem(f"is {_kind(value)}, but must be a mapping: {STOPS}",
-                       "Write a mapping (`key: value` lines), or `{}`.")
-
-
-def _check_list(trait: Trait, value) -> TypeProblem | None:
-    if isinstance(value, str):
-        return None  # traitlets wraps a lone string into a one-item list
-    if not isinstance(value, list):
-        return TypeProblem(f"is {_kind(value)}, but must be a list: {STOPS}",
-                           "Write a YAML list (`- item` lines), or `[]`.")
-    if trait.spec.get("items") == "Unicode":
-        for index, item in enumerate(value):
-            if not isinstance(item, str):
-                return TypeProblem(f"item [{index}] is {_kind(item)}, but every item must be a string: {STOPS}",
-                                   "Quote the item.")
-    return None
-
-
-_BINARY_UNIT_SIZE = re.compile(r"^\s*[\d.]+\s*[KMGT]i\s*$")  # anchored: linear under search() too
-
-
-def _check_enum(trait: Trait, value) -> TypeProblem | None:
-    allowed = trait.spec.get("values", [])
-    if value in allowed:  # Python equality, as traitlets compares (false == 0)
-        return None
-    upper = value.upper() if isinstance(value, str) else None
-    if upper in allowed:
-        return TypeProblem(f"is \"{value}\", but names must be upper case: {STOPS}",
-                           f"Write `{trait.name}: {upper}`.")
-    shown = ", ".join(str(a) for a in allowed)
-    return TypeProblem(f"is {_yaml(value)}, but must be one of {shown}: {STOPS}", f"Use one of {shown}.")
-
-
-def _check_byte_size(_trait: Trait, value) -> TypeProblem | None:
-    if isinstance(value, bool):
-        return TypeProblem(f"is the boolean {_yaml(value)}, not a size; BinderHub reads it as {int(value)} byte(s)",
-                           "Write a size such as 2G, or a number of bytes.", severity="warning")
-    if isinstance(value, (int, float)):
-        return None
-    if not isinstance(value, str):
-        return TypeProblem(f"is {_kind(value)}, not a size: {STOPS}", "Write a size such as 2G.")
-    if value and value[-1] in _BYTE_SUFFIXES and looks_like_number(value[:-1]):
-        return None
-    hint = ""
-    if _BINARY_UNIT_SIZE.fullmatch(value):
-        hint = f" (write `{value.strip()[:-1]}` : BinderHub's K/M/G/T already count in 1024s)"
-    return TypeProblem(f"is \"{value}\", not a size BinderHub understands{hint}: {STOPS}",
-                       "Write a number with one of the suffixes K, M, G, T (e.g. 2G), or a number of bytes.")
-
-
-def _check_callable(trait: Trait, _value) -> TypeProblem | None:
-    return TypeProblem(f"must be a Python function, which YAML cannot give: {STOPS}",
-                       f"Remove it here and set it in extraConfig, e.g. `c.{trait.owner}.{trait.name} = my_function`.")
-
-
-# What traitlets accepts for each trait type, as Helm delivers the value.
-_TYPE_CHECKERS = {
-    "Unicode": _check_unicode,
-    "Bool": _check_bool,
-    "Integer": _check_integer,
-    "Float": _check_float,
-    "Dict": _check_dict,
-    "List": _check_list,
-    "Set": _check_list,
-    "Enum": _check_enum,
-    "ByteSpecification": _check_byte_size,
-    "Callable": _check_callable,
-}
-
-
-def _check_text(trait: Trait, value: str) -> TypeProblem | None:
-    rule = trait.spec.get("matches")
-    if rule and value and not re.search(rule["regex"], value, re.I):
-        return TypeProblem(f"is \"{value}\": {rule['message']}", rule["fix"])
-    return None
-
-
-def _check_class_path(trait: Trait, value, cat: Catalog) -> TypeProblem | None:
-    klass = trait.spec.get("klass")
-    if not isinstance(value, str):
-        return TypeProblem(f"is {_kind(value)}, but must be an import path such as `binderhub.registry.DockerRegistry`: {STOPS}",
-                           "Write the class's full import path as a string.")
-    parts = value.strip().split(".")
-    if len(parts) < 2 or not all(p.isidentifier() for p in parts):
-        guess = cat.classes.get(value.strip()) and cat.classes[value.strip()].get("module")
-        fix = f"Write `{guess}.{value.strip()}`." if guess else "Write the full import path, module and class."
-        return TypeProblem(f"is \"{value}\", which is not an importable `module.Class` path: {STOPS}", fix)
-    if parts[0] != "binderhub":
-        return None  # the deployment's own class; cannot be checked offline
-    name = parts[-1]
-    if not cat.known(name) or not (cat.classes[name].get("module") or "").startswith("binderhub"):
-        candidates = [c for c in cat.classes if (cat.classes[c].get("module") or "").startswith("binderhub")
-                      and (not klass or cat.is_subclass(c, klass))]
-        guess = closest(name, candidates)
-        return TypeProblem(f"names `{name}`, which is not a BinderHub class" + (f" (did you mean `{guess}`?)" if guess else "")
-                           + ": the import fails and BinderHub stops at start-up",
-                           f"Write `{cat.classes[guess]['module']}.{guess}`." if guess else "Check the class name.",
-                           severity="warning")
-    if klass and not cat.is_subclass(name, klass):
-        return TypeProblem(f"names {name}, which is not a kind of {klass}: {STOPS}",
-                           f"Choose a subclass of {klass}.")
-    module = ".".join(parts[:-1])
-    expected = cat.classes[name].get("module")
-    if module not in (expected, "binderhub.app", "binderhub"):
-        return TypeProblem(f"names module `{module}`, but {name} lives in `{expected}`: the import fails and "
-                           "BinderHub stops at start-up", f"Write `{expected}.{name}`.", severity="warning")
-    return None
-
-
-def _whole(value) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool)) or \
-        (isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 1e21)
-
-
-def _kind(value) -> str:
-    if value is None:
-        return "empty (null)"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "a mapping"
-
-
-def _yaml(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and _whole(value):
-        return str(int(value))
-    return str(value)
-
 
 def _deleted_by_helm(cat: Catalog, section: Section, key: str) -> bool:
     """A null for a key the chart's values.yaml sets makes Helm delete the key."""
@@ -658,7 +270,7 @@ def section_not_mapping(values, spec, context):
             continue
         path = CONFIG + (name,)
         shown = values.display_path(path)
-        what = "empty (null)" if body is None else _kind(body)
+        what = "empty (null)" if body is None else describe_kind(body)
         fix = (f"Remove the line, or write `{name}: {{}}`." if body is None or name[:1].isupper()
                else f"Put it under its class, e.g. `config.BinderHub.{name}`.")
         yield Hit(path, f"{shown} is {what}, not a mapping of settings: the chart's binderhub_config.py runs "
@@ -732,9 +344,15 @@ def _deprecation_hit(values, cat, build, section, trait, info, change, path) -> 
     message = f"{shown} is deprecated since {change.describe()}"
     if use:
         message += f"; its new home is `config.{use}`"
-        chained = _deprecation_of(cat, use)
+        chained = _deprecation_of(cat, build, use)
         if chained:
             message += f" (itself deprecated: use `config.{chained}`)" if chained != "-" else " (itself deprecated)"
+        shadowed_by = _ignored_default(values, cat, build, use)
+        if shadowed_by:  # copied to a setting that is itself ignored once its replacement is set
+            return Hit(path, message + f". BinderHub copies the value to `config.{use}`, which only fills in the "
+                                       f"default of `config.{shadowed_by}`; that is set, so this line has no "
+                                       "effect and no log line says so",
+                       fix=f"Remove the line; set what you need in `config.{shadowed_by}`.")
         if not info.get("default_of"):
             message += ". BinderHub still copies the value over at start-up and logs a deprecation warning"
     else:
@@ -766,11 +384,26 @@ def _deprecation_hit(values, cat, build, section, trait, info, change, path) -> 
     return Hit(path, message, fix=fix)
 
 
-def _deprecation_of(cat: Catalog, target: str) -> str | None:
+def _ignored_default(values, cat: Catalog, build: float, target: str) -> str | None:
+    """The setting ``target`` (itself deprecated at chart ``build``) only fills in the default of,
+    when that setting is given: then a value copied into ``target`` is ignored (binderhub/build.py@b9fad995,
+    `KubernetesBuildExecutor._default_resources`)."""
+    cls, _, name = target.partition(".")
+    trait = cat.traits(cls).get(name) if cat.known(cls) else None
+    info = (trait.spec.get("deprecated") or {}) if trait else {}
+    default_of = info.get("default_of")
+    if default_of and cat.changes[info["change"]].n <= build and \
+            values.get(CONFIG + tuple(default_of.partition(".")[::2])) is not None:
+        return default_of
+    return None
+
+
+def _deprecation_of(cat: Catalog, build: float, target: str) -> str | None:
+    """What replaces ``target`` when it is itself deprecated at chart ``build`` ("-": nothing)."""
     cls, _, name = target.partition(".")
     trait = cat.traits(cls).get(name) if cat.known(cls) else None
     info = trait.spec.get("deprecated") if trait else None
-    if not info:
+    if not info or cat.changes[info["change"]].n > build:
         return None
     return info.get("use") or "-"
 
@@ -885,7 +518,7 @@ def build_token_secret_missing(values, spec, context):
     replicas = values.get(("replicas",))
     hpa = values.get(("hpa",))
     if isinstance(replicas, (int, float)) and not isinstance(replicas, bool) and replicas > 1:
-        path, why = ("replicas",), f"replicas is {_yaml(replicas)}"
+        path, why = ("replicas",), f"replicas is {as_yaml(replicas)}"
     elif isinstance(hpa, dict) and hpa.get("enabled") is True and hpa.get("maxReplicas") != 1:
         path, why = ("hpa", "enabled"), "the horizontal pod autoscaler is enabled"
     else:
@@ -1024,9 +657,6 @@ def build_docker_config(values, spec, context):
 
 # --- BHD314 buildDockerConfig auths ---------------------------------------------------------------
 
-DOCKER_HUB_KEY = "https://index.docker.io/v1/"
-
-
 @builtin
 def build_docker_config_auths(values, spec, context):
     """The chart merges buildDockerConfig into the docker config.json it renders from registry.url;
@@ -1037,7 +667,7 @@ def build_docker_config_auths(values, spec, context):
         return
     if values.get(CONFIG + (APP, "use_registry")) is False or values.get(CONFIG + ("DockerRegistry", "url")):
         return
-    registry = values.get(("registry", "url")) or DOCKER_HUB_KEY
+    registry = values.get(("registry", "url")) or CHART_DEFAULT_REGISTRY_URL
     if not isinstance(registry, str):
         return
     first = sorted({registry, *map(str, extra)})[0]

@@ -1,5 +1,6 @@
-"""Every file the tool writes is written atomically and keeps its permissions; the secret file
-is never written unless the user named it.
+"""output_files: every file the tool writes is written atomically and keeps its permissions; a
+file `init` creates is never put over one that exists; the secret file is never written unless
+the user named it.
 
 The kill tests SIGKILL a writer at random moments, many times, and then read the target: it must
 be byte for byte the old file or the new one, never a torn mix. They drive
@@ -147,6 +148,35 @@ def test_write_atomically_fails_cleanly_and_keeps_the_old_file(tmp_path):
         write_atomically(target, "new: \udc80\n")  # a lone surrogate cannot be written as UTF-8
     assert target.read_text() == "old: 1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["config.yaml"], "a temporary file was left behind"
+
+
+def test_create_file_never_replaces_a_file_without_overwrite(tmp_path):
+    from binderhub_doctor.output_files import create_file
+
+    target = tmp_path / "secret.yaml"
+    target.write_text("mine: 1\n")  # e.g. created by someone else after init looked
+    with pytest.raises(FileExistsError):
+        create_file(target, "new: 2\n", 0o600, overwrite=False)
+    assert target.read_text() == "mine: 1\n"
+    create_file(target, "new: 2\n", 0o600, overwrite=True)
+    assert target.read_text() == "new: 2\n" and stat.S_IMODE(target.stat().st_mode) == 0o600
+    fresh = tmp_path / "config.yaml"
+    create_file(fresh, "c: 3\n", 0o640, overwrite=False)
+    assert fresh.read_text() == "c: 3\n" and stat.S_IMODE(fresh.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml", "secret.yaml"], "a temporary file was left"
+
+
+def test_kept_mode_keeps_a_files_permissions_and_never_loosens_a_private_one(tmp_path):
+    from binderhub_doctor.output_files import default_mode, kept_mode
+
+    target = tmp_path / "secret.yaml"
+    assert kept_mode(target) == default_mode() and kept_mode(target, 0o600) == 0o600
+    target.write_text("a: 1\n")
+    target.chmod(0o640)
+    assert kept_mode(target) == 0o640
+    assert kept_mode(target, 0o600) == 0o600
+    target.chmod(0o400)
+    assert kept_mode(target, 0o600) == 0o400
 
 
 # --------------------------------------------------------------------------- the real CLI's writers

@@ -1,4 +1,4 @@
-"""registry_settings: what BinderHub derives from the values (chart helper + registry.py + builder.py).
+"""models/registry.py: what BinderHub derives from the values (chart helper + registry.py + builder.py).
 
 Expected values are worked out from binderhub @ b9fad995 (shared/reference/binderhub.md §3):
 `_helpers.tpl` buildDockerConfig, `binderhub/registry.py` DockerRegistry defaults and
@@ -16,7 +16,7 @@ import textwrap
 import pytest
 
 from binderhub_doctor.documents import Document, parse_text
-from binderhub_doctor.registry_settings import (
+from binderhub_doctor.models.registry import (
     ERROR,
     WARNING,
     derive,
@@ -346,7 +346,7 @@ def test_derive_accepts_values_objects_with_a_meta_chart_key():
 
 
 def test_module_is_pure_and_fast_to_import():
-    code = ("import sys, time; t = time.perf_counter(); import binderhub_doctor.registry_settings; "
+    code = ("import sys, time; t = time.perf_counter(); import binderhub_doctor.models.registry; "
             "print(time.perf_counter() - t); "
             "print(sorted(m for m in ('requests', 'docker', 'urllib3', 'socket') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")

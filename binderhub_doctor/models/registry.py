@@ -25,13 +25,15 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from .secrets import redacted
-from .urls import split_url
+from ..secrets import redacted
+from ..urls import split_url
 
 CHART_DEFAULT_REGISTRY_URL = "https://index.docker.io/v1/"  # _helpers.tpl `default`
 DOCKER_HUB_V2_URL = "https://registry-1.docker.io"  # registry.py DEFAULT_DOCKER_REGISTRY_URL
 DOCKER_HUB_AUTH_URL = "https://index.docker.io/v1/"  # registry.py DEFAULT_DOCKER_AUTH_URL
 DOCKER_HUB_TOKEN_URL = "https://auth.docker.io/token?service=registry.docker.io"
+# Host names that all mean Docker Hub (docker's own resolve_index_name knows the first two).
+DOCKER_HUB_HOSTS = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"})
 GCE_METADATA_TOKEN_URL = (
     "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token"
 )
