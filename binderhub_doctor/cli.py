@@ -40,6 +40,7 @@ LAZY_COMMANDS = {
     "check-github": "binderhub_doctor.commands.check_providers:check_github",
     "check-gitlab": "binderhub_doctor.commands.check_providers:check_gitlab",
     "doctor": "binderhub_doctor.commands.doctor:command",
+    "status": "binderhub_doctor.commands.status:command",
     "install": "binderhub_doctor.commands.helm_release:install",
     "upgrade": "binderhub_doctor.commands.helm_release:upgrade",
     "connect": "binderhub_doctor.commands.connect:command",

@@ -324,14 +324,94 @@ def run_streaming(
     return code, (last_error[0] if last_error else None)
 
 
-def _capture(argv: list[str], env: Mapping[str, str] | None) -> subprocess.CompletedProcess:
+def _capture(argv: list[str], env: Mapping[str, str] | None, timeout: float = 60) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(argv, env=dict(env) if env is not None else None, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, errors="replace", timeout=60, check=False)
+                              capture_output=True, text=True, errors="replace", timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise HelmProblem(f"`{format_command(argv)}` did not finish within 60 s") from None
+        raise HelmProblem(f"`{format_command(argv)}` did not finish within {timeout:.0f} s") from None
     except OSError as exc:
         raise HelmProblem(f"could not run {argv[0]}: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class ReleaseFacts:
+    """What `status` needs to know about a deployed release, and nothing more: the release's
+    values are read for the few settings below, their secrets told to the output sink, and then
+    dropped (never printed, never kept)."""
+
+    name: str
+    namespace: str
+    status: str  # deployed, failed, pending-upgrade, ...
+    revision: int | None
+    description: str
+    last_deployed: str
+    chart: str  # `binderhub-1.0.0-0.dev.git.3959.hb9fad995` as helm lists it
+    hub_url: object = None  # config.BinderHub.hub_url as deployed (None: not set)
+    hub_base_url: object = None  # jupyterhub.hub.baseUrl
+    binder_base_url: object = None  # config.BinderHub.base_url
+    use_registry: object = None  # config.BinderHub.use_registry
+
+    @property
+    def chart_version(self) -> str | None:
+        """The version part of `chart`, when the chart is BinderHub's own (not a meta-chart)."""
+        prefix = CHART_NAME + "-"
+        return self.chart[len(prefix):] if self.chart.startswith(prefix) else None
+
+
+class ReleaseNotFound(HelmProblem):
+    """Helm has no release of that name in that namespace."""
+
+
+def release_facts(helm: str, name: str, namespace: str, kube_context: str | None = None,
+                  env: Mapping[str, str] | None = None, timeout: float = 30) -> ReleaseFacts:
+    """The newest revision of release ``name`` from `helm history` (status, chart, description)
+    and `helm status -o json` (its values: only the settings ReleaseFacts holds are read)."""
+    scope = ["--namespace", namespace, *(["--kube-context", kube_context] if kube_context else [])]
+    env = environment_without_debug(env)
+    history = _helm_json([helm, "history", name, "--max", "1", "--output", "json", *scope], env, timeout)
+    newest = history[-1] if isinstance(history, list) and history and isinstance(history[-1], dict) else {}
+    status = _helm_json([helm, "status", name, "--output", "json", *scope], env, timeout)
+    status = status if isinstance(status, dict) else {}
+    info = status.get("info") if isinstance(status.get("info"), dict) else {}
+    settings = _deployed_settings(status.get("config"), name)
+    del status  # the values: read, never kept
+    revision = newest.get("revision")
+    return ReleaseFacts(
+        name=name, namespace=namespace,
+        status=str(info.get("status") or newest.get("status") or "unknown"),
+        revision=int(revision) if isinstance(revision, (int, str)) and str(revision).isdigit() else None,
+        description=str(info.get("description") or newest.get("description") or ""),
+        last_deployed=str(info.get("last_deployed") or newest.get("updated") or ""),
+        chart=str(newest.get("chart") or ""), **settings)
+
+
+def _deployed_settings(config, release: str) -> dict:
+    """hub_url and friends from the release's values; every secret in them goes to the output
+    sink first (through the values layer), so a pod log or a server echoing one is masked."""
+    from .documents import Document
+    from .values import build_values
+
+    if not isinstance(config, dict):
+        return {}
+    values = build_values([Document(file=f"release {release} (helm status)", data=config)], secret_files=[])
+    return {"hub_url": values.get(("config", "BinderHub", "hub_url")),
+            "hub_base_url": values.get(("jupyterhub", "hub", "baseUrl")),
+            "binder_base_url": values.get(("config", "BinderHub", "base_url")),
+            "use_registry": values.get(("config", "BinderHub", "use_registry"))}
+
+
+def _helm_json(argv: list[str], env: Mapping[str, str], timeout: float):
+    completed = _capture(argv, env, timeout)
+    if completed.returncode != 0:
+        message = printable_lines(first_line(completed.stderr or completed.stdout))
+        if "not found" in message.lower():
+            raise ReleaseNotFound(message)
+        raise HelmProblem(f"`helm {argv[1]}` failed (exit {completed.returncode}): {message}")
+    try:
+        return json.loads(completed.stdout or "null")
+    except ValueError:
+        raise HelmProblem(f"`helm {argv[1]} -o json` did not print JSON; is HELM_BIN really helm?") from None
 
 
 def first_line(text: str | None) -> str:

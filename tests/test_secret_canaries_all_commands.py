@@ -245,7 +245,7 @@ PROBES = {
 
 # Commands that read no values file and take no secret: nothing to canary.
 NO_VALUES_COMMANDS = {"rules", "explain"}
-COVERED = {"lint", *PROBES, "install", "upgrade", "init", "connect", "values"}
+COVERED = {"lint", *PROBES, "install", "upgrade", "init", "connect", "values", "status"}
 
 
 def test_every_command_in_help_is_covered_here():
@@ -482,6 +482,37 @@ def test_connect_with_malformed_secret_file(tmp_path, world, breakage):
         before = snapshot(tmp_path)
         result = run(env, work, "connect", "binder", "-n", "binder", "-f", files[0], "-f", files[1], "--no-upgrade")
     assert "Traceback" not in result.stderr
+    assert_no_leak(result, tmp_path, before)
+
+
+# --------------------------------------------------------------------------- status
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_status_prints_no_secret_from_the_release_values_pod_logs_or_health(tmp_path, world, fmt):
+    """The release's values hold every canary (helm status hands them over); the crashed hub's
+    log and BinderHub's /health echo each one back."""
+    from support.fake_binderhub import FakeBinderHub
+    from support.fake_cluster import FakeCluster, pod, release_secret, service
+
+    env, work = world
+    secrets = dict(SECRETS, **{"registry.password": KEY_FILE})
+    echoed = list(secrets.values())
+    health = (503, {"ok": False, "checks": [{"service": value, "ok": False} for value in echoed]})
+    with FakeBinderHub({"/health": health}) as hub:
+        values = nested(secrets)
+        values["config"]["BinderHub"]["hub_url"] = f"http://127.0.0.1:{hub.port}/"
+        cluster = FakeCluster(
+            services={name: service(name, ip="127.0.0.1", port=hub.port) for name in ("proxy-public", "binder")},
+            pods=[pod("binder-1", "binder"), pod("proxy-1", "proxy"),
+                  pod("hub-1", "hub", ready=False, waiting=("CrashLoopBackOff", "back-off"), restarts=2)],
+            logs={("hub-1", True): "\n".join(f"config value: {value}" for value in echoed)},
+            secrets=[release_secret("binder", config=values)])
+        with FakeKubernetesAPI(cluster=cluster) as api:
+            env = _connect_env(env, tmp_path, api)
+            before = snapshot(tmp_path)
+            result = run(env, work, "status", "binder", "-n", "binder", "--format", fmt, "--timeout", TIMEOUT)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "config value:" in result.stdout  # the log was shown
     assert_no_leak(result, tmp_path, before)
 
 

@@ -8,13 +8,9 @@ never touched), and runs the same safe `helm upgrade --install` as `upgrade`.
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import os
 import re
-import shutil
 import stat
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,6 +19,7 @@ import click
 
 from .. import helm
 from ..errors import UsageProblem
+from ..kubectl import find_kubectl, hub_url_for, is_address, service_command
 from ..values import is_secret_filename
 from .helm_release import (
     CheckFailed,
@@ -47,29 +44,6 @@ def parse_duration(text: str) -> float:
         raise click.BadParameter(f"`{text}` is not a duration; use e.g. 300, 90s, 5m or 1h")
     hours, minutes, seconds = match.groups()
     return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
-
-
-def find_kubectl(env=None) -> str:
-    env = os.environ if env is None else env
-    given = env.get("KUBECTL")
-    if given:
-        found = given if os.sep in given else shutil.which(given, path=env.get("PATH"))
-        if found and os.path.isfile(found) and os.access(found, os.X_OK):
-            return found
-        raise UsageProblem(f"KUBECTL={given} is not an executable; unset it or point it at kubectl")
-    found = shutil.which("kubectl", path=env.get("PATH"))
-    if not found:
-        raise UsageProblem("kubectl was not found on PATH; install it "
-                           "(https://kubernetes.io/docs/tasks/tools/) or set KUBECTL=/path/to/kubectl")
-    return found
-
-
-def service_command(kubectl: str, namespace: str, kube_context: str | None) -> list[str]:
-    argv = [kubectl, "get", "service", SERVICE, "--namespace", namespace, "--output", "json",
-            "--request-timeout", "30s"]
-    if kube_context:
-        argv += ["--context", kube_context]
-    return argv
 
 
 class ServiceState:
@@ -103,52 +77,19 @@ def read_service(service: dict) -> ServiceState:
     return ServiceState(pending=True)
 
 
-def is_address(text) -> bool:
-    """An IP address or a DNS host name: what goes into hub_url, and into a message, unquoted."""
-    if not isinstance(text, str):
-        return False
-    try:
-        ipaddress.ip_address(text)
-        return True
-    except ValueError:
-        pass
-    labels = text.split(".")
-    return len(text) <= 253 and all(
-        0 < len(label) <= 63 and label.isascii() and label.replace("-", "").isalnum() for label in labels)
-
-
-def hub_url_for(address: str) -> str:
-    try:
-        if ipaddress.ip_address(address).version == 6:
-            return f"http://[{address}]"
-    except ValueError:
-        pass
-    return f"http://{address}"
-
-
 def fetch_service(argv: list[str]) -> dict:
+    from ..kubectl import KubectlProblem, read_json
+
     try:
-        completed = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                   errors="replace", timeout=60, check=False)
-    except subprocess.TimeoutExpired:
-        raise CheckFailed(f"`{helm.format_command(argv)}` did not answer within 60 s") from None
-    except OSError as exc:
-        raise UsageProblem(f"could not run {argv[0]}: {exc.strerror or exc}") from None
-    if completed.returncode != 0:
-        message = helm.first_line(completed.stderr or completed.stdout)
-        if "notfound" in message.replace(" ", "").lower() or "not found" in message.lower():
+        return read_json(argv, timeout=60)
+    except KubectlProblem as problem:
+        if problem.kind == "not_found":
             namespace = argv[argv.index("--namespace") + 1]
             raise CheckFailed(
-                f"service {SERVICE} not found in namespace {namespace} ({message}); is BinderHub installed "
-                f"there? Install it first with `{helm.program_name()} install NAME -n {namespace} --version V`")
-        raise CheckFailed(f"kubectl failed (exit {completed.returncode}): {message}")
-    try:
-        data = json.loads(completed.stdout)
-    except ValueError:
-        raise CheckFailed("kubectl did not print the service as JSON") from None
-    if not isinstance(data, dict):
-        raise CheckFailed("kubectl did not print a service object")
-    return data
+                f"service {SERVICE} not found in namespace {namespace} ({problem.message}); is BinderHub installed "
+                f"there? Install it first with `{helm.program_name()} install NAME -n {namespace} --version V`"
+            ) from None
+        raise CheckFailed(problem.message) from None
 
 
 class Progress:
@@ -347,7 +288,7 @@ def command(name, values_files, chart_version, devel, namespace, allow_default_n
         raise UsageProblem(str(exc)) from None
     target = choose_target(files, write_to, configured_secret)
     refuse_read_only(target)  # before the wait for an address, not after it
-    kubectl = find_kubectl()
+    kubectl = find_kubectl()  # missing kubectl: exit 2 now, not after the helm check
     if not no_upgrade:  # find a missing or unusable helm now, not after minutes of waiting
         try:
             helm.helm_version(helm.find_helm())

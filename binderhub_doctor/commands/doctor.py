@@ -6,7 +6,6 @@ Exit codes: 0 no section failed (warnings allowed), 1 a section failed, 2 unusab
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
@@ -15,8 +14,9 @@ import click
 
 from ..documents import FATAL_PROBLEMS
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem, usage_errors
-from ..probes.report import FAIL, MARKS, OK, SKIP, WARN, ProbeReport
+from ..probes.report import FAIL, OK, SKIP, WARN, ProbeReport
 from .check_providers import DEFAULT_TIMEOUT
+from .status import cluster_options, status_options
 
 
 @dataclass
@@ -50,6 +50,8 @@ class DoctorOptions:
     ca_bundle: str | None
     github_repos: list
     gitlab_repos: list
+    release: str | None = None  # --release: the deployed release's status as the last section
+    cluster: dict = field(default_factory=dict)  # -n, --allow-default-namespace, --kube-context, --binder-url
 
 
 @click.command("doctor")
@@ -69,15 +71,23 @@ class DoctorOptions:
               help="Also check BinderHub can read this GitHub repository (repeatable).")
 @click.option("--gitlab-repo", "gitlab_repos", multiple=True, metavar="GROUP/PROJECT",
               help="Also check BinderHub can read this GitLab project (repeatable).")
+@click.option("--release", metavar="NAME", help="Also check the deployed release NAME (as `status NAME`), last.")
+@cluster_options
 def command(files, secret_files, values_key, chart_version, config_file, fmt, offline, timeout,
-            insecure_http, ca_bundle, github_repos, gitlab_repos):
+            insecure_http, ca_bundle, github_repos, gitlab_repos, release, **cluster):
     """One report for a deployment: lint, then the registry, GitHub and GitLab checks.
 
     Each section shows ✓ (fine), ! (works, with warnings), ✗ (fails) or - (not configured /
-    not run); the exit code is 1 when any section fails. --offline runs only the lint.
+    not run); the exit code is 1 when any section fails. --offline runs only the lint. With
+    --release NAME, the deployed release's status (see `status`) is the last section.
     """
+    from ..reporters.doctor_report import render_json, render_text
+
+    if not release and any(value not in (None, False) for value in cluster.values()):
+        raise UsageProblem("-n, --kube-context and --binder-url go with --release NAME")
     options = DoctorOptions(list(files), list(secret_files), values_key, chart_version, config_file, offline,
-                            timeout, insecure_http, ca_bundle, list(github_repos), list(gitlab_repos))
+                            timeout, insecure_http, ca_bundle, list(github_repos), list(gitlab_repos),
+                            release, cluster)
     sections, values = run_doctor(options)
     text = render_json(sections, values) if fmt == "json" else render_text(sections, values)
     click.echo(text, nl=False)
@@ -102,25 +112,37 @@ def run_doctor(options: DoctorOptions):
     with usage_errors(ProbeInputError):
         github_repos = github.check_repo_names(options.github_repos)
         gitlab_repos = gitlab.check_project_names(options.gitlab_repos)
+    status = None
+    if options.release and not options.offline:  # a bad name or namespace: exit 2 before any probe
+        chart = result.chart
+        status = status_options(options.release, timeout=options.timeout, chart_version=chart and chart.version,
+                                chart_source=chart and chart.source, **options.cluster)
 
     sections = [lint_section(result)]
+    sections += probe_sections(options, values, github_repos, gitlab_repos)
+    if options.release:
+        sections.append(release_section(status) if status else
+                        Section("status", "Release", SKIP, "not run (--offline)"))
+    return sections, values
+
+
+def probe_sections(options: DoctorOptions, values, github_repos, gitlab_repos) -> list[Section]:
+    sections = []
     broken = any(p.rule in FATAL_PROBLEMS for d in values.documents for p in d.problems) or \
         any(d.skipped or d.encrypted for d in values.documents)
     probes = (("registry", "Registry"), ("github", "GitHub"), ("gitlab", "GitLab"))
     if options.offline:
-        sections += [Section(name, title, SKIP, "not run (--offline)") for name, title in probes]
-        return sections, values
+        return [Section(name, title, SKIP, "not run (--offline)") for name, title in probes]
     if broken:
         why = "not run: the values files did not load cleanly (see Lint), so the settings are incomplete"
-        sections += [Section(name, title, SKIP, why) for name, title in probes]
-        return sections, values
+        return [Section(name, title, SKIP, why) for name, title in probes]
     from ..probes.provider_api import Transport
 
     transport = Transport(options.timeout, options.insecure_http, options.ca_bundle)
     sections.append(guarded("registry", "Registry", registry_section, values, options))
     sections.append(guarded("github", "GitHub", github_section, values, github_repos, transport))
     sections.append(guarded("gitlab", "GitLab", gitlab_section, values, gitlab_repos, transport))
-    return sections, values
+    return sections
 
 
 def guarded(name: str, title: str, section, *arguments) -> Section:
@@ -163,6 +185,26 @@ def probe_section(name: str, title: str, report: ProbeReport) -> Section:
     else:
         summary = "all checks passed"
     return Section(name, title, report.status, summary, report)
+
+
+def release_section(options) -> Section:
+    """The deployed release, as `status` reports it: the cluster does not depend on the values
+    files loading cleanly, so this runs even when the probes above could not."""
+    from ..probes.status import run_status
+
+    def section(status_options) -> Section:
+        report = run_status(status_options)
+        counts = report.counts()
+        title = f"Release {status_options.release}"
+        if counts["failed"]:
+            summary = f"{counts['failed']} check{'s' if counts['failed'] != 1 else ''} failed"
+        elif counts["warnings"]:
+            summary = f"working, {counts['warnings']} warning{'s' if counts['warnings'] != 1 else ''}"
+        else:
+            summary = "every check passed"
+        return Section("status", title, report.status, summary, report)
+
+    return guarded("status", f"Release {options.release}", section, options)
 
 
 def failed_section(name: str, title: str, problem: Exception) -> Section:
@@ -225,57 +267,3 @@ def gitlab_section(values, repos, transport) -> Section:
     except ProbeInputError as problem:
         return failed_section("gitlab", "GitLab", problem)
     return probe_section("gitlab", "GitLab", report)
-
-
-# --- output -----------------------------------------------------------------------------------
-
-def overall(sections) -> dict:
-    counts = {status: sum(1 for s in sections if s.status == status) for status in (OK, WARN, FAIL, SKIP)}
-    return {"passed": counts[OK], "warnings": counts[WARN], "failed": counts[FAIL], "skipped": counts[SKIP]}
-
-
-def render_text(sections, values) -> str:
-    from ..printable import printable
-    from ..reporters.text_report import where
-
-    files = ", ".join(printable(d.file) for d in values.documents)
-    lines = [f"binderhub-doctor: {files}", ""]
-    for section in sections:
-        lines.append(f"[{MARKS[section.status]}] {section.title}: {printable(section.summary)}")
-        if section.name == "lint":
-            for finding in section.findings:
-                lines.append(f"    {where(finding)}: {finding.severity} {finding.rule} {printable(finding.message)} "
-                             f"[{finding.name}]")
-                if finding.fix and finding.severity != "info":
-                    lines.append(f"        fix: {printable(finding.fix)}")
-        elif section.report is not None and section.status != SKIP:
-            # Only the steps: the derived settings are in check-<name> and in the JSON report.
-            steps_only = ProbeReport(section.report.title, section.report.steps)
-            lines.extend("    " + line for line in steps_only.as_text().splitlines())
-    counts = overall(sections)
-    lines.append("")
-    if counts["failed"] or counts["warnings"]:
-        parts = [f"{counts['failed']} failed"] if counts["failed"] else []
-        if counts["warnings"]:
-            parts.append(f"{counts['warnings']} with warnings")
-        issues = counts["failed"] + counts["warnings"]
-        mark = MARKS[FAIL] if counts["failed"] else MARKS[WARN]
-        lines.append(f"{mark} Doctor found issues in {issues} section{'s' if issues != 1 else ''}: "
-                     f"{', '.join(parts)}.")
-    else:
-        lines.append(f"{MARKS[OK]} No issues found.")
-    return "\n".join(lines) + "\n"
-
-
-def render_json(sections, values) -> str:
-    counts = overall(sections)
-    status = FAIL if counts["failed"] else (WARN if counts["warnings"] else OK)
-    document = {
-        "version": 1,
-        "ok": not counts["failed"],
-        "status": status,
-        "files": [d.file for d in values.documents],
-        "sections": [s.as_dict() for s in sections],
-        "summary": counts,
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -14,6 +14,11 @@ then meets the 403 when it tries to create anything (it serves no OpenAPI schema
 The service's answers are a script: a list of states played in order, the last one repeating.
 A state is "pending" (LoadBalancer without an address yet), "missing" (404 NotFound), or a dict
 with `ip` or `hostname`, or `{"type": "NodePort"}`.
+
+With a ``cluster`` (a :class:`FakeCluster`, see fake_cluster.py) it plays a whole BinderHub
+namespace instead: its services, pods (listed by label selector), events, pod logs (with
+`previous=true` for the container that last crashed) and Helm's release Secrets, so a real
+`kubectl` and a real `helm status` read them.
 """
 
 from __future__ import annotations
@@ -67,8 +72,9 @@ def status_object(code: int, reason: str, message: str) -> dict:
 
 class FakeKubernetesAPI:
     def __init__(self, namespace: str = "binder", name: str = "proxy-public", states=("pending",),
-                 release_storage: bool = False):
+                 release_storage: bool = False, cluster=None):
         self.namespace = namespace
+        self.cluster = cluster
         self.release_storage = release_storage
         self.name = name
         self.states = list(states)
@@ -93,6 +99,8 @@ class FakeKubernetesAPI:
                 path = urlsplit(self.path).path
                 with api._lock:
                     api.requests.append(("GET", path))
+                if api.cluster is not None:
+                    return send_answer(self, *api.cluster.answer(path, urlsplit(self.path).query))
                 if api.release_storage and path == "/api/v1":
                     return self._send(200, STORAGE_DISCOVERY)
                 if path in DISCOVERY:
@@ -146,6 +154,17 @@ class FakeKubernetesAPI:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def send_answer(handler: BaseHTTPRequestHandler, code: int, body) -> None:
+    """A JSON object, or plain text (a pod log)."""
+    text = isinstance(body, str)
+    data = body.encode() if text else json.dumps(body).encode()
+    handler.send_response(code)
+    handler.send_header("Content-Type", "text/plain" if text else "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
 
 
 def write_kubeconfig(path: Path, contexts: dict[str, str], current: str) -> Path:
