@@ -68,14 +68,18 @@ def _module_exists(target: str) -> bool:
     return (Path(__file__).parent.joinpath(*relative).with_suffix(".py")).is_file()
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="binderhub-doctor")
-def cli():
+@click.pass_context
+def cli(ctx):
     """Catch BinderHub misconfigurations before you deploy.
 
     Lint secret.yaml and config.yaml offline, probe the registry and repository-provider
     credentials, and install or upgrade the chart safely.
     """
+    if ctx.invoked_subcommand is None:  # `helm binder` alone: the help, as `helm` alone prints its own
+        click.echo(ctx.get_help())
 
 
 @cli.command()
@@ -126,7 +130,7 @@ def rules_command(fmt, rule_dirs):
     """List every rule: id, name, severity, summary."""
     import json
 
-    rules = _load_rules(rule_dirs)
+    rules = sorted(_load_rules(rule_dirs), key=lambda rule: rule.id)  # by id: a reader looks one up by its id
     if fmt == "json":
         click.echo(json.dumps({"version": 1, "rules": [r.summary_dict() for r in rules]}, indent=2))
         return

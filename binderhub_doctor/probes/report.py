@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from ..invocation import as_invoked
 from ..printable import printable
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
@@ -54,7 +55,7 @@ class ProbeReport:
             "derived": self.derived,
             "steps": [
                 {"name": s.name, "ok": s.ok, "status": s.status, "seconds": round(s.seconds, 3),
-                 "detail": s.detail, "hint": s.hint}
+                 "detail": as_invoked(s.detail), "hint": as_invoked(s.hint)}
                 for s in self.steps
             ],
         }
@@ -66,9 +67,10 @@ class ProbeReport:
             lines.append(f"  {printable(key)}: {printable(value)}")
         for step in self.steps:
             timing = f" ({step.seconds * 1000:.0f} ms)" if step.seconds else ""
-            lines.append(f"{MARKS[step.status]} {printable(step.name)}{timing}: {printable(step.detail)}".rstrip(": "))
+            detail = printable(as_invoked(step.detail))
+            lines.append(f"{MARKS[step.status]} {printable(step.name)}{timing}: {detail}".rstrip(": "))
             if step.hint and step.status in (FAIL, WARN):
-                lines.append(f"    fix: {printable(step.hint)}")
+                lines.append(f"    fix: {printable(as_invoked(step.hint))}")
         return "\n".join(lines)
 
 
