@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import chart_pin, chart_versions, reporters
+from .config import ConfigError, check_rule_names
 from .engine import lint
 from .findings import at_least
-from .inputs import InputError, load, load_config_for, value_files
+from .inputs import InputError, deployment_folders, load, load_config_for, value_files
 from .output import redact
 from .output_files import OutputError, write_output
 from .ruleset import RuleFileError, load_rules
@@ -40,10 +41,14 @@ def lint_files(options: LintOptions):
 def lint_sets(options: LintOptions, file_sets: list[list[Path]]):
     """[(result, rules, values)] for each values set, with the config and rules loaded once."""
     config = load_config_for(options.config_file)
-    config.select = options.select or config.select
-    config.ignore = [*config.ignore, *options.ignore]
     chart_pin.choose(options.chart_version, config)  # a bad --chart-version fails before any file is read
     rules = load_rules([*config.rule_dirs, *options.rule_dirs])
+    try:
+        check_rule_names(config, rules, options.select, options.ignore)
+    except ConfigError as exc:
+        raise InputError(str(exc)) from None
+    config.select = options.select or config.select
+    config.ignore = [*config.ignore, *options.ignore]
     linted = []
     for files in file_sets:
         pin = chart_pin.find_pin(files)
@@ -55,9 +60,16 @@ def lint_sets(options: LintOptions, file_sets: list[list[Path]]):
 
 def run_lint(options: LintOptions, usage_error) -> int:
     try:
+        folders = deployment_folders(options.files)
         if options.folder_sets:
-            linted = lint_sets(options, folder_sets(value_files(options.files)))
-            result, rules, values = combine(linted)
+            named = folder_sets(value_files(options.files))
+        elif folders:
+            named = [(folder, value_files([folder])) for folder in folders]
+        else:
+            named = None
+        if named:
+            linted = lint_sets(options, [files for _, files in named])
+            result, rules, values = combine(linted, [name for name, _ in named])
         else:
             result, rules, values = lint_files(options)
     except (InputError, RuleFileError, chart_versions.ChartVersionError) as exc:
@@ -74,18 +86,20 @@ def run_lint(options: LintOptions, usage_error) -> int:
     return 1 if any(at_least(f.severity, threshold) for f in result.findings) else 0
 
 
-def folder_sets(files: list[Path]) -> list[list[Path]]:
-    """One values set per folder: the folder's values files (secret files first), whichever of
-    them were named. pre-commit passes only the changed files, alphabetically; this lints each
-    deployment's files together and in `helm -f secret.yaml -f config.yaml` order."""
+def folder_sets(files: list[Path]) -> list[tuple[str, list[Path]]]:
+    """One values set per folder, with the folder's name: the folder's values files (secret files
+    first), whichever of them were named. pre-commit passes only the changed files,
+    alphabetically; this lints each deployment's files together and in `helm -f secret.yaml -f
+    config.yaml` order."""
     folders: dict[Path, None] = {}
     for path in files:
         folders.setdefault(path.parent, None)
-    return [value_files([str(folder)]) for folder in folders]
+    return [(str(folder), value_files([str(folder)])) for folder in folders]
 
 
-def combine(linted):
-    """One result for several values sets."""
+def combine(linted, names: list[str]):
+    """One result for several values sets, each kept under its folder's name in ``sets`` (a
+    single set is reported as before, with no sets)."""
     from .engine import LintResult
 
     first_result, rules, values = linted[0]
@@ -95,4 +109,7 @@ def combine(linted):
         result.findings.extend(each.findings)
         result.files.extend(each.files)
         result.skipped.extend(each.skipped)
+        result.unread.extend(each.unread)
+    if len(linted) > 1:
+        result.sets = [(name, each) for name, (each, _, _) in zip(names, linted, strict=True)]
     return result, rules, values
