@@ -12,7 +12,7 @@ import click
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem
 from ..inputs import InputError, load, load_config_for, value_files
 from ..probes.provider_api import Transport
-from ..probes.report import FAIL, MARKS, OK, WARN, ProbeReport, render
+from ..probes.report import FAIL, MARKS, OK, SKIP, WARN, ProbeReport, render
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -30,7 +30,8 @@ def provider_options(function):
                      show_default=True,
                      help="Seconds to wait for each answer; one request (with its retries) stops after 3 × this + 3."),
         click.option("--insecure-http", is_flag=True,
-                     help="Allow plain http, for a test server on a loopback address only."),
+                     help="GitLab: talk plain http to a test server on a loopback address (a GitLab hostname has "
+                          "no scheme). An http:// URL to a loopback address needs no flag, as for check-registry."),
         click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False),
                      help="Trust this CA certificate file (a GitHub Enterprise / GitLab with a private CA)."),
     ]
@@ -47,9 +48,11 @@ def load_values(files, secret_files, values_key):
         raise UsageProblem(str(exc)) from None
 
 
-def summary_line(report: ProbeReport, name: str) -> str:
+def summary_line(report: ProbeReport, name: str, nothing_to_check: str = "nothing to check") -> str:
     failed = sum(1 for s in report.steps if s.status == FAIL)
     warned = sum(1 for s in report.steps if s.status == WARN)
+    if report.steps and all(s.status == SKIP for s in report.steps):
+        return f"{MARKS[SKIP]} {name}: skipped: {nothing_to_check}"  # not "all checks passed": none ran
     if failed:
         return f"{MARKS[FAIL]} {name}: {failed} check{'s' if failed != 1 else ''} failed"
     if warned:
@@ -57,11 +60,11 @@ def summary_line(report: ProbeReport, name: str) -> str:
     return f"{MARKS[OK]} {name}: all checks passed"
 
 
-def emit(report: ProbeReport, fmt: str, heading: str, name: str) -> None:
+def emit(report: ProbeReport, fmt: str, heading: str, name: str, nothing_to_check: str = "nothing to check") -> None:
     if fmt == "json":
         click.echo(render(report, "json"), nl=False)
     else:
-        text = f"{heading}\n{report.as_text()}\n{summary_line(report, name)}\n"
+        text = f"{heading}\n{report.as_text()}\n{summary_line(report, name, nothing_to_check)}\n"
         click.echo(text, nl=False)
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
@@ -103,7 +106,9 @@ def check_gitlab(files, secret_files, values_key, fmt, timeout, insecure_http, c
     values = load_values(files, secret_files, values_key)
     report = gitlab.probe(values, repos=repos,
                           transport=Transport(timeout, insecure_http, ca_bundle))
-    emit(report, fmt, _heading("GitLab", report), "GitLab")
+    configured = isinstance(values.get(gitlab.SECTION), dict)
+    emit(report, fmt, _heading("GitLab", report), "GitLab",
+         "no token to check" if configured else "no GitLab provider configured")
 
 
 def _heading(name: str, report: ProbeReport) -> str:
