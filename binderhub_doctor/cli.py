@@ -21,8 +21,9 @@ def debug_enabled() -> bool:
         os.environ.get("BINDERHUB_DOCTOR_DEBUG", "") not in ("", "0")
 
 
-def colour_wanted(no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
+def colour_wanted(no_color: bool = False) -> bool:
+    context = click.get_current_context(silent=True)
+    if no_color or os.environ.get("NO_COLOR") or (context is not None and context.meta.get(NO_COLOR_KEY)):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
@@ -48,6 +49,14 @@ LAZY_COMMANDS = {
 }
 
 
+NO_COLOR_KEY = "binderhub_doctor.no_color"
+
+
+def _remember_no_color(ctx, _param, value):
+    if value:
+        ctx.meta[NO_COLOR_KEY] = True  # for this run only: colour_wanted() asks the context
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx):
         available = [name for name, target in LAZY_COMMANDS.items() if _module_exists(target)]
@@ -58,8 +67,18 @@ class LazyGroup(click.Group):
             import importlib
 
             module_name, _, attribute = LAZY_COMMANDS[name].partition(":")
-            return getattr(importlib.import_module(module_name), attribute)
-        return super().get_command(ctx, name)
+            return _with_no_color(getattr(importlib.import_module(module_name), attribute))
+        command = super().get_command(ctx, name)
+        return _with_no_color(command) if command is not None else None
+
+
+def _with_no_color(command: click.Command) -> click.Command:
+    """Every command takes --no-color (scripts pass it to all alike); lint has its own."""
+    if not any(param.name in ("no_color", "no_color_everywhere") for param in command.params):
+        command.params.append(click.Option(
+            ["--no-color", "no_color_everywhere"], is_flag=True, expose_value=False, callback=_remember_no_color,
+            help="No colour (NO_COLOR is honoured too)."))
+    return command
 
 
 def _module_exists(target: str) -> bool:
