@@ -208,3 +208,42 @@ def test_rules_are_listed_by_id():
     assert len(ids) > 50 and ids == sorted(ids)
     listed = [rule["id"] for rule in json.loads(invoke("rules", "--format", "json", env=env()).stdout)["rules"]]
     assert listed == sorted(listed)
+
+
+# --- the same everywhere ---------------------------------------------------------------------
+
+COMMANDS = ["lint", "values", "rules", "explain", "check-registry", "check-github", "check-gitlab", "doctor",
+            "install", "upgrade", "connect", "init"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_takes_no_color(command):
+    run = invoke(command, "--no-color", "--help", env=env())
+    assert run.returncode == 0 and "--no-color" in run.stdout
+
+
+def test_no_color_on_a_command_is_honoured_for_that_run_only(tmp_path):
+    folder = copy_values("gcr-prefix-with-scheme", tmp_path)
+    coloured = invoke("lint", folder, env=env(FORCE_COLOR="1"))
+    assert "\033[" in coloured.stdout
+    assert "\033[" not in invoke("lint", "--no-color", folder, env=env(FORCE_COLOR="1")).stdout
+    assert "\033[" not in invoke("lint", folder, env=env(FORCE_COLOR="1", NO_COLOR="1")).stdout
+    assert "\033[" in invoke("lint", folder, env=env(FORCE_COLOR="1")).stdout
+
+
+def test_check_gitlab_without_a_gitlab_provider_says_skipped(tmp_path):
+    folder = copy_values("gcr", tmp_path)
+    run = invoke("check-gitlab", folder, env=env())
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[-1] == "- GitLab: skipped: no GitLab provider configured"
+    assert "all checks passed" not in run.stdout
+
+
+def test_doctor_counts_infos_in_the_plural(tmp_path):
+    from binderhub_doctor.commands.doctor import lint_section
+    from binderhub_doctor.engine import LintResult
+    from binderhub_doctor.findings import Finding
+
+    infos = [Finding(rule="BHD505", name="github-token-missing", severity="info", file="config.yaml", line=n,
+                     column=1, path=None, message="no token") for n in (1, 2)]
+    assert lint_section(LintResult(findings=infos, files=["config.yaml"])).summary == "2 infos in 1 file"

@@ -139,15 +139,15 @@ def guarded(name: str, title: str, section, *arguments) -> Section:
 # --- the sections -----------------------------------------------------------------------------
 
 def lint_section(result) -> Section:
+    from ..reporters.text_report import counted
+
     errors, warnings = result.count("error"), result.count("warning")
-    files = len(result.files)
+    files = len(result.files) - len(result.unread)  # a file skipped whole was not linted
     scope = f"{files} file{'s' if files != 1 else ''}"
     if not result.findings:
         return Section("lint", "Lint", OK, f"no problems in {scope}")
-    counts = [(errors, "error"), (warnings, "warning"), (result.count("info"), "info")]
-    text = ", ".join(f"{n} {word}{'s' if n != 1 and word != 'info' else ''}" for n, word in counts if n)
     status = FAIL if errors else (WARN if warnings else OK)
-    return Section("lint", "Lint", status, f"{text} in {scope}", findings=list(result.findings))
+    return Section("lint", "Lint", status, f"{counted(result)} in {scope}", findings=list(result.findings))
 
 
 def probe_section(name: str, title: str, report: ProbeReport) -> Section:

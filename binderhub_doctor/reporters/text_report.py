@@ -53,16 +53,16 @@ def summary_line(result, paint=lambda text, code: text) -> str:
         scope += f", chart {result.chart.version} ({result.chart.source})"
     if not result.findings:
         return paint(f"✓ no problems found in {scope}", "32")
-    return f"{_counted(result)} in {scope}"
+    return f"{counted(result)} in {scope}"
 
 
 def total_line(result) -> str:
     """The last line when several deployments were linted."""
     files = len(result.files) - len(result.unread)
     scope = f"{len(result.sets)} deployments ({files} file{'s' if files != 1 else ''})"
-    return f"{_counted(result)} in {scope}" if result.findings else f"✓ no problems found in {scope}"
+    return f"{counted(result)} in {scope}" if result.findings else f"✓ no problems found in {scope}"
 
 
-def _counted(result) -> str:
+def counted(result) -> str:
     counts = [(result.count(s), s) for s in ("error", "warning", "info")]
     return ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for n, s in counts if n)
