@@ -60,12 +60,25 @@ def summary_line(report: ProbeReport, name: str, nothing_to_check: str = "nothin
     return f"{MARKS[OK]} {name}: all checks passed"
 
 
-def emit(report: ProbeReport, fmt: str, heading: str, name: str, nothing_to_check: str = "nothing to check") -> None:
+def run_shown(fmt: str, heading: str, probe):
+    """Run ``probe()``: in text, the heading at once, then the derived settings and each step as
+    it finishes (on a terminal, the request being waited for on a live line)."""
+    from ..probes.progress import Progress, showing
+
+    if fmt == "text":
+        click.echo(heading)
+    with showing(Progress(steps=fmt == "text")) as progress:
+        report = probe()
+        progress.derived(report)
+    return report
+
+
+def emit(report: ProbeReport, fmt: str, name: str, nothing_to_check: str = "nothing to check") -> None:
+    """What run_shown has not printed yet: the JSON report, or the summary line."""
     if fmt == "json":
         click.echo(render(report, "json"), nl=False)
     else:
-        text = f"{heading}\n{report.as_text()}\n{summary_line(report, name, nothing_to_check)}\n"
-        click.echo(text, nl=False)
+        click.echo(summary_line(report, name, nothing_to_check))
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
@@ -84,9 +97,9 @@ def check_github(files, secret_files, values_key, fmt, timeout, insecure_http, c
     from ..probes import github
 
     values = load_values(files, secret_files, values_key)
-    report = github.probe(values, repos=repos,
-                          transport=Transport(timeout, insecure_http, ca_bundle))
-    emit(report, fmt, _heading("GitHub", report), "GitHub")
+    report = run_shown(fmt, _heading("GitHub"), lambda: github.probe(
+        values, repos=repos, transport=Transport(timeout, insecure_http, ca_bundle)))
+    emit(report, fmt, "GitHub")
 
 
 @click.command("check-gitlab")
@@ -104,13 +117,12 @@ def check_gitlab(files, secret_files, values_key, fmt, timeout, insecure_http, c
     from ..probes import gitlab
 
     values = load_values(files, secret_files, values_key)
-    report = gitlab.probe(values, repos=repos,
-                          transport=Transport(timeout, insecure_http, ca_bundle))
+    report = run_shown(fmt, _heading("GitLab"), lambda: gitlab.probe(
+        values, repos=repos, transport=Transport(timeout, insecure_http, ca_bundle)))
     configured = isinstance(values.get(gitlab.SECTION), dict)
-    emit(report, fmt, _heading("GitLab", report), "GitLab",
-         "no token to check" if configured else "no GitLab provider configured")
+    emit(report, fmt, "GitLab", "no token to check" if configured else "no GitLab provider configured")
 
 
-def _heading(name: str, report: ProbeReport) -> str:
+def _heading(name: str) -> str:
     section = "GitHubRepoProvider" if name == "GitHub" else "GitLabRepoProvider"
     return f"{name}: config.{section}"

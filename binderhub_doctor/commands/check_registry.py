@@ -43,6 +43,7 @@ def command(files, secret_files, values_key, fmt, timeout, ca_bundle, insecure_h
     FILES are merged in order, as `helm -f A -f B` merges them (default: secret.yaml and
     config.yaml here). Nothing is pushed: the push check starts an empty upload and cancels it.
     """
+    from ..probes.progress import Progress, showing
     from ..probes.registry import RegistryProbeOptions, probe_registry
     from ..probes.report import render
 
@@ -56,14 +57,17 @@ def command(files, secret_files, values_key, fmt, timeout, ca_bundle, insecure_h
     options = RegistryProbeOptions(
         timeout=timeout, ca_bundle=ca_bundle, insecure_hosts=tuple(insecure_hosts),
         allowed_realm_hosts=tuple(realm_hosts), skip_push=skip_push)
-    report = probe_registry(settings, options, values.redactor, extra_notes=push_credential_notes(settings))
-    output = render(report, fmt)
-    if fmt == "text":
+    notes = push_credential_notes(settings)
+    if fmt == "text":  # the settings at once, then each step as it finishes
         from ..printable import printable
 
         shown = ", ".join(printable(doc.file) for doc in values.documents)
-        output = f"Registry settings BinderHub would use (from {shown}):\n" + output
-    click.echo(output, nl=False)
+        click.echo(f"Registry settings BinderHub would use (from {shown}):")
+    with showing(Progress(steps=fmt == "text")) as progress:
+        report = probe_registry(settings, options, values.redactor, extra_notes=notes)
+        progress.derived(report)
+    if fmt == "json":
+        click.echo(render(report, fmt), nl=False)
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 

@@ -78,13 +78,21 @@ def command(files, secret_files, values_key, chart_version, config_file, fmt, of
     """
     options = DoctorOptions(list(files), list(secret_files), values_key, chart_version, config_file, offline,
                             timeout, insecure_http, ca_bundle, list(github_repos), list(gitlab_repos))
-    sections, values = run_doctor(options)
-    text = render_json(sections, values) if fmt == "json" else render_text(sections, values)
+    sections, values = run_doctor(options, shown=text_shown if fmt == "text" else None)
+    text = render_json(sections, values) if fmt == "json" else "\n".join(footer_lines(sections)) + "\n"
     click.echo(text, nl=False)
     sys.exit(EXIT_FINDINGS if any(s.status == FAIL for s in sections) else EXIT_OK)
 
 
-def run_doctor(options: DoctorOptions):
+def text_shown(sections, values) -> None:
+    """Each section as soon as it is done (the header with the first), so a slow probe is no blank screen."""
+    lines = header_lines(values) if len(sections) == 1 else []
+    click.echo("\n".join([*lines, *section_lines(sections[-1])]))
+
+
+def run_doctor(options: DoctorOptions, shown=None):
+    """``shown(sections, values)`` is called each time a section is added (the newest last); while
+    a probe runs, a terminal shows the request it waits for (probes/progress.py)."""
     from ..chart_versions import ChartVersionError
     from ..inputs import InputError
     from ..lint_command import LintOptions, lint_files
@@ -102,7 +110,7 @@ def run_doctor(options: DoctorOptions):
     github_repos = github.check_repo_names(options.github_repos)
     gitlab_repos = gitlab.check_project_names(options.gitlab_repos)
 
-    sections = [lint_section(result)]
+    sections = Shown([lint_section(result)], lambda added: shown and shown(added, values))
     broken = any(p.rule in FATAL_PROBLEMS for d in values.documents for p in d.problems) or \
         any(d.skipped or d.encrypted for d in values.documents)
     probes = (("registry", "Registry"), ("github", "GitHub"), ("gitlab", "GitLab"))
@@ -122,13 +130,34 @@ def run_doctor(options: DoctorOptions):
     return sections, values
 
 
+class Shown(list):
+    """The sections so far; ``shown(sections)`` hears of each one added (the first at once)."""
+
+    def __init__(self, sections, shown):
+        super().__init__(sections)
+        self.shown = shown
+        shown(self)
+
+    def append(self, section) -> None:
+        super().append(section)
+        self.shown(self)
+
+    def __iadd__(self, sections):
+        for section in sections:
+            self.append(section)
+        return self
+
+
 def guarded(name: str, title: str, section, *arguments) -> Section:
     """A probe that crashes (a bug: every answer a server can send should be a step) fails its
-    own section, so the lint section and the other probes still reach the report."""
+    own section, so the lint section and the other probes still reach the report. While it runs,
+    a terminal shows the request it waits for."""
     from ..cli import debug_enabled
+    from ..probes.progress import Progress, showing
 
     try:
-        return section(*arguments)
+        with showing(Progress(steps=False, label=title)):
+            return section(*arguments)
     except Exception as exc:
         if debug_enabled():
             raise
@@ -232,26 +261,33 @@ def overall(sections) -> dict:
     return {"passed": counts[OK], "warnings": counts[WARN], "failed": counts[FAIL], "skipped": counts[SKIP]}
 
 
-def render_text(sections, values) -> str:
+def header_lines(values) -> list[str]:
+    from ..printable import printable
+
+    return [f"binderhub-doctor: {', '.join(printable(d.file) for d in values.documents)}", ""]
+
+
+def section_lines(section: Section) -> list[str]:
     from ..printable import printable
     from ..reporters.text_report import where
 
-    files = ", ".join(printable(d.file) for d in values.documents)
-    lines = [f"binderhub-doctor: {files}", ""]
-    for section in sections:
-        lines.append(f"[{MARKS[section.status]}] {section.title}: {printable(section.summary)}")
-        if section.name == "lint":
-            for finding in section.findings:
-                lines.append(f"    {where(finding)}: {finding.severity} {finding.rule} {printable(finding.message)} "
-                             f"[{finding.name}]")
-                if finding.fix and finding.severity != "info":
-                    lines.append(f"        fix: {printable(finding.fix)}")
-        elif section.report is not None and section.status != SKIP:
-            # Only the steps: the derived settings are in check-<name> and in the JSON report.
-            steps_only = ProbeReport(section.report.title, section.report.steps)
-            lines.extend("    " + line for line in steps_only.as_text().splitlines())
+    lines = [f"[{MARKS[section.status]}] {section.title}: {printable(section.summary)}"]
+    if section.name == "lint":
+        for finding in section.findings:
+            lines.append(f"    {where(finding)}: {finding.severity} {finding.rule} {printable(finding.message)} "
+                         f"[{finding.name}]")
+            if finding.fix and finding.severity != "info":
+                lines.append(f"        fix: {printable(finding.fix)}")
+    elif section.report is not None and section.status != SKIP:
+        # Only the steps: the derived settings are in check-<name> and in the JSON report.
+        steps_only = ProbeReport(section.report.title, section.report.steps)
+        lines.extend("    " + line for line in steps_only.as_text().splitlines())
+    return lines
+
+
+def footer_lines(sections) -> list[str]:
     counts = overall(sections)
-    lines.append("")
+    lines = [""]
     if counts["failed"] or counts["warnings"]:
         parts = [f"{counts['failed']} failed"] if counts["failed"] else []
         if counts["warnings"]:
@@ -262,7 +298,7 @@ def render_text(sections, values) -> str:
                      f"{', '.join(parts)}.")
     else:
         lines.append(f"{MARKS[OK]} No issues found.")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def render_json(sections, values) -> str:
