@@ -247,3 +247,20 @@ def test_doctor_counts_infos_in_the_plural(tmp_path):
     infos = [Finding(rule="BHD505", name="github-token-missing", severity="info", file="config.yaml", line=n,
                      column=1, path=None, message="no token") for n in (1, 2)]
     assert lint_section(LintResult(findings=infos, files=["config.yaml"])).summary == "2 infos in 1 file"
+
+
+@pytest.mark.parametrize("shell, marker", [("bash", "complete -o nosort -F"), ("zsh", "compdef"),
+                                           ("fish", "complete --no-files --command binderhub-doctor")])
+def test_shell_completion_scripts_as_readme_shows_them(shell, marker):
+    run = invoke(env=env(_BINDERHUB_DOCTOR_COMPLETE=f"{shell}_source"))
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    assert marker in run.stdout
+
+
+def test_shell_completion_completes_commands_and_options():
+    run = invoke(env=env(_BINDERHUB_DOCTOR_COMPLETE="bash_complete", COMP_WORDS="binderhub-doctor lint --sel",
+                         COMP_CWORD="2"))
+    assert run.stdout.split() == ["plain,--select"]
+    run = invoke(env=env(_BINDERHUB_DOCTOR_COMPLETE="bash_complete", COMP_WORDS="binderhub-doctor che",
+                         COMP_CWORD="1"))
+    assert run.stdout.split() == ["plain,check-github", "plain,check-gitlab", "plain,check-registry"]
