@@ -9,7 +9,7 @@ from . import chart_pin, chart_versions, reporters
 from .config import ConfigError, check_rule_names
 from .engine import lint
 from .findings import at_least
-from .inputs import InputError, deployment_folders, load, load_config_for, value_files
+from .inputs import STDIN, InputError, deployment_folders, load, load_config_for, value_files
 from .output import redact
 from .output_files import OutputError, write_output
 from .ruleset import RuleFileError, load_rules
@@ -91,6 +91,8 @@ def folder_sets(files: list[Path]) -> list[tuple[str, list[Path]]]:
     first), whichever of them were named. pre-commit passes only the changed files,
     alphabetically; this lints each deployment's files together and in `helm -f secret.yaml -f
     config.yaml` order."""
+    if any(str(path) == STDIN for path in files):
+        raise InputError("`-` (standard input) belongs to no folder; --folder-sets takes files or folders")
     folders: dict[Path, None] = {}
     for path in files:
         folders.setdefault(path.parent, None)

@@ -264,3 +264,8 @@ def test_shell_completion_completes_commands_and_options():
     run = invoke(env=env(_BINDERHUB_DOCTOR_COMPLETE="bash_complete", COMP_WORDS="binderhub-doctor che",
                          COMP_CWORD="1"))
     assert run.stdout.split() == ["plain,check-github", "plain,check-gitlab", "plain,check-registry"]
+
+
+def test_standard_input_has_no_folder_for_folder_sets():
+    run = invoke("lint", "--folder-sets", "-", input="a: 1\n", env=env())
+    assert run.returncode == 2 and "belongs to no folder" in run.stderr
