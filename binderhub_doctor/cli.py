@@ -87,7 +87,7 @@ def _module_exists(target: str) -> bool:
     return (Path(__file__).parent.joinpath(*relative).with_suffix(".py")).is_file()
 
 
-@click.group(cls=LazyGroup, invoke_without_command=True,
+@click.group(cls=LazyGroup, invoke_without_command=True, subcommand_metavar="COMMAND [ARGS]...",
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="binderhub-doctor")
 @click.pass_context

@@ -184,8 +184,8 @@ def test_an_empty_hub_url_is_one_finding(tmp_path):
 def test_the_program_alone_prints_help_and_exits_0():
     run = invoke(env=env(BINDERHUB_DOCTOR_PROG="helm binder"))
     assert run.returncode == 0 and run.stderr == ""
-    assert run.stdout.startswith("Usage: helm binder [OPTIONS] COMMAND") or \
-        run.stdout.startswith("Usage: helm binder [OPTIONS] [COMMAND]")
+    assert run.stdout.startswith("Usage: helm binder [OPTIONS] COMMAND [ARGS]...")
+    assert run.stdout == invoke("--help", env=env(BINDERHUB_DOCTOR_PROG="helm binder")).stdout
     assert "\\n" not in run.stdout and "lint" in run.stdout
 
 
