@@ -60,10 +60,9 @@ def lint_sets(options: LintOptions, file_sets: list[list[Path]]):
 
 def run_lint(options: LintOptions, usage_error) -> int:
     try:
-        folders = deployment_folders(options.files)
         if options.folder_sets:
             named = folder_sets(value_files(options.files))
-        elif folders:
+        elif folders := deployment_folders(options.files):
             named = [(folder, value_files([folder])) for folder in folders]
         else:
             named = None

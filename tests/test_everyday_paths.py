@@ -269,3 +269,10 @@ def test_shell_completion_completes_commands_and_options():
 def test_standard_input_has_no_folder_for_folder_sets():
     run = invoke("lint", "--folder-sets", "-", input="a: 1\n", env=env())
     assert run.returncode == 2 and "belongs to no folder" in run.stderr
+
+
+def test_folder_sets_take_folders_and_files_mixed(tmp_path):
+    staging, prod = two_deployments(tmp_path)
+    run = invoke("lint", "--folder-sets", "--format", "json", staging, prod / "config.yaml", env=env())
+    sets = json.loads(run.stdout)["summary"]["sets"]
+    assert [(s["folder"], len(s["files"])) for s in sets] == [(str(staging), 2), (str(prod), 2)]
