@@ -276,3 +276,11 @@ def test_folder_sets_take_folders_and_files_mixed(tmp_path):
     run = invoke("lint", "--folder-sets", "--format", "json", staging, prod / "config.yaml", env=env())
     sets = json.loads(run.stdout)["summary"]["sets"]
     assert [(s["folder"], len(s["files"])) for s in sets] == [(str(staging), 2), (str(prod), 2)]
+
+
+def test_a_probe_that_refuses_its_input_prints_nothing_on_stdout(tmp_path):
+    values = tmp_path / "config.yaml"
+    values.write_text("config:\n  GitHubRepoProvider:\n    api_base_path: http://ghe.example.org/api/v3\n")
+    run = invoke("check-github", values, env=env())
+    assert run.returncode == 2 and run.stdout == ""
+    assert "plain http to another machine" in run.stderr and run.stderr.count("\n") == 1

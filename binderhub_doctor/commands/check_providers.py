@@ -65,9 +65,7 @@ def run_shown(fmt: str, heading: str, probe):
     it finishes (on a terminal, the request being waited for on a live line)."""
     from ..probes.progress import Progress, showing
 
-    if fmt == "text":
-        click.echo(heading)
-    with showing(Progress(steps=fmt == "text")) as progress:
+    with showing(Progress(steps=fmt == "text", heading=heading)) as progress:
         report = probe()
         progress.derived(report)
     return report

@@ -57,13 +57,12 @@ def command(files, secret_files, values_key, fmt, timeout, ca_bundle, insecure_h
     options = RegistryProbeOptions(
         timeout=timeout, ca_bundle=ca_bundle, insecure_hosts=tuple(insecure_hosts),
         allowed_realm_hosts=tuple(realm_hosts), skip_push=skip_push)
-    notes = push_credential_notes(settings)
-    if fmt == "text":  # the settings at once, then each step as it finishes
-        from ..printable import printable
+    from ..printable import printable
 
-        shown = ", ".join(printable(doc.file) for doc in values.documents)
-        click.echo(f"Registry settings BinderHub would use (from {shown}):")
-    with showing(Progress(steps=fmt == "text")) as progress:
+    notes = push_credential_notes(settings)
+    shown = ", ".join(printable(doc.file) for doc in values.documents)
+    heading = f"Registry settings BinderHub would use (from {shown}):"
+    with showing(Progress(steps=fmt == "text", heading=heading)) as progress:  # each step as it finishes
         report = probe_registry(settings, options, values.redactor, extra_notes=notes)
         progress.derived(report)
     if fmt == "json":

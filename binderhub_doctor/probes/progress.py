@@ -35,11 +35,15 @@ def showing(progress: Progress):
 
 
 class Progress:
-    """``steps``: print each finished step (and the derived settings before the first) to
-    ``out``; ``label``: what the live line starts with (doctor: the section's title)."""
+    """``steps``: print each finished step (and ``heading`` and the derived settings before the
+    first) to ``out``; ``label``: what the live line starts with (doctor: the section's title).
+    Nothing is printed before the probe has something to show, so a probe that refuses its
+    input (exit 2) leaves stdout empty."""
 
-    def __init__(self, *, steps: bool = True, label: str = "", out=None, live_stream=None, live: bool | None = None):
+    def __init__(self, *, steps: bool = True, heading: str | None = None, label: str = "", out=None,
+                 live_stream=None, live: bool | None = None):
         self.steps = steps
+        self.heading = heading
         self.label = label
         self.out = out or sys.stdout
         self.live_stream = live_stream or sys.stderr
@@ -56,14 +60,19 @@ class Progress:
     def step(self, report, step) -> None:
         if not self.steps:
             return
-        from .report import derived_lines, step_lines
+        from .report import step_lines
 
         with self._lock:
             self._clear_line()
-            lines = [] if self.shown_report is report else derived_lines(report.derived)
+            lines = [] if self.shown_report is report else self._opening(report)
             self.shown_report = report
             self.out.write("".join(line + "\n" for line in [*lines, *step_lines(step)]))
             self.out.flush()
+
+    def _opening(self, report) -> list[str]:
+        from .report import derived_lines
+
+        return [*([self.heading] if self.heading else []), *derived_lines(report.derived)]
 
     def waiting(self, what: str, deadline: float | None) -> None:
         """A request has gone out; ``deadline``: the seconds it (with its retries) may take at most."""
@@ -83,11 +92,9 @@ class Progress:
     def derived(self, report) -> None:
         """The derived settings of a report that finished without a single step."""
         if self.steps and self.shown_report is not report:
-            from .report import derived_lines
-
             with self._lock:
                 self._clear_line()
-                self.out.write("".join(line + "\n" for line in derived_lines(report.derived)))
+                self.out.write("".join(line + "\n" for line in self._opening(report)))
                 self.out.flush()
                 self.shown_report = report
 
