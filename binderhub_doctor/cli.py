@@ -169,11 +169,9 @@ def explain(rule_id, rule_dirs):
     rules = _load_rules(rule_dirs)
     rule = find_rule(rules, rule_id)
     if rule is None:
-        from .paths import closest
+        from .config import rule_suggestion
 
-        guess = closest(rule_id, [r.name for r in rules] + [r.id for r in rules], cutoff=0.6)
-        hint = f"; did you mean {guess}?" if guess else "; `binderhub-doctor rules` lists them"
-        raise UsageProblem(f"no rule `{rule_id}`{hint}")
+        raise UsageProblem(f"no rule `{rule_id}`{rule_suggestion(rule_id, rules)}")
     click.echo(explain_text(rule))
 
 

@@ -71,13 +71,14 @@ def check_rule_names(config: Config, rules, select=(), ignore=()) -> None:
         for selector in selectors:
             if not any(_matches(rule, selector) for rule in rules):
                 raise ConfigError(f"{source}: no rule has the id, id prefix or name `{selector}`"
-                                  f"{_did_you_mean(selector, rules)}")
+                                  f"{rule_suggestion(selector, rules)}")
     for name in config.severity:  # a severity names one rule, never a prefix
         if not any(name in (rule.id, rule.name) for rule in rules):
-            raise ConfigError(f"{where}severity: no rule has the id or name `{name}`{_did_you_mean(name, rules)}")
+            raise ConfigError(f"{where}severity: no rule has the id or name `{name}`{rule_suggestion(name, rules)}")
 
 
-def _did_you_mean(selector: str, rules) -> str:
+def rule_suggestion(selector: str, rules) -> str:
+    """`; did you mean X?` for a rule id or name that names no rule, or where to look them up."""
     from .paths import closest
 
     ids = [r.id for r in rules]
