@@ -21,8 +21,9 @@ def debug_enabled() -> bool:
         os.environ.get("BINDERHUB_DOCTOR_DEBUG", "") not in ("", "0")
 
 
-def colour_wanted(no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
+def colour_wanted(no_color: bool = False) -> bool:
+    context = click.get_current_context(silent=True)
+    if no_color or os.environ.get("NO_COLOR") or (context is not None and context.meta.get(NO_COLOR_KEY)):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
@@ -49,6 +50,14 @@ LAZY_COMMANDS = {
 }
 
 
+NO_COLOR_KEY = "binderhub_doctor.no_color"
+
+
+def _remember_no_color(ctx, _param, value):
+    if value:
+        ctx.meta[NO_COLOR_KEY] = True  # for this run only: colour_wanted() asks the context
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx):
         available = [name for name, target in LAZY_COMMANDS.items() if _module_exists(target)]
@@ -59,8 +68,18 @@ class LazyGroup(click.Group):
             import importlib
 
             module_name, _, attribute = LAZY_COMMANDS[name].partition(":")
-            return getattr(importlib.import_module(module_name), attribute)
-        return super().get_command(ctx, name)
+            return _with_no_color(getattr(importlib.import_module(module_name), attribute))
+        command = super().get_command(ctx, name)
+        return _with_no_color(command) if command is not None else None
+
+
+def _with_no_color(command: click.Command) -> click.Command:
+    """Every command takes --no-color (scripts pass it to all alike); lint has its own."""
+    if not any(param.name in ("no_color", "no_color_everywhere") for param in command.params):
+        command.params.append(click.Option(
+            ["--no-color", "no_color_everywhere"], is_flag=True, expose_value=False, callback=_remember_no_color,
+            help="No colour (NO_COLOR is honoured too)."))
+    return command
 
 
 def _module_exists(target: str) -> bool:
@@ -69,14 +88,18 @@ def _module_exists(target: str) -> bool:
     return (Path(__file__).parent.joinpath(*relative).with_suffix(".py")).is_file()
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=LazyGroup, invoke_without_command=True, subcommand_metavar="COMMAND [ARGS]...",
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="binderhub-doctor")
-def cli():
+@click.pass_context
+def cli(ctx):
     """Catch BinderHub misconfigurations before you deploy.
 
     Lint secret.yaml and config.yaml offline, probe the registry and repository-provider
     credentials, and install or upgrade the chart safely.
     """
+    if ctx.invoked_subcommand is None:  # `helm binder` alone: the help, as `helm` alone prints its own
+        click.echo(ctx.get_help())
 
 
 @cli.command()
@@ -134,7 +157,7 @@ def rules_command(fmt, rule_dirs):
     """List every rule: id, name, severity, summary."""
     import json
 
-    rules = _load_rules(rule_dirs)
+    rules = sorted(_load_rules(rule_dirs), key=lambda rule: rule.id)  # by id: a reader looks one up by its id
     if fmt == "json":
         click.echo(json.dumps({"version": 1, "rules": [r.summary_dict() for r in rules]}, indent=2))
         return
@@ -154,11 +177,9 @@ def explain(rule_id, rule_dirs):
     rules = _load_rules(rule_dirs)
     rule = find_rule(rules, rule_id)
     if rule is None:
-        from .paths import closest
+        from .config import rule_suggestion
 
-        guess = closest(rule_id, [r.name for r in rules] + [r.id for r in rules], cutoff=0.6)
-        hint = f"; did you mean {guess}?" if guess else "; `binderhub-doctor rules` lists them"
-        raise UsageProblem(f"no rule `{rule_id}`{hint}")
+        raise UsageProblem(f"no rule `{rule_id}`{rule_suggestion(rule_id, rules)}")
     click.echo(explain_text(rule))
 
 

@@ -60,6 +60,36 @@ class Config:
         return False
 
 
+def check_rule_names(config: Config, rules, select=(), ignore=()) -> None:
+    """Every rule id, id prefix or name in ``--select``/``--ignore`` and in the config file names
+    at least one rule; a typo (`BHD2O2`) would otherwise turn a rule off or on without a word."""
+    named = [("--select", select), ("--ignore", ignore)]
+    where = f"{config.path}: " if config.path else ""
+    named += [(f"{where}select", config.select), (f"{where}ignore", config.ignore)]
+    named += [(f"{where}per-file-ignores {pattern!r}", ids) for pattern, ids in config.per_file_ignores.items()]
+    for source, selectors in named:
+        for selector in selectors:
+            if not any(_matches(rule, selector) for rule in rules):
+                raise ConfigError(f"{source}: no rule has the id, id prefix or name `{selector}`"
+                                  f"{rule_suggestion(selector, rules)}")
+    for name in config.severity:  # a severity names one rule, never a prefix
+        if not any(name in (rule.id, rule.name) for rule in rules):
+            raise ConfigError(f"{where}severity: no rule has the id or name `{name}`{rule_suggestion(name, rules)}")
+
+
+def rule_suggestion(selector: str, rules) -> str:
+    """`; did you mean X?` for a rule id or name that names no rule, or where to look them up."""
+    from .paths import closest
+
+    ids = [r.id for r in rules]
+    digits = selector.upper().replace("O", "0")  # BHD2O2: the letter O for a zero
+    if digits != selector.upper() and any(i.startswith(digits) for i in ids):
+        guess = digits
+    else:
+        guess = closest(selector, ids + [r.name for r in rules], cutoff=0.6)
+    return f"; did you mean {guess}?" if guess else "; `binderhub-doctor rules` lists them"
+
+
 def _matches(rule, selector: str) -> bool:
     return rule.id.startswith(selector.upper()) or rule.name == selector
 

@@ -42,8 +42,8 @@ from .go_yaml import (
 from .go_yaml import Refused as _Refused
 from .value_types import type_name, with_article
 
-__all__ = ["Document", "Position", "Problem", "decode_binary", "go_float32_key", "key_string", "load_document",
-           "parse_text", "resolve_plain"]
+__all__ = ["Document", "Position", "Problem", "decode_binary", "document_from_bytes", "go_float32_key", "key_string",
+           "load_document", "parse_text", "resolve_plain"]
 
 PathKey = tuple  # a values path: ("config", "BinderHub", "image_prefix") or ("list", 0)
 
@@ -115,6 +115,11 @@ def load_document(path: str | Path, display_name: str | None = None) -> Document
     path = Path(path)
     with path.open("rb") as handle:
         raw = handle.read(MAX_BYTES + 1)
+    return document_from_bytes(raw, name)
+
+
+def document_from_bytes(raw: bytes, name: str) -> Document:
+    """A Document of ``raw`` (at most MAX_BYTES + 1 of them), a file's or standard input's."""
     doc = Document(file=name)
     if raw.startswith(GIT_CRYPT_MAGIC):
         doc.skipped = "encrypted (git-crypt)"

@@ -10,6 +10,7 @@ from .checks.base import Context, Hit, conditions_hold
 from .config import Config
 from .documents import Position
 from .findings import Finding
+from .invocation import as_invoked
 from .ruleset import Rule
 from .suppressions import Suppressions
 from .values import Values
@@ -32,6 +33,9 @@ class LintResult:
     findings: list[Finding]
     files: list[str]
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    unread: list[str] = field(default_factory=list)  # files skipped whole (git-crypt): not linted at all
+    # Several deployments linted in one run (one folder each): (folder, its own result). Empty for one.
+    sets: list[tuple[str, LintResult]] = field(default_factory=list)
     values_key: str | None = None
     chart: ChartChoice | None = None  # the chart version linted against, and where it came from
 
@@ -68,6 +72,7 @@ def lint(values: Values, rules: list[Rule], config: Config | None = None,
         findings=findings.unique(),
         files=[d.file for d in values.documents],
         skipped=[(d.file, d.skipped or SOPS_NOTE) for d in values.documents if d.skipped or d.encrypted],
+        unread=[d.file for d in values.documents if d.skipped],
         values_key=".".join(values.prefix) or None,
         chart=chart,
     )
@@ -130,7 +135,7 @@ class _Findings:
             line=position.line if position else None,
             column=position.column if position else None,
             path=values.display_path(hit.path) if hit.path is not None else None,
-            message=hit.message, fix=(hit.fix or rule.fix or "").strip() or None, url=rule.url,
+            message=as_invoked(hit.message), fix=as_invoked((hit.fix or rule.fix or "").strip() or None), url=rule.url,
         )
         if config.ignored_in_file(rule, finding.file) or self.suppressions.suppresses(finding, rule):
             return

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 
 import click
+
+from .invocation import as_invoked, program_name
+
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "UsageProblem", "program_name"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -18,7 +21,7 @@ class UsageProblem(click.ClickException):
     def show(self, file=None) -> None:
         from .printable import printable  # one line, whatever the message quotes
 
-        click.echo(f"{program_name()}: error: {printable(self.format_message())}", err=True)
+        click.echo(f"{program_name()}: error: {printable(as_invoked(self.format_message()))}", err=True)
 
 
 @contextmanager
@@ -30,7 +33,3 @@ def usage_errors(*kinds: type[Exception]):
     except kinds as exc:
         raise UsageProblem(str(exc)) from None
 
-
-def program_name() -> str:
-    """`helm binder` when Helm runs us as its plugin, else binderhub-doctor."""
-    return os.environ.get("BINDERHUB_DOCTOR_PROG") or "binderhub-doctor"

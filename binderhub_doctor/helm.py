@@ -21,6 +21,7 @@ import threading
 from dataclasses import dataclass
 from typing import Mapping
 
+from .invocation import program_name  # noqa: F401 - the commands ask helm.program_name()
 from .printable import printable_lines
 
 CHART_NAME = "binderhub"
@@ -36,12 +37,6 @@ MAX_RELEASE_NAME = 53  # Helm's limit: release names become parts of resource na
 
 class HelmProblem(Exception):
     """Helm is missing, unusable or misconfigured; the message says what to do."""
-
-
-def program_name(env: Mapping[str, str] | None = None) -> str:
-    """How the user called us, for hints: `helm binder` as a plugin, else `binderhub-doctor`."""
-    env = os.environ if env is None else env
-    return env.get("BINDERHUB_DOCTOR_PROG") or "binderhub-doctor"
 
 
 def flag_on(text: str | None) -> bool:

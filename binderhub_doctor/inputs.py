@@ -13,11 +13,16 @@ from pathlib import Path
 
 from . import chart_pin
 from .config import Config, ConfigError, find_config, load_config
-from .documents import Document, load_document, parse_text
+from .documents import MAX_BYTES, Document, document_from_bytes, load_document, parse_text
+from .invocation import program_name
 from .values import Values, build_values, is_secret_filename
 
 DEFAULT_FILES = ("secret.yaml", "config.yaml")
+STDIN = "-"  # as in `helm -f -`: the values come from standard input
+STDIN_NAME = "<stdin>"  # how findings name it
 _VALUES_PATTERNS = ("*secret*.yaml", "*secret*.yml", "config*.yaml", "config*.yml", "values*.yaml", "values*.yml")
+# As README names them: files with `secret` anywhere in the name, then config* and values*.
+FOLDER_PATTERNS = "*secret*.yaml, config*.yaml, values*.yaml (or .yml)"
 
 
 class InputError(Exception):
@@ -33,16 +38,30 @@ def value_files(arguments: list[str], cwd: Path | None = None) -> list[Path]:
         if not found:
             raise InputError(
                 f"no values files given and no secret.yaml or config.yaml in {cwd}; "
-                "pass the files to lint, e.g. `binderhub-doctor lint secret.yaml config.yaml`")
+                f"pass the files to lint, e.g. `{program_name()} lint secret.yaml config.yaml`")
         return found
     files: list[Path] = []
+    if arguments.count(STDIN) > 1:
+        raise InputError("`-` (standard input) can be given only once")
     for argument in arguments:
         path = Path(argument)
-        if _is_dir(path):
+        if argument != STDIN and _is_dir(path):
             files.extend(_folder_files(path))
         else:
             files.append(path)
     return files
+
+
+def deployment_folders(arguments: list[str]) -> list[str] | None:
+    """The folders when several are given: each is a deployment of its own (`lint staging/ prod/`),
+    never merged into one. None for files, or one folder (with override files after it)."""
+    folders = [argument for argument in arguments if argument != STDIN and _is_dir(Path(argument))]
+    if len(folders) < 2:
+        return None
+    if len(folders) != len(arguments):
+        raise InputError("give either folders (each linted as a deployment of its own) or files (merged as "
+                         "one, like helm -f A -f B), not both")
+    return folders
 
 
 def _exists(path: Path) -> bool:
@@ -73,7 +92,7 @@ def _folder_files(folder: Path) -> list[Path]:
     rest = [n for n in names if n not in secret and any(fnmatch.fnmatch(n, p) for p in _VALUES_PATTERNS)]
     if not secret and not rest:
         raise InputError(
-            f"{folder}: no values files in this folder (looked for secret*.yaml, config*.yaml, values*.yaml); "
+            f"{folder}: no values files in this folder (looked for {FOLDER_PATTERNS}); "
             "name the files to lint instead")
     return [folder / n for n in secret + rest]
 
@@ -127,6 +146,9 @@ def load(files: list[Path], config: Config, secret_files: list[str] = (),
     ``texts``: {path: text} read instead of those files (`lint --diff`'s fixed, unwritten text)."""
     documents = []
     for path in files:
+        if str(path) == STDIN:
+            documents.append(_stdin_document())
+            continue
         if texts and path in texts:
             documents.append(parse_text(texts[path], Document(file=display_name(path))))
             continue
@@ -139,7 +161,7 @@ def load(files: list[Path], config: Config, secret_files: list[str] = (),
             raise InputError(f"{path}: is a folder") from None
         except OSError as exc:
             raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    explicit_secret = [*secret_files, *map(str, config.secret_files)]
+    explicit_secret = [STDIN_NAME if s == STDIN else s for s in [*secret_files, *map(str, config.secret_files)]]
     for secret in explicit_secret:
         if not any(os.path.realpath(secret) == os.path.realpath(d.file) for d in documents):
             raise InputError(f"{secret}: --secret-file names a file that is not among the values files")
@@ -159,6 +181,15 @@ def load(files: list[Path], config: Config, secret_files: list[str] = (),
         auto_values_key=automatic,
         parent_keys=parent_keys,
     )
+
+
+def _stdin_document():
+    import sys
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise InputError("`-`: standard input is not available; pass a file instead")
+    return document_from_bytes(stream.read(MAX_BYTES + 1), STDIN_NAME)
 
 
 def _own_keys(chart_values: Path, documents) -> frozenset:

@@ -159,6 +159,8 @@ class RedactingStream(io.TextIOBase):
         return True
 
     def write(self, text) -> int:
+        if isinstance(text, (bytes, bytearray)):  # click.echo(bytes) finds no binary stream here (completion)
+            text = bytes(text).decode(self.encoding or "utf-8", errors="replace")
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         with self._lock:

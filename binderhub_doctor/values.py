@@ -26,8 +26,8 @@ _BINDERHUB_ROOT_KEYS = {"config", "jupyterhub", "imageBuilderType", "dind", "pin
 
 
 def is_secret_filename(path: str) -> bool:
-    if str(path).startswith(("/dev/fd/", "/proc/self/fd/")):
-        return True  # a pipe such as <(sops -d secret.enc.yaml): decrypted, never the committed file
+    if str(path).startswith(("/dev/fd/", "/proc/self/fd/")) or str(path) == "<stdin>":
+        return True  # a pipe such as <(sops -d secret.enc.yaml) or stdin: decrypted, never the committed file
     name = os.path.basename(path).lower()
     parts = {p.lower() for p in Path(path).parts[:-1]}
     return (

@@ -177,12 +177,13 @@ def test_json_report(tmp_path, fake):
     assert report["summary"] == {"passed": 2, "warnings": 0, "failed": 1, "skipped": 1}
 
 
-def test_plain_http_to_github_without_the_flag_fails_only_that_section(tmp_path, fake):
+def test_plain_http_to_github_elsewhere_than_loopback_fails_only_that_section(tmp_path, fake):
     files = deployment(tmp_path, fake)
+    config = files[-1]
+    config.write_text(config.read_text().replace(fake.github_api, "http://ghe.example.org/api/v3"))
     result = invoke("doctor", *files)
-    assert result.returncode == 1
     github = section_line(result.stdout, "GitHub")
-    assert github.startswith("[✗] GitHub") and "--insecure-http" in github
+    assert github.startswith("[✗] GitHub") and "plain http to another machine" in github
     assert section_line(result.stdout, "Lint").startswith("[✓]")
 
 

@@ -196,3 +196,17 @@ def test_program_name_is_helm_binder_in_messages(tmp_path):
     assert result.returncode == 2
     assert "`helm binder init`" in result.stderr
     assert Path(env["HELM_PLUGINS"], "binder", "plugin.yaml").is_file()
+
+
+@pytest.mark.parametrize("major", HELM_MAJORS)
+def test_helm_binder_alone_prints_help_and_hints_name_helm_binder(tmp_path, major):
+    env = plugin_env(tmp_path, major)
+    alone = helm(env, "binder")
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout.startswith("Usage: helm binder [OPTIONS] COMMAND [ARGS]...") and PLUGIN_ERROR not in alone.stderr
+    folder = copy_values(CLEAN, tmp_path / "values")
+    config = folder / "config.yaml"
+    config.write_text("".join(line for line in config.read_text().splitlines(keepends=True) if "hub_url:" not in line))
+    linted = helm(env, "binder", "lint", folder)
+    assert "run `helm binder connect <release>`" in linted.stdout
+    assert "binderhub-doctor connect" not in linted.stdout

@@ -130,11 +130,11 @@ def test_lint_lists_exactly_the_placeholders_left(tmp_path, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_init_lists_the_same_placeholders_with_their_lines(tmp_path, kind):
     result = init(tmp_path, kind)
-    listed = re.findall(r"^  (\S+):(\d+): (\S+): ", result.stdout, re.MULTILINE)
-    assert {path for _, _, path in listed} == PLACEHOLDER_PATHS[kind]
-    for file, line, _ in listed:
-        text = (tmp_path / file).read_text().splitlines()[int(line) - 1]
-        assert "<" in text and ">" in text
+    listed = re.findall(r"^  (\S+:\d+:\d+: .*)$", result.stdout, re.MULTILINE)
+    _, findings = lint_json(tmp_path)
+    reported = [f"{f['file']}:{f['line']}:{f['column']}: {f['message']}" for f in findings if f["name"] == "placeholder"]
+    assert listed == reported  # the very lines `lint` reports, in its order
+    assert {f["path"] for f in findings if f["name"] == "placeholder"} == PLACEHOLDER_PATHS[kind]
 
 
 @pytest.mark.parametrize("kind", KINDS)

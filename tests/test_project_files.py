@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from support.tools import REPO_ROOT
+from support.tools import REPO_ROOT, released_versions
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -29,3 +29,36 @@ def test_plugin_version_is_the_package_version():
     package = re.search(r'^version = "([^"]+)"', (REPO_ROOT / "pyproject.toml").read_text(), re.M).group(1)
     plugin = re.search(r'^version: "?([^"\n]+)"?', (REPO_ROOT / "plugin.yaml").read_text(), re.M).group(1)
     assert plugin == package
+
+
+def test_the_package_reports_the_version_it_is_built_as():
+    from binderhub_doctor import __version__
+
+    package = re.search(r'^version = "([^"]+)"', (REPO_ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    assert __version__ == package
+
+
+# Where the documents pin a version: pre-commit's rev, helm's --version, pip's git+…@ref.
+# (`--version` elsewhere is the BinderHub chart's version, not ours.)
+_PINS = re.compile(r"(?:\brev:\s*|helm plugin install [^\n]*--version\s+|binderhub-doctor@)v?(\d+\.\d+\.\d+)\b")
+
+
+def test_no_document_pins_a_version_that_is_not_released():
+    """`rev: v0.1.0` before v0.1.0 is tagged fails for everyone who copies it."""
+    released = set(released_versions())
+    documents = [REPO_ROOT / "README.md", *(REPO_ROOT / "docs").glob("*.md"), *(REPO_ROOT / "examples").glob("*.yaml")]
+    pinned = {(doc.name, version) for doc in documents for version in _PINS.findall(doc.read_text(encoding="utf-8"))
+              if doc.name != "rules.md"}
+    assert {(name, version) for name, version in pinned if version not in released} == set()
+
+
+def test_the_changelog_keeps_an_unreleased_section_first():
+    text = (REPO_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## .*$", text, re.MULTILINE)
+    assert headings and headings[0] == "## [Unreleased]"
+    assert "keepachangelog.com" in text and (REPO_ROOT / "docs" / "releasing.md").is_file()
+
+
+def test_readme_documents_shell_completion_and_quiet():
+    assert "_BINDERHUB_DOCTOR_COMPLETE=bash_source binderhub-doctor" in README
+    assert "`-q`, `--quiet`" in README

@@ -8,7 +8,11 @@ from .kinds import MESSAGE, PATHS, SEVERITY, kind
 
 
 @kind("required", {"path": PATHS, "empty_is_missing": {"type": "boolean"}, "present_severity": SEVERITY,
-                  "missing_severity": SEVERITY, "message": MESSAGE}, required=("path",))
+                  "missing_severity": SEVERITY, "message": MESSAGE,
+                  "present_null": {"description": "report a key that is there with a null value (false where the "
+                                                  "type rule, BHD303, reports that null already)",
+                                   "type": "boolean"}},
+      required=("path",))
 def required(values, spec, context):
     """Missing values are warnings by default: another values file or --set may supply them."""
     for text in spec["path"] if isinstance(spec["path"], list) else [spec["path"]]:
@@ -18,6 +22,8 @@ def required(values, spec, context):
         if not empty:
             continue
         present = values.has(path)
+        if present and value is None and not spec.get("present_null", True):
+            continue  # one finding for one mistake
         severity = spec.get("present_severity") if present else spec.get("missing_severity", "warning")
         message = spec.get("message", "{path} is not set")
         yield Hit(path, render(message, values, path), severity=severity)

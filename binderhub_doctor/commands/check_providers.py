@@ -13,7 +13,7 @@ from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem, usage_errors
 from ..inputs import InputError, load, load_config_for, value_files
 from ..probes import ProbeInputError
 from ..probes.provider_api import Transport
-from ..probes.report import FAIL, MARKS, OK, WARN, ProbeReport, render
+from ..probes.report import FAIL, MARKS, OK, SKIP, WARN, ProbeReport, render
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -31,7 +31,8 @@ def provider_options(function):
                      show_default=True,
                      help="Seconds to wait for each answer; one request (with its retries) stops after 3 × this + 3."),
         click.option("--insecure-http", is_flag=True,
-                     help="Allow plain http, for a test server on a loopback address only."),
+                     help="GitLab: talk plain http to a test server on a loopback address (a GitLab hostname has "
+                          "no scheme). An http:// URL to a loopback address needs no flag, as for check-registry."),
         click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False),
                      help="Trust this CA certificate file (a GitHub Enterprise / GitLab with a private CA)."),
     ]
@@ -48,9 +49,11 @@ def load_values(files, secret_files, values_key):
         raise UsageProblem(str(exc)) from None
 
 
-def summary_line(report: ProbeReport, name: str) -> str:
+def summary_line(report: ProbeReport, name: str, nothing_to_check: str = "nothing to check") -> str:
     failed = sum(1 for s in report.steps if s.status == FAIL)
     warned = sum(1 for s in report.steps if s.status == WARN)
+    if report.steps and all(s.status == SKIP for s in report.steps):
+        return f"{MARKS[SKIP]} {name}: skipped: {nothing_to_check}"  # not "all checks passed": none ran
     if failed:
         return f"{MARKS[FAIL]} {name}: {failed} check{'s' if failed != 1 else ''} failed"
     if warned:
@@ -58,12 +61,23 @@ def summary_line(report: ProbeReport, name: str) -> str:
     return f"{MARKS[OK]} {name}: all checks passed"
 
 
-def emit(report: ProbeReport, fmt: str, heading: str, name: str) -> None:
+def run_shown(fmt: str, heading: str, probe):
+    """Run ``probe()``: in text, the heading at once, then the derived settings and each step as
+    it finishes (on a terminal, the request being waited for on a live line)."""
+    from ..probes.progress import Progress, showing
+
+    with showing(Progress(steps=fmt == "text", heading=heading)) as progress:
+        report = probe()
+        progress.derived(report)
+    return report
+
+
+def emit(report: ProbeReport, fmt: str, name: str, nothing_to_check: str = "nothing to check") -> None:
+    """What run_shown has not printed yet: the JSON report, or the summary line."""
     if fmt == "json":
         click.echo(render(report, "json"), nl=False)
     else:
-        text = f"{heading}\n{report.as_text()}\n{summary_line(report, name)}\n"
-        click.echo(text, nl=False)
+        click.echo(summary_line(report, name, nothing_to_check))
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
@@ -83,8 +97,9 @@ def check_github(files, secret_files, values_key, fmt, timeout, insecure_http, c
 
     values = load_values(files, secret_files, values_key)
     with usage_errors(ProbeInputError):
-        report = github.probe(values, repos=repos, transport=Transport(timeout, insecure_http, ca_bundle))
-    emit(report, fmt, _heading("GitHub", report), "GitHub")
+        report = run_shown(fmt, _heading("GitHub"), lambda: github.probe(
+            values, repos=repos, transport=Transport(timeout, insecure_http, ca_bundle)))
+    emit(report, fmt, "GitHub")
 
 
 @click.command("check-gitlab")
@@ -103,10 +118,12 @@ def check_gitlab(files, secret_files, values_key, fmt, timeout, insecure_http, c
 
     values = load_values(files, secret_files, values_key)
     with usage_errors(ProbeInputError):
-        report = gitlab.probe(values, repos=repos, transport=Transport(timeout, insecure_http, ca_bundle))
-    emit(report, fmt, _heading("GitLab", report), "GitLab")
+        report = run_shown(fmt, _heading("GitLab"), lambda: gitlab.probe(
+            values, repos=repos, transport=Transport(timeout, insecure_http, ca_bundle)))
+    configured = isinstance(values.get(gitlab.SECTION), dict)
+    emit(report, fmt, "GitLab", "no token to check" if configured else "no GitLab provider configured")
 
 
-def _heading(name: str, report: ProbeReport) -> str:
+def _heading(name: str) -> str:
     section = "GitHubRepoProvider" if name == "GitHub" else "GitLabRepoProvider"
     return f"{name}: config.{section}"

@@ -42,6 +42,8 @@ def command(files, secret_files, values_key, fmt, timeout, ca_bundle, insecure_h
     FILES are merged in order, as `helm -f A -f B` merges them (default: secret.yaml and
     config.yaml here). Nothing is pushed: the push check starts an empty upload and cancels it.
     """
+    from ..printable import printable
+    from ..probes.progress import Progress, showing
     from ..probes.registry import RegistryProbeOptions, probe_registry
     from ..probes.report import render
 
@@ -55,14 +57,13 @@ def command(files, secret_files, values_key, fmt, timeout, ca_bundle, insecure_h
     options = RegistryProbeOptions(
         timeout=timeout, ca_bundle=ca_bundle, insecure_hosts=tuple(insecure_hosts),
         allowed_realm_hosts=tuple(realm_hosts), skip_push=skip_push)
-    report = probe_registry(settings, options, values.redactor)
-    output = render(report, fmt)
-    if fmt == "text":
-        from ..printable import printable
-
-        shown = ", ".join(printable(doc.file) for doc in values.documents)
-        output = f"Registry settings BinderHub would use (from {shown}):\n" + output
-    click.echo(output, nl=False)
+    shown = ", ".join(printable(doc.file) for doc in values.documents)
+    heading = f"Registry settings BinderHub would use (from {shown}):"
+    with showing(Progress(steps=fmt == "text", heading=heading)) as progress:  # each step as it finishes
+        report = probe_registry(settings, options, values.redactor)
+        progress.derived(report)
+    if fmt == "json":
+        click.echo(render(report, fmt), nl=False)
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 

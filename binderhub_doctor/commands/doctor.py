@@ -81,20 +81,30 @@ def command(files, secret_files, values_key, chart_version, config_file, fmt, of
     not run); the exit code is 1 when any section fails. --offline runs only the lint. With
     --release NAME, the deployed release's status (see `status`) is the last section.
     """
-    from ..reporters.doctor_report import render_json, render_text
+    from ..reporters.doctor_report import footer_lines, render_json
 
     if not release and any(value not in (None, False) for value in cluster.values()):
         raise UsageProblem("-n, --kube-context and --binder-url go with --release NAME")
     options = DoctorOptions(list(files), list(secret_files), values_key, chart_version, config_file, offline,
                             timeout, insecure_http, ca_bundle, list(github_repos), list(gitlab_repos),
                             release, cluster)
-    sections, values = run_doctor(options)
-    text = render_json(sections, values) if fmt == "json" else render_text(sections, values)
+    sections, values = run_doctor(options, shown=text_shown if fmt == "text" else None)
+    text = render_json(sections, values) if fmt == "json" else "\n".join(footer_lines(sections)) + "\n"
     click.echo(text, nl=False)
     sys.exit(EXIT_FINDINGS if any(s.status == FAIL for s in sections) else EXIT_OK)
 
 
-def run_doctor(options: DoctorOptions):
+def text_shown(sections, values) -> None:
+    """Each section as soon as it is done (the header with the first), so a slow probe is no blank screen."""
+    from ..reporters.doctor_report import header_lines, section_lines
+
+    lines = header_lines(values) if len(sections) == 1 else []
+    click.echo("\n".join([*lines, *section_lines(sections[-1])]))
+
+
+def run_doctor(options: DoctorOptions, shown=None):
+    """``shown(sections, values)`` is called each time a section is added (the newest last); while
+    a probe runs, a terminal shows the request it waits for (probes/progress.py)."""
     from ..chart_versions import ChartVersionError
     from ..inputs import InputError
     from ..ruleset import RuleFileError
@@ -118,40 +128,60 @@ def run_doctor(options: DoctorOptions):
         status = status_options(options.release, timeout=options.timeout, chart_version=chart and chart.version,
                                 chart_source=chart and chart.source, **options.cluster)
 
-    sections = [lint_section(result)]
-    sections += probe_sections(options, values, github_repos, gitlab_repos)
+    sections = Shown([lint_section(result)], lambda added: shown and shown(added, values))
+    add_probe_sections(sections, options, values, github_repos, gitlab_repos)
     if options.release:
         sections.append(release_section(status) if status else
                         Section("status", "Release", SKIP, "not run (--offline)"))
     return sections, values
 
 
-def probe_sections(options: DoctorOptions, values, github_repos, gitlab_repos) -> list[Section]:
-    sections = []
+def add_probe_sections(sections: list, options: DoctorOptions, values, github_repos, gitlab_repos) -> None:
+    """The registry, GitHub and GitLab sections, each added (and so shown) as soon as it is done."""
     broken = any(p.rule in FATAL_PROBLEMS for d in values.documents for p in d.problems) or \
         any(d.skipped or d.encrypted for d in values.documents)
     probes = (("registry", "Registry"), ("github", "GitHub"), ("gitlab", "GitLab"))
-    if options.offline:
-        return [Section(name, title, SKIP, "not run (--offline)") for name, title in probes]
-    if broken:
-        why = "not run: the values files did not load cleanly (see Lint), so the settings are incomplete"
-        return [Section(name, title, SKIP, why) for name, title in probes]
+    if options.offline or broken:
+        why = "not run (--offline)" if options.offline else \
+            "not run: the values files did not load cleanly (see Lint), so the settings are incomplete"
+        sections += [Section(name, title, SKIP, why) for name, title in probes]
+        return
     from ..probes.provider_api import Transport
 
     transport = Transport(options.timeout, options.insecure_http, options.ca_bundle)
     sections.append(guarded("registry", "Registry", registry_section, values, options))
     sections.append(guarded("github", "GitHub", github_section, values, github_repos, transport))
     sections.append(guarded("gitlab", "GitLab", gitlab_section, values, gitlab_repos, transport))
-    return sections
+
+
+class Shown(list):
+    """The sections so far; ``shown(sections)`` hears of each one added (the first at once)."""
+
+    def __init__(self, sections, shown):
+        super().__init__(sections)
+        self.shown = shown
+        shown(self)
+
+    def append(self, section) -> None:
+        super().append(section)
+        self.shown(self)
+
+    def __iadd__(self, sections):
+        for section in sections:
+            self.append(section)
+        return self
 
 
 def guarded(name: str, title: str, section, *arguments) -> Section:
     """A probe that crashes (a bug: every answer a server can send should be a step) fails its
-    own section, so the lint section and the other probes still reach the report."""
+    own section, so the lint section and the other probes still reach the report. While it runs,
+    a terminal shows the request it waits for."""
     from ..cli import debug_enabled
+    from ..probes.progress import Progress, showing
 
     try:
-        return section(*arguments)
+        with showing(Progress(steps=False, label=title)):
+            return section(*arguments)
     except Exception as exc:
         if debug_enabled():
             raise
@@ -162,15 +192,15 @@ def guarded(name: str, title: str, section, *arguments) -> Section:
 # --- the sections -----------------------------------------------------------------------------
 
 def lint_section(result) -> Section:
+    from ..reporters.text_report import counted
+
     errors, warnings = result.count("error"), result.count("warning")
-    files = len(result.files)
+    files = len(result.files) - len(result.unread)  # a file skipped whole was not linted
     scope = f"{files} file{'s' if files != 1 else ''}"
     if not result.findings:
         return Section("lint", "Lint", OK, f"no problems in {scope}")
-    counts = [(errors, "error"), (warnings, "warning"), (result.count("info"), "info")]
-    text = ", ".join(f"{n} {word}{'s' if n != 1 and word != 'info' else ''}" for n, word in counts if n)
     status = FAIL if errors else (WARN if warnings else OK)
-    return Section("lint", "Lint", status, f"{text} in {scope}", findings=list(result.findings))
+    return Section("lint", "Lint", status, f"{counted(result)} in {scope}", findings=list(result.findings))
 
 
 def probe_section(name: str, title: str, report: ProbeReport) -> Section:

@@ -25,7 +25,7 @@ from ..printable import printable
 from ..ruleset import RuleFileError
 from ..secrets import is_secret_container, is_secret_key
 from ..values import is_secret_filename
-from .lint import LintOptions, combine, exit_code, file_sets, lint_sets, write_report
+from .lint import LintOptions, combine, exit_code, lint_sets, named_sets, write_report
 
 MAX_ROUNDS = 10  # a fix never undoes another, so this bound is never reached in practice
 UTF8_BOM = "\ufeff"
@@ -69,14 +69,15 @@ class FixRun:
 
 def run_fix(options: LintOptions, usage_error) -> int:
     try:
-        sets = file_sets(options)
+        named = named_sets(options)
+        sets = [files for _, files in named]
         run = FixRun(sources={display_name(p): s for p in {p for files in sets for p in files}
                               if (s := read_source(p)) is not None})
         for _ in range(MAX_ROUNDS):
             if not fix_round(options, sets, run):
                 break
         # what remains, as the files will read once written (--diff reports only the diff)
-        remains = None if options.diff else combine(lint_sets(options, sets, texts=_texts(run)))
+        remains = None if options.diff else combine(lint_sets(options, sets, texts=_texts(run)), [name for name, _ in named])
     except (InputError, RuleFileError, chart_versions.ChartVersionError) as exc:
         raise usage_error(str(exc)) from None
     changed = [s for s in run.sources.values() if s.changed]

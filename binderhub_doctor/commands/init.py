@@ -20,6 +20,7 @@ from ..output_files import create_file, kept_mode
 SECRET_FILE = "secret.yaml"
 CONFIG_FILE = "config.yaml"
 SECRET_MODE = 0o600
+PLACEHOLDER_RULE = "placeholder"  # the rule (BHD105) whose findings init lists
 
 _JSON_KEY_HELP = """\
   # The JSON key file of a Google Cloud service account that may push images (IAM & Admin >
@@ -181,31 +182,17 @@ def config_text(kind: str) -> str:
 """
 
 
-def placeholders(path: Path, text: str) -> list[tuple[int, str, str]]:
-    """(line, values path, placeholder) of every placeholder left in ``text``."""
-    from ..checks.placeholder import find
-    from ..documents import Document, parse_text
-    from ..values import format_path
+def placeholders_left(paths: list[Path]):
+    """The placeholder findings `lint` reports for the new files: the same lines, the same words
+    (one fact, one place). The default configuration: a project's config cannot hide them here."""
+    from ..config import Config
+    from ..engine import lint
+    from ..inputs import load
+    from ..ruleset import load_rules
 
-    document = parse_text(text, Document(file=str(path), lines=text.splitlines()))
-    found = []
-
-    def walk(node, trail):
-        if isinstance(node, dict):
-            for key, item in node.items():
-                walk(item, trail + (key,))
-        elif isinstance(node, str):
-            hit = find(node)
-            if hit:
-                position = document.value_positions.get(trail) or document.key_positions.get(trail)
-                line = position.line if position else 0
-                # a block scalar starts on the line after `password: |`
-                if node.startswith("<") and text.splitlines()[line - 1].rstrip().endswith("|"):
-                    line += 1
-                found.append((line, format_path(trail), hit))
-
-    walk(document.data, ())
-    return sorted(found)
+    config = Config()
+    result = lint(load(paths, config), load_rules(), config)
+    return [finding for finding in result.findings if finding.name == PLACEHOLDER_RULE]
 
 
 @click.command("init")
@@ -254,12 +241,14 @@ def command(kind, folder, force):
     prog = helm.program_name()
     click.echo(f"created {secret_path} (mode 0600, two new random tokens) and {config_path} "
                f"for {KINDS[kind].title}")
-    left = [(path, *item) for path, text, _ in files for item in placeholders(path, text)]
+    left = placeholders_left([secret_path, config_path])
     if left:
+        from ..printable import printable
+        from ..reporters.text_report import where
+
         click.echo("fill in these placeholders:")
-        for path, line, values_path, placeholder in left:
-            shown = placeholder if not placeholder.startswith("<paste") else "the JSON key file"
-            click.echo(f"  {path}:{line}: {values_path}: {shown}")
+        for finding in left:
+            click.echo(f"  {where(finding)}: {printable(finding.message)}")
     click.echo("then:")
     if str(target) != ".":
         click.echo(f"  cd {target}")

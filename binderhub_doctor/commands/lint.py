@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import chart_pin, chart_versions, reporters
+from ..config import ConfigError, check_rule_names
 from ..engine import lint, lint_across
 from ..findings import at_least
-from ..inputs import InputError, load, load_config_for, value_files
+from ..inputs import STDIN, InputError, deployment_folders, load, load_config_for, value_files
 from ..output import redact
 from ..output_files import OutputError, write_output
 from ..ruleset import RuleFileError, load_rules
@@ -43,10 +44,14 @@ def lint_sets(options: LintOptions, file_sets: list[list[Path]], texts: dict | N
     """[(result, rules, values)] for each values set, with the config and rules loaded once;
     ``texts``: {path: text} to lint instead of those files' contents (fixed, not yet written)."""
     config = load_config_for(options.config_file)
-    config.select = options.select or config.select
-    config.ignore = [*config.ignore, *options.ignore]
     chart_pin.choose(options.chart_version, config)  # a bad --chart-version fails before any file is read
     rules = load_rules([*config.rule_dirs, *options.rule_dirs])
+    try:
+        check_rule_names(config, rules, options.select, options.ignore)
+    except ConfigError as exc:
+        raise InputError(str(exc)) from None
+    config.select = options.select or config.select
+    config.ignore = [*config.ignore, *options.ignore]
     linted = []
     for files in file_sets:
         pin = chart_pin.find_pin(files)
@@ -64,21 +69,22 @@ def run_lint(options: LintOptions, usage_error) -> int:
 
         return run_fix(options, usage_error)
     try:
-        if options.folder_sets:
-            linted = lint_sets(options, folder_sets(value_files(options.files)))
-            result, rules, values = combine(linted)
-        else:
-            result, rules, values = lint_files(options)
+        named = named_sets(options)
+        result, rules, values = combine(lint_sets(options, [files for _, files in named]), [name for name, _ in named])
     except (InputError, RuleFileError, chart_versions.ChartVersionError) as exc:
         raise usage_error(str(exc)) from None
     write_report(options, result, rules, usage_error)
     return exit_code(options, result)
 
 
-def file_sets(options: LintOptions) -> list[list[Path]]:
-    """The values sets to lint: one, or one per folder with --folder-sets."""
-    files = value_files(options.files)
-    return folder_sets(files) if options.folder_sets else [files]
+def named_sets(options: LintOptions) -> list[tuple[str | None, list[Path]]]:
+    """The values sets to lint, each with its folder's name: one per folder with --folder-sets
+    or when several folders are named (several deployments); else one set, named None."""
+    if options.folder_sets:
+        return folder_sets(value_files(options.files))
+    if folders := deployment_folders(options.files):
+        return [(folder, value_files([folder])) for folder in folders]
+    return [(None, value_files(options.files))]
 
 
 def write_report(options: LintOptions, result, rules, usage_error) -> None:
@@ -97,20 +103,26 @@ def exit_code(options: LintOptions, result) -> int:
     return 1 if any(at_least(f.severity, threshold) for f in result.findings) else 0
 
 
-def folder_sets(files: list[Path]) -> list[list[Path]]:
-    """One values set per folder: the folder's values files (secret files first), whichever of
-    them were named. pre-commit passes only the changed files, alphabetically; this lints each
-    deployment's files together and in `helm -f secret.yaml -f config.yaml` order."""
+def folder_sets(files: list[Path]) -> list[tuple[str, list[Path]]]:
+    """One values set per folder, with the folder's name: the folder's values files (secret files
+    first), whichever of them were named. pre-commit passes only the changed files,
+    alphabetically; this lints each deployment's files together and in `helm -f secret.yaml -f
+    config.yaml` order."""
+    if any(str(path) == STDIN for path in files):
+        raise InputError("`-` (standard input) belongs to no folder; --folder-sets takes files or folders")
     folders: dict[Path, None] = {}
     for path in files:
         folders.setdefault(path.parent, None)
-    return [value_files([str(folder)]) for folder in folders]
+    return [(str(folder), value_files([str(folder)])) for folder in folders]
 
 
-def combine(linted):
-    """One result for several values sets."""
+def combine(linted, names: list[str]):
+    """One result for several values sets, each kept under its folder's name in ``sets`` (a
+    single set is reported as before, with no sets)."""
     from ..engine import LintResult
 
+    if len(linted) == 1:
+        return linted[0]
     first_result, rules, values = linted[0]
     result = LintResult(findings=[], files=[], skipped=[], values_key=first_result.values_key,
                         chart=first_result.chart)
@@ -118,4 +130,6 @@ def combine(linted):
         result.findings.extend(each.findings)
         result.files.extend(each.files)
         result.skipped.extend(each.skipped)
+        result.unread.extend(each.unread)
+    result.sets = [(name, each) for name, (each, _, _) in zip(names, linted, strict=True)]
     return result, rules, values

@@ -17,7 +17,7 @@ from typing import Iterator
 from urllib.parse import urlsplit
 
 from .. import helm
-from ..errors import program_name
+from ..invocation import program_name
 from ..kubectl import Kubectl, KubectlProblem, is_address, items
 from ..printable import printable
 from .crash_causes import recognise

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import program_name
+from ..invocation import program_name
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from ..errors import program_name
+from ..invocation import program_name
 from ..printable import printable
 from .cluster import ClusterStep
 from .http import HttpClient, HttpError, join_url, safe_url

@@ -95,8 +95,7 @@ def probe(values, repos=(), transport: Transport = provider_api.DEFAULT_TRANSPOR
     from the values alone instead of spending this machine's anonymous budget."""
     settings = read_settings(values)
     repos = check_repo_names(repos)
-    provider_api.require_allowed_url(settings.api_base_path, transport.insecure_http,
-                                     "config.GitHubRepoProvider.api_base_path")
+    provider_api.require_allowed_url(settings.api_base_path, "config.GitHubRepoProvider.api_base_path")
     report = ProbeReport(title="github", derived={
         "hostname": settings.hostname,
         "api": settings.api_base_path + ("" if settings.api_base_path_set else " (default)"),

@@ -246,7 +246,7 @@ class HttpClient:
         dropped = False
         current = url
         while True:
-            response = self._send_with_retries(method, current, headers, data, max_body or self.max_body)
+            response = self._send_shown(method, current, headers, data, max_body or self.max_body)
             location = response.headers.get("Location")
             if not follow_redirects or response.status not in _REDIRECTS or not location:
                 break
@@ -282,6 +282,19 @@ class HttpClient:
         return self.request("POST", url, **options)
 
     # ------------------------------------------------------------------ internals
+
+    def _send_shown(self, method, url, headers, data, max_body) -> Response:
+        """_send_with_retries, named on a terminal's live line while it waits (probes/progress.py)."""
+        from .progress import current
+
+        progress = current()
+        if progress is None:
+            return self._send_with_retries(method, url, headers, data, max_body)
+        progress.waiting(f"{method} {safe_url(url)}", max(self.remaining(), 0.0))
+        try:
+            return self._send_with_retries(method, url, headers, data, max_body)
+        finally:
+            progress.answered()
 
     def _check_url(self, url: str) -> None:
         try:

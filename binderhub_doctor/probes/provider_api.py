@@ -60,9 +60,9 @@ class Reply:
         return self._parsed if self._parsed is not False else None
 
 
-def require_allowed_url(url: str, insecure_http: bool, setting: str) -> None:
-    """Tokens travel over https only; plain http is for a test server on this machine, and only
-    when the user asked for it with --insecure-http."""
+def require_allowed_url(url: str, setting: str) -> None:
+    """Tokens travel over https only; plain http only to a loopback address (a test server on
+    this machine: nothing leaves it), the rule check-registry follows too."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a bad port
@@ -74,15 +74,10 @@ def require_allowed_url(url: str, insecure_http: bool, setting: str) -> None:
     if parts.username is not None or parts.password is not None:
         raise ProbeInputError(f"{setting}: the URL has credentials in it (user:password@); remove them, the "
                            "token settings carry the credentials")
-    if parts.scheme == "http":
-        if not is_loopback(parts.hostname):
-            raise ProbeInputError(
-                f"{setting}: `{_as_written(url)}` uses plain http to another machine; refusing to send a "
-                "token unencrypted; use https (--insecure-http only allows loopback test servers)")
-        if not insecure_http:
-            raise ProbeInputError(
-                f"{setting}: `{_as_written(url)}` uses plain http; pass --insecure-http to allow it for this "
-                "loopback address")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ProbeInputError(
+            f"{setting}: `{_as_written(url)}` uses plain http to another machine; refusing to send a "
+            "token unencrypted; use https (plain http is allowed only to a loopback address)")
 
 
 def _as_written(url: str) -> str:
@@ -108,7 +103,8 @@ _HINTS = {
     "refused": "check the hostname / API address and port",
     "timeout": "check the address and the network, or raise --timeout",
     "deadline": "check the address and the network, or raise --timeout",
-    "tls": "for a private CA pass --ca-bundle FILE; a plain-http test server on loopback needs --insecure-http",
+    "tls": "for a private CA pass --ca-bundle FILE; a plain-http test server on loopback needs an http:// URL "
+           "(GitHub) or --insecure-http (GitLab)",
 }
 
 

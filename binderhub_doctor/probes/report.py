@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from ..invocation import as_invoked
 from ..printable import printable
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
@@ -28,11 +29,37 @@ class Step:
         return self.status in (OK, WARN, SKIP)
 
 
+class Steps(list):
+    """A report's steps; each one added is shown at once by the command's Progress, if any."""
+
+    def __init__(self, steps=(), report=None):
+        super().__init__(steps)
+        self.report = report
+
+    def append(self, step: Step) -> None:
+        super().append(step)
+        self._show(step)
+
+    def extend(self, steps) -> None:
+        for step in steps:
+            self.append(step)
+
+    def _show(self, step: Step) -> None:
+        from .progress import current
+
+        progress = current()
+        if progress is not None and self.report is not None:
+            progress.step(self.report, step)
+
+
 @dataclass
 class ProbeReport:
     title: str  # e.g. "registry", "github"
     steps: list[Step] = field(default_factory=list)
     derived: dict = field(default_factory=dict)  # settings the probe worked out (secrets redacted)
+
+    def __post_init__(self):
+        self.steps = Steps(self.steps, self)
 
     @property
     def ok(self) -> bool:
@@ -54,22 +81,30 @@ class ProbeReport:
             "derived": self.derived,
             "steps": [
                 {"name": s.name, "ok": s.ok, "status": s.status, "seconds": round(s.seconds, 3),
-                 "detail": s.detail, "hint": s.hint}
+                 "detail": as_invoked(s.detail), "hint": as_invoked(s.hint)}
                 for s in self.steps
             ],
         }
 
     def as_text(self) -> str:
-        lines = []
-        # Details quote servers and values: one line each, so none can pass for a step of its own.
-        for key, value in self.derived.items():
-            lines.append(f"  {printable(key)}: {printable(value)}")
+        lines = derived_lines(self.derived)
         for step in self.steps:
-            timing = f" ({step.seconds * 1000:.0f} ms)" if step.seconds else ""
-            lines.append(f"{MARKS[step.status]} {printable(step.name)}{timing}: {printable(step.detail)}".rstrip(": "))
-            if step.hint and step.status in (FAIL, WARN):
-                lines.append(f"    fix: {printable(step.hint)}")
+            lines.extend(step_lines(step))
         return "\n".join(lines)
+
+
+# Details quote servers and values: one line each, so none can pass for a step of its own.
+def derived_lines(derived: dict) -> list[str]:
+    return [f"  {printable(key)}: {printable(value)}" for key, value in derived.items()]
+
+
+def step_lines(step: Step) -> list[str]:
+    timing = f" ({step.seconds * 1000:.0f} ms)" if step.seconds else ""
+    detail = printable(as_invoked(step.detail))
+    lines = [f"{MARKS[step.status]} {printable(step.name)}{timing}: {detail}".rstrip(": ")]
+    if step.hint and step.status in (FAIL, WARN):
+        lines.append(f"    fix: {printable(as_invoked(step.hint))}")
+    return lines
 
 
 def render(report: ProbeReport, fmt: str) -> str:

@@ -1,6 +1,7 @@
 """`doctor`'s report: one ✓ / ! / ✗ line per section (lint, the probes, the release's status),
 each with its findings or steps, then a summary; or the same as one JSON document. Shared with
-`status`, whose report is doctor's last section with --release."""
+`status`, whose report is doctor's last section with --release. The text comes in three parts
+(header, a section, footer) so doctor can show each section as soon as it is done."""
 
 from __future__ import annotations
 
@@ -17,27 +18,41 @@ def overall(sections) -> dict:
 
 
 def render_text(sections, values) -> str:
+    lines = header_lines(values)
+    for section in sections:
+        lines.extend(section_lines(section))
+    return "\n".join([*lines, *footer_lines(sections)]) + "\n"
+
+
+def header_lines(values) -> list[str]:
+    from ..printable import printable
+
+    return [f"binderhub-doctor: {', '.join(printable(d.file) for d in values.documents)}", ""]
+
+
+def section_lines(section) -> list[str]:
     from ..printable import printable
     from .text_report import where
 
-    files = ", ".join(printable(d.file) for d in values.documents)
-    lines = [f"binderhub-doctor: {files}", ""]
-    for section in sections:
-        lines.append(f"[{MARKS[section.status]}] {section.title}: {printable(section.summary)}")
-        if section.name == "lint":
-            for finding in section.findings:
-                lines.append(f"    {where(finding)}: {finding.severity} {finding.rule} {printable(finding.message)} "
-                             f"[{finding.name}]")
-                if finding.fix and finding.severity != "info":
-                    lines.append(f"        fix: {printable(finding.fix)}")
-        elif isinstance(section.report, StatusReport):
-            lines.extend("    " + line for line in status_report.group_lines(section.report))
-        elif section.report is not None and section.status != SKIP:
-            # Only the steps: the derived settings are in check-<name> and in the JSON report.
-            steps_only = ProbeReport(section.report.title, section.report.steps)
-            lines.extend("    " + line for line in steps_only.as_text().splitlines())
+    lines = [f"[{MARKS[section.status]}] {section.title}: {printable(section.summary)}"]
+    if section.name == "lint":
+        for finding in section.findings:
+            lines.append(f"    {where(finding)}: {finding.severity} {finding.rule} {printable(finding.message)} "
+                         f"[{finding.name}]")
+            if finding.fix and finding.severity != "info":
+                lines.append(f"        fix: {printable(finding.fix)}")
+    elif isinstance(section.report, StatusReport):
+        lines.extend("    " + line for line in status_report.group_lines(section.report))
+    elif section.report is not None and section.status != SKIP:
+        # Only the steps: the derived settings are in check-<name> and in the JSON report.
+        steps_only = ProbeReport(section.report.title, section.report.steps)
+        lines.extend("    " + line for line in steps_only.as_text().splitlines())
+    return lines
+
+
+def footer_lines(sections) -> list[str]:
     counts = overall(sections)
-    lines.append("")
+    lines = [""]
     if counts["failed"] or counts["warnings"]:
         parts = [f"{counts['failed']} failed"] if counts["failed"] else []
         if counts["warnings"]:
@@ -48,7 +63,7 @@ def render_text(sections, values) -> str:
                      f"{', '.join(parts)}.")
     else:
         lines.append(f"{MARKS[OK]} No issues found.")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def render_json(sections, values) -> str:

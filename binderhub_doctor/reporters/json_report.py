@@ -22,4 +22,11 @@ def render(result, rules, options: dict) -> str:
             "chart_version_source": result.chart.source if result.chart else None,
         },
     }
+    if result.sets:  # an addition to version 1: several deployments linted at once, each under its folder
+        report["summary"]["sets"] = [
+            {"folder": folder, "files": each.files, "errors": each.count("error"),
+             "warnings": each.count("warning"), "infos": each.count("info"), "values_key": each.values_key,
+             "chart_version": each.chart.version if each.chart else None,
+             "chart_version_source": each.chart.source if each.chart else None}
+            for folder, each in result.sets]
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

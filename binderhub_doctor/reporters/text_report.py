@@ -9,21 +9,29 @@ _COLOURS = {"error": "31", "warning": "33", "info": "36"}
 
 def render(result, rules, options: dict) -> str:
     colour = options.get("colour", False)
-    lines: list[str] = []
 
     def paint(text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if colour else text
 
-    for file, why in result.skipped:
-        lines.append(printable(f"{file}: skipped: {why}"))
+    if not result.sets:
+        return "\n".join([*_findings(result, paint, options), summary_line(result, paint)]) + "\n"
+    lines: list[str] = []
+    for folder, each in result.sets:  # one deployment after the other, each with its own summary
+        lines.extend(_findings(each, paint, options))
+        lines.append(f"{printable(folder)}: {summary_line(each, paint)}")
+    lines.append(total_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def _findings(result, paint, options: dict) -> list[str]:
+    lines = [printable(f"{file}: skipped: {why}") for file, why in result.skipped]
     for finding in result.findings:
         severity = paint(finding.severity, _COLOURS[finding.severity])
         rule = paint(f"{finding.rule}", "1")
         lines.append(f"{where(finding)}: {severity} {rule} {printable(finding.message)} [{finding.name}]")
         if finding.fix and options.get("show_fixes", True):
             lines.append(f"    fix: {printable(finding.fix)}")
-    lines.append(summary_line(result, paint))
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def where(finding) -> str:
@@ -35,14 +43,26 @@ def where(finding) -> str:
 
 
 def summary_line(result, paint=lambda text, code: text) -> str:
-    counts = [(result.count(s), s) for s in ("error", "warning", "info")]
-    files = len(result.files)
+    files = len(result.files) - len(result.unread)  # a file skipped whole was not linted
     scope = f"{files} file{'s' if files != 1 else ''}"
+    if result.unread:
+        scope += f" ({len(result.unread)} more skipped)"
     if result.values_key:
         scope += f" (BinderHub values under `{result.values_key}:`)"
     if result.chart:
         scope += f", chart {result.chart.version} ({result.chart.source})"
     if not result.findings:
         return paint(f"✓ no problems found in {scope}", "32")
-    parts = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for n, s in counts if n)
-    return f"{parts} in {scope}"
+    return f"{counted(result)} in {scope}"
+
+
+def total_line(result) -> str:
+    """The last line when several deployments were linted."""
+    files = len(result.files) - len(result.unread)
+    scope = f"{len(result.sets)} deployments ({files} file{'s' if files != 1 else ''})"
+    return f"{counted(result)} in {scope}" if result.findings else f"✓ no problems found in {scope}"
+
+
+def counted(result) -> str:
+    counts = [(result.count(s), s) for s in ("error", "warning", "info")]
+    return ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for n, s in counts if n)

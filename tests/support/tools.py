@@ -188,6 +188,14 @@ MISTAKES = {
 }
 
 
+def released_versions() -> list[str]:
+    """The released versions CHANGELOG.md lists (`## [X.Y.Z] - date`), newest first."""
+    import re
+
+    text = (REPO_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    return re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$", text, re.MULTILINE)
+
+
 def copy_values(name: str, folder: Path) -> Path:
     """secret.yaml and config.yaml of examples/``name`` (or of a MISTAKES entry) into ``folder``."""
     example, changes = MISTAKES.get(name, (name, {}))
