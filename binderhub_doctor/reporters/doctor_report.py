@@ -17,13 +17,6 @@ def overall(sections) -> dict:
     return {"passed": counts[OK], "warnings": counts[WARN], "failed": counts[FAIL], "skipped": counts[SKIP]}
 
 
-def render_text(sections, values) -> str:
-    lines = header_lines(values)
-    for section in sections:
-        lines.extend(section_lines(section))
-    return "\n".join([*lines, *footer_lines(sections)]) + "\n"
-
-
 def header_lines(values) -> list[str]:
     from ..printable import printable
 
