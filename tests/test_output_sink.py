@@ -10,7 +10,7 @@ import json
 from urllib.parse import quote
 
 from binderhub_doctor.output import RedactingStream, SecretRegistry
-from support.tools import run_cli
+from support.tools import invoke, run_cli
 
 STRONG = "s3cr3t-Kx81QvZ"
 
@@ -90,3 +90,17 @@ def test_a_setting_under_auth_is_no_secret(tmp_path):
     assert "jupyterhub.hub.nonsense" in paths, paths
     assert "(10 chars)" not in result.stdout
 
+
+
+def test_a_run_in_the_same_process_forgets_the_last_runs_secrets(tmp_path):
+    """Two commands in one process (click's runner, an embedding program): the second must not
+    mask a value that was a secret only in the first, nor keep the first's common words."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "secret.yaml").write_text(f"registry:\n  password: {STRONG}\n")
+    assert invoke("values", first / "secret.yaml").returncode == 0
+    (second / "config.yaml").write_text(f"config:\n  BinderHub:\n    hub_url: {STRONG}\n")
+    shown = invoke("values", second / "config.yaml")
+    assert shown.returncode == 0, shown.stderr
+    assert STRONG in shown.stdout, shown.stdout
