@@ -11,7 +11,7 @@ import pytest
 
 from support.helm_setup import CHART_VERSION, helm_env, plugins_dir, recorded_calls, recording_helm
 from support.kubernetes_api import FakeKubernetesAPI, write_kubeconfig
-from support.tools import NETWORK_SERVERS, TOOLS, helm_binary, run_cli
+from support.tools import NETWORK_SERVERS, helm_binary, kubectl_binary, run_cli
 
 pytestmark = [pytest.mark.helm, NETWORK_SERVERS]
 
@@ -53,7 +53,7 @@ CONFIG_CONNECTED = CONFIG.replace(
 
 
 def kubectl() -> str:
-    return str(TOOLS / "helm3" / "kubectl")
+    return str(kubectl_binary())
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ import pytest
 from support.helm_setup import CHART_VERSION, helm_env
 from support.kubernetes_api import FakeKubernetesAPI, write_kubeconfig
 from support.registry_server import HttpServer, closed_port
-from support.tools import NETWORK_SERVERS, TOOLS, cli_path
+from support.tools import NETWORK_SERVERS, cli_path, kubectl_binary
 
 pytestmark = [pytest.mark.helm, pytest.mark.registry, NETWORK_SERVERS]
 
@@ -430,7 +430,7 @@ def test_init_force_over_a_canary_secret_file_prints_nothing_of_it(tmp_path, wor
 def _connect_env(env, tmp_path, api):
     env = dict(env)
     env["KUBECONFIG"] = str(write_kubeconfig(tmp_path / "kubeconfig", {"lab": api.url}, current="lab"))
-    env["KUBECTL"] = str(TOOLS / "helm3" / "kubectl")
+    env["KUBECTL"] = str(kubectl_binary())
     return env
 
 
