@@ -200,6 +200,10 @@ def main(argv=None):
     messages and a debug traceback included."""
     from . import output
 
+    # One run, one set of secrets: a second main() in the same process (tests, an embedding
+    # program) must neither mask the last run's secrets in its text nor take a word the last
+    # run saw outside a secret field as common, and so leave a secret of its own unmasked.
+    output.SECRETS.forget()
     output.install()
     try:
         sys.exit(run(argv))

@@ -44,6 +44,10 @@ class SecretRegistry:
     """The whole secret values one run knows, and the forms they travel in."""
 
     def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        """Know nothing again: a run starts with no secret (and no common word) of the last."""
         self._candidates: dict[str, str] = {}  # form -> how to show it
         self._common: set[str] = set()  # tokens seen outside secret fields (lower case)
         self._pattern: re.Pattern | None = None

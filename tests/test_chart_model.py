@@ -52,8 +52,10 @@ NOT_SCHEMA_RULES = {"BHD404", "BHD405", "BHD406", "BHD414", "BHD415"}
 
 
 def load_schema(path: Path) -> dict | None:
-    """None without ../shared (the tests that read it are marked needs_shared)."""
-    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    """None without ../shared (the tests that read it are marked needs_shared). libyaml's safe
+    loader where PyYAML has it: the same data, read at collection by every worker, ten times faster."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader) if path.is_file() else None
 
 
 BH_SCHEMA = load_schema(BINDERHUB / "chart-schema.yaml")

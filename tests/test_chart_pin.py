@@ -8,13 +8,13 @@ import json
 import pytest
 
 from binderhub_doctor.chart_versions import NEWEST
-from support.tools import run_cli
+from support.tools import invoke
 
 VALUES = "binderhub:\n  config:\n    BinderHub:\n      hub_url: https://hub.example.org\n"
 
 
 def summary(folder, *options, files=("values.yaml",)):
-    run = run_cli("lint", "--format", "json", *options, *files, cwd=folder)
+    run = invoke("lint", "--format", "json", *options, *files, cwd=folder)
     assert run.returncode in (0, 1), run.stderr
     return json.loads(run.stdout)["summary"]
 
@@ -33,7 +33,7 @@ def test_the_pinned_dependency_is_used_and_named(meta_chart):
     found = summary(meta_chart)
     assert found["chart_version"] == "0.2.0-n575.h2dc091f"
     assert found["chart_version_source"] == "pinned in Chart.yaml"
-    text = run_cli("lint", "values.yaml", cwd=meta_chart).stdout.splitlines()[-1]
+    text = invoke("lint", "values.yaml", cwd=meta_chart).stdout.splitlines()[-1]
     assert text.endswith(", chart 0.2.0-n575.h2dc091f (pinned in Chart.yaml)")
 
 
@@ -91,8 +91,8 @@ def test_a_broken_chart_file_is_no_pin_and_no_crash(tmp_path):
 
 def test_the_pin_changes_what_is_reported(meta_chart):
     (meta_chart / "values.yaml").write_text("binderhub:\n  replicas: 2\n")
-    pinned = run_cli("lint", "--format", "json", "values.yaml", cwd=meta_chart)
-    newest = run_cli("lint", "--format", "json", "--chart-version", NEWEST, "values.yaml", cwd=meta_chart)
+    pinned = invoke("lint", "--format", "json", "values.yaml", cwd=meta_chart)
+    newest = invoke("lint", "--format", "json", "--chart-version", NEWEST, "values.yaml", cwd=meta_chart)
     rules = lambda run: {f["rule"] for f in json.loads(run.stdout)["findings"]}  # noqa: E731
     assert "BHD309" not in rules(pinned), "build tokens came with 0.2.0-n581, after the pinned n575"
     assert "BHD309" in rules(newest)

@@ -1,4 +1,4 @@
-"""`binderhub-doctor check-registry` end to end: the real CLI against the real docker-registry
+"""`binderhub-doctor check-registry` end to end: the CLI (in the test process) against the real docker-registry
 (distribution 2.8, Debian package) on 127.0.0.1, with htpasswd Basic auth, with token auth
 behind a PyJWT token server, with TLS from a throw-away CA, and against misbehaving servers."""
 
@@ -24,7 +24,7 @@ from support.registry_server import (
     make_signing_cert,
     silent_port,
 )
-from support.tools import NETWORK_SERVERS, run_cli
+from support.tools import NETWORK_SERVERS, invoke
 
 pytestmark = [pytest.mark.registry, NETWORK_SERVERS]
 
@@ -160,7 +160,7 @@ def write_values(tmp_path, url, *, username=USER, password=BASIC_PASSWORD, image
 
 def check(tmp_path, files, *options, fmt="json"):
     started = time.monotonic()
-    result = run_cli("check-registry", *files, "--format", fmt, *options, cwd=tmp_path)
+    result = invoke("check-registry", *files, "--format", fmt, *options, cwd=tmp_path)
     result.seconds = time.monotonic() - started
     if fmt == "json":
         assert result.stdout, result.stderr
@@ -524,17 +524,17 @@ def test_json_key_with_token_username_on_a_non_gcr_url(tmp_path, gcr_key_registr
 # --------------------------------------------------------------------------- unusable input
 
 def test_unusable_input_exits_2(tmp_path, basic_registry):
-    missing = run_cli("check-registry", tmp_path / "nope.yaml", cwd=tmp_path)
+    missing = invoke("check-registry", tmp_path / "nope.yaml", cwd=tmp_path)
     assert missing.returncode == 2 and "nope.yaml: file not found" in missing.stderr
     files = write_values(tmp_path, basic_registry.url, use_registry=False)
-    off = run_cli("check-registry", *files, cwd=tmp_path)
+    off = invoke("check-registry", *files, cwd=tmp_path)
     assert off.returncode == 2 and "use_registry is false" in off.stderr
     files = write_values(tmp_path, basic_registry.url)
-    bad_ca = run_cli("check-registry", *files, "--ca-bundle", files[1], cwd=tmp_path)
+    bad_ca = invoke("check-registry", *files, "--ca-bundle", files[1], cwd=tmp_path)
     assert bad_ca.returncode == 2 and "must be a PEM file" in bad_ca.stderr
     broken = tmp_path / "broken.yaml"
     broken.write_text(f"registry:\n  password: {BASIC_PASSWORD}\n  url: [unclosed\n")
-    syntax = run_cli("check-registry", broken, cwd=tmp_path)
+    syntax = invoke("check-registry", broken, cwd=tmp_path)
     assert syntax.returncode == 2 and "Traceback" not in syntax.stderr
     assert len(syntax.stderr.strip().splitlines()) == 1 and BASIC_PASSWORD not in syntax.stderr
     for result in (missing, off, bad_ca, syntax):
@@ -638,7 +638,7 @@ def test_plain_http_through_a_proxy_never_carries_the_credentials(tmp_path):
     with HttpServer(basic_registry_handler) as registry, ForwardProxy() as proxy:
         url = f"http://{PROXIED_HOST}:{registry.port}"
         files = write_values(tmp_path, url)
-        result = run_cli("check-registry", *files, "--format", "json", "--insecure-registry",
+        result = invoke("check-registry", *files, "--format", "json", "--insecure-registry",
                          f"{PROXIED_HOST}:{registry.port}", env=proxy_env(proxy), cwd=tmp_path)
     report = json.loads(result.stdout)
     steps = {s["name"]: s for s in report["steps"]}
@@ -661,7 +661,7 @@ def test_https_through_a_proxy_is_a_connect_tunnel(tmp_path):
     with HttpServer(basic_registry_handler, tls=cert) as registry, ForwardProxy() as proxy:
         url = f"https://{PROXIED_HOST}:{registry.port}"
         files = write_values(tmp_path, url)
-        result = run_cli("check-registry", *files, "--format", "json", "--ca-bundle", ca[0],
+        result = invoke("check-registry", *files, "--format", "json", "--ca-bundle", ca[0],
                          env=proxy_env(proxy), cwd=tmp_path)
     report = json.loads(result.stdout)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -11,7 +11,7 @@ import pytest
 
 from support.helm_setup import CHART_VERSION, helm_env, plugins_dir, recorded_calls, recording_helm
 from support.kubernetes_api import FakeKubernetesAPI, write_kubeconfig
-from support.tools import NETWORK_SERVERS, TOOLS, helm_binary, run_cli
+from support.tools import NETWORK_SERVERS, helm_binary, invoke, kubectl_binary
 
 pytestmark = [pytest.mark.helm, NETWORK_SERVERS]
 
@@ -53,7 +53,7 @@ CONFIG_CONNECTED = CONFIG.replace(
 
 
 def kubectl() -> str:
-    return str(TOOLS / "helm3" / "kubectl")
+    return str(kubectl_binary())
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def snapshot(path):
 def test_waits_while_pending_then_writes_hub_url_keeping_comments_and_order(tmp_path, work):
     secret_before = snapshot(work / "secret.yaml")
     with FakeKubernetesAPI(states=["pending", "pending", {"ip": "34.120.10.20"}]) as api:
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", "--interval", "0.1",
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", "--interval", "0.1",
                          env=connect_env(tmp_path, api), cwd=work)
     assert result.returncode == 0, result.stderr
     assert api.service_requests == 3
@@ -99,7 +99,7 @@ def test_replaces_a_placeholder_in_place_and_keeps_its_comment(tmp_path, work):
                                      "    image_prefix: binderbot/binder-dev-\n"))
     config.chmod(0o640)
     with FakeKubernetesAPI(states=[{"ip": "35.1.2.3"}]) as api:
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
     assert result.returncode == 0, result.stderr
     assert config.read_text() == CONFIG.replace(
         "    image_prefix: binderbot/binder-dev-\n",
@@ -109,7 +109,7 @@ def test_replaces_a_placeholder_in_place_and_keeps_its_comment(tmp_path, work):
 
 def test_a_load_balancer_hostname_is_used_too(tmp_path, work):
     with FakeKubernetesAPI(states=[{"hostname": "a1b2c3-123.eu-west-1.elb.amazonaws.com"}]) as api:
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
     assert result.returncode == 0, result.stderr
     assert "    hub_url: http://a1b2c3-123.eu-west-1.elb.amazonaws.com\n" in (work / "config.yaml").read_text()
 
@@ -121,7 +121,7 @@ def test_rerun_with_nothing_changed_is_a_no_op(tmp_path, work):
         env = connect_env(tmp_path, api)
         wrapper, log = recording_helm(tmp_path, helm_binary(3))
         env["HELM_BIN"] = str(wrapper)
-        result = run_cli("connect", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
+        result = invoke("connect", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
     assert result.returncode == 0, result.stderr
     assert "already http://34.120.10.20; nothing changed, so no upgrade" in result.stderr
     assert snapshot(work / "config.yaml") == before
@@ -136,7 +136,7 @@ def test_writes_then_runs_the_upgrade_with_the_same_settings(tmp_path, work, maj
         env = connect_env(tmp_path, api, major)
         wrapper, log = recording_helm(tmp_path, helm_binary(major))
         env["HELM_BIN"] = str(wrapper)
-        result = run_cli("connect", "binder", "-n", "binder", "--version", CHART_VERSION, "--interval", "0.1",
+        result = invoke("connect", "binder", "-n", "binder", "--version", CHART_VERSION, "--interval", "0.1",
                          env=env, cwd=work)
         helm_requests = [path for method, path in api.requests if "/services/" not in path]
     assert (work / "config.yaml").read_text() == CONFIG_CONNECTED
@@ -157,14 +157,14 @@ def test_kube_context_from_helm_reaches_kubectl(tmp_path, work):
         # The current context is a closed port: only `--context lab` can succeed.
         write_kubeconfig(tmp_path / "kubeconfig", {"lab": api.url, "closed": "http://127.0.0.1:1"}, current="closed")
         env["HELM_KUBECONTEXT"] = "lab"
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=work)
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=work)
     assert result.returncode == 0, result.stderr
     assert (work / "config.yaml").read_text() == CONFIG_CONNECTED
 
 
 def test_gives_up_after_the_timeout(tmp_path, work):
     with FakeKubernetesAPI(states=["pending"]) as api:
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", "--timeout", "1s", "--interval", "0.2",
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", "--timeout", "1s", "--interval", "0.2",
                          env=connect_env(tmp_path, api), cwd=work)
     assert result.returncode == 1
     assert "still has no external IP after 1s" in result.stderr
@@ -175,7 +175,7 @@ def test_gives_up_after_the_timeout(tmp_path, work):
 
 def test_missing_service_says_to_install_first(tmp_path, work):
     with FakeKubernetesAPI(namespace="elsewhere") as api:
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
     assert result.returncode == 1
     assert "service proxy-public not found in namespace binder" in result.stderr
     assert "install" in result.stderr
@@ -184,7 +184,7 @@ def test_missing_service_says_to_install_first(tmp_path, work):
 
 def test_a_service_that_never_gets_an_external_ip_is_explained(tmp_path, work):
     with FakeKubernetesAPI(states=[{"type": "NodePort"}]) as api:
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
     assert result.returncode == 1
     assert "type NodePort" in result.stderr
     assert api.service_requests == 1
@@ -194,12 +194,12 @@ def test_never_writes_into_the_secret_file(tmp_path, work):
     before = snapshot(work / "secret.yaml")
     with FakeKubernetesAPI(states=[{"ip": "34.120.10.20"}]) as api:
         env = connect_env(tmp_path, api)
-        into_secret = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", "-f", "secret.yaml",
+        into_secret = invoke("connect", "binder", "-n", "binder", "--no-upgrade", "-f", "secret.yaml",
                               "-f", "config.yaml", "--write-to", "secret.yaml", env=env, cwd=work)
-        only_secret = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", "-f", "secret.yaml",
+        only_secret = invoke("connect", "binder", "-n", "binder", "--no-upgrade", "-f", "secret.yaml",
                               env=env, cwd=work)
         # config.yaml first, secret.yaml last: hub_url still goes into config.yaml.
-        reordered = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", "-f", "config.yaml",
+        reordered = invoke("connect", "binder", "-n", "binder", "--no-upgrade", "-f", "config.yaml",
                             "-f", "secret.yaml", env=env, cwd=work)
     assert into_secret.returncode == 2 and "that is a secret file" in into_secret.stderr
     assert only_secret.returncode == 2 and "never into a secret file" in only_secret.stderr
@@ -212,7 +212,7 @@ def test_a_file_holding_the_passwords_is_a_secret_file_whatever_its_name(tmp_pat
     (work / "prod.yaml").write_text((work / "secret.yaml").read_text())
     before = snapshot(work / "prod.yaml")
     with FakeKubernetesAPI(states=[{"ip": "34.120.10.20"}]) as api:
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", "-f", "config.yaml",
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", "-f", "config.yaml",
                          "-f", "prod.yaml", env=connect_env(tmp_path, api), cwd=work)
     assert result.returncode == 0, result.stderr
     assert (work / "config.yaml").read_text() == CONFIG_CONNECTED
@@ -222,7 +222,7 @@ def test_a_file_holding_the_passwords_is_a_secret_file_whatever_its_name(tmp_pat
 def test_a_later_file_that_would_override_hub_url_is_named(tmp_path, work):
     (work / "override.yaml").write_text("config:\n  BinderHub:\n    hub_url: http://old.example.org\n")
     with FakeKubernetesAPI(states=[{"ip": "34.120.10.20"}]) as api:
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", "-f", "secret.yaml",
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", "-f", "secret.yaml",
                          "-f", "config.yaml", "-f", "override.yaml", "--write-to", "config.yaml",
                          env=connect_env(tmp_path, api), cwd=work)
     assert result.returncode == 2
@@ -232,7 +232,7 @@ def test_a_later_file_that_would_override_hub_url_is_named(tmp_path, work):
 
 def test_version_is_needed_for_the_upgrade_before_anything_runs(tmp_path, work):
     with FakeKubernetesAPI(states=[{"ip": "34.120.10.20"}]) as api:
-        result = run_cli("connect", "binder", "-n", "binder", env=connect_env(tmp_path, api), cwd=work)
+        result = invoke("connect", "binder", "-n", "binder", env=connect_env(tmp_path, api), cwd=work)
     assert result.returncode == 2
     assert "--version is required" in result.stderr
     assert api.service_requests == 0
@@ -243,7 +243,7 @@ def test_missing_kubectl_is_a_clear_error(tmp_path, work):
     with FakeKubernetesAPI() as api:
         env = connect_env(tmp_path, api)
         env["KUBECTL"] = str(tmp_path / "no-kubectl")
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=work)
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=work)
     assert result.returncode == 2
     assert "KUBECTL=" in result.stderr and "Traceback" not in result.stderr
 
@@ -274,10 +274,10 @@ def test_kubectl_path_is_used_when_set(tmp_path, work):
     with FakeKubernetesAPI(states=[{"ip": "34.120.10.20"}]) as api:
         env = connect_env(tmp_path, api)
         env["PATH"] = f"{decoy}{os.pathsep}{env['PATH']}"
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=work)
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=work)
         assert result.returncode == 0, result.stderr
         del env["KUBECTL"]
-        on_path = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=work)
+        on_path = invoke("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=work)
     # Already connected, but kubectl still had to be asked: the decoy's failure shows.
     assert on_path.returncode == 1 and "exit 9" in on_path.stderr
 
@@ -286,7 +286,7 @@ def test_keeps_crlf_line_endings(tmp_path, work):
     config = work / "config.yaml"
     config.write_bytes(CONFIG.replace("\n", "\r\n").encode())
     with FakeKubernetesAPI(states=[{"ip": "34.120.10.20"}]) as api:
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
     assert result.returncode == 0, result.stderr
     assert config.read_bytes() == CONFIG_CONNECTED.replace("\n", "\r\n").encode()
 
@@ -296,7 +296,7 @@ def test_refuses_a_read_only_config_before_waiting(tmp_path, work):
     config.chmod(0o444)
     before = snapshot(config)
     with FakeKubernetesAPI(states=[{"ip": "34.120.10.20"}]) as api:
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", env=connect_env(tmp_path, api), cwd=work)
         asked = api.service_requests
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines() == [

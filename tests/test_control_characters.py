@@ -11,7 +11,7 @@ import pytest
 
 from binderhub_doctor.printable import printable
 from support.registry_server import HttpServer
-from support.tools import run_cli
+from support.tools import NETWORK_SERVERS, invoke, kubectl_binary
 
 FORGED = "::warning file=README.md::All checks passed"
 HOSTILE = f"x\n{FORGED}\x1b[2K\r\x07\u202e"
@@ -41,7 +41,7 @@ def test_a_hostile_value_and_key_stay_inert_in_every_lint_format(tmp_path, fmt):
     (tmp_path / "config.yaml").write_text(
         f"config:\n  BinderHub:\n    hub_url: {json.dumps(HOSTILE)}\n{json.dumps(HOSTILE)}: 1\n")
     env = dict(os.environ, GITHUB_ACTIONS="true")
-    result = run_cli("lint", "--format", fmt, str(tmp_path / "config.yaml"), env=env)
+    result = invoke("lint", "--format", fmt, str(tmp_path / "config.yaml"), env=env)
     assert result.returncode == 1 and "BHD502" in result.stdout and "BHD401" in result.stdout, result.stdout
     assert_inert(result.stdout + result.stderr, json_output=fmt in ("json", "sarif"))
     if fmt == "json":  # JSON keeps the values as they are, escaped by JSON itself
@@ -50,13 +50,13 @@ def test_a_hostile_value_and_key_stay_inert_in_every_lint_format(tmp_path, fmt):
 
 
 def test_an_unusable_input_is_reported_on_one_line(tmp_path):
-    result = run_cli("lint", str(tmp_path / f"missing{HOSTILE}.yaml"))
+    result = invoke("lint", str(tmp_path / f"missing{HOSTILE}.yaml"))
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
     assert_inert(result.stderr)
 
 
 def test_click_errors_quote_arguments_inertly(tmp_path):
-    result = run_cli("lint", f"--{HOSTILE}")
+    result = invoke("lint", f"--{HOSTILE}")
     assert result.returncode == 2
     assert_inert(result.stderr)
 
@@ -82,7 +82,7 @@ def test_a_server_message_cannot_print_fake_steps(tmp_path, command):
         (tmp_path / "config.yaml").write_text(
             f"config:\n  BinderHub:\n    use_registry: true\n    image_prefix: {host}/binder/prod-\n"
             "    hub_url: http://192.0.2.1\n")
-        result = run_cli(command, str(tmp_path / "secret.yaml"), str(tmp_path / "config.yaml"),
+        result = invoke(command, str(tmp_path / "secret.yaml"), str(tmp_path / "config.yaml"),
                          "--timeout", "2")
         assert server.seen, "the probe never asked the registry"
     assert result.returncode == 1, result.stdout + result.stderr
@@ -90,19 +90,20 @@ def test_a_server_message_cannot_print_fake_steps(tmp_path, command):
     assert_inert(result.stdout + result.stderr)
 
 
+@pytest.mark.helm  # the real kubectl, which comes with helm's binaries
+@NETWORK_SERVERS
 def test_a_service_address_with_control_characters_is_refused(tmp_path):
     """A Kubernetes API answering a hostname that forges a workflow command: connect neither
     prints it as is nor writes it into config.yaml."""
     from support.kubernetes_api import FakeKubernetesAPI, write_kubeconfig
-    from support.tools import TOOLS
 
     config = "config:\n  BinderHub:\n    use_registry: false\n"
     (tmp_path / "secret.yaml").write_text("registry:\n  password: Xk81-Qv7-zz9\n")
     (tmp_path / "config.yaml").write_text(config)
     with FakeKubernetesAPI(states=[{"hostname": f"lb.example.org\n{FORGED}\x1b[1A"}]) as api:
-        env = dict(os.environ, KUBECTL=str(TOOLS / "helm3" / "kubectl"), GITHUB_ACTIONS="true",
+        env = dict(os.environ, KUBECTL=str(kubectl_binary()), GITHUB_ACTIONS="true",
                    KUBECONFIG=str(write_kubeconfig(tmp_path / "kubeconfig", {"lab": api.url}, current="lab")))
-        result = run_cli("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=tmp_path)
+        result = invoke("connect", "binder", "-n", "binder", "--no-upgrade", env=env, cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "neither an IP address nor a host name" in result.stderr
     assert_inert(result.stdout + result.stderr)

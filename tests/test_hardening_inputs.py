@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from binderhub_doctor import reporters
 from binderhub_doctor.engine import lint
 from binderhub_doctor.findings import SEVERITIES
-from binderhub_doctor.output import redact
+from binderhub_doctor.output import SECRETS, redact
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
 from support.tools import run_cli
@@ -316,6 +316,9 @@ def check_findings(result, files: dict[str, bytes]) -> None:
 
 
 def lint_in_process(folder: Path, files: dict[str, bytes], secrets_known: bool = True) -> None:
+    # One example, one run, as main() starts each: the sink knows only this example's secrets
+    # (and its pattern does not grow with every example before it).
+    SECRETS.forget()
     paths = []
     for name, data in files.items():
         (folder / name).write_bytes(data)

@@ -22,7 +22,7 @@ from support.helm_setup import (
     recording_helm,
     unreachable_kubeconfig,
 )
-from support.tools import copy_values, helm_binary, run_cli
+from support.tools import copy_values, helm_binary, invoke
 
 pytestmark = pytest.mark.helm
 
@@ -54,7 +54,7 @@ def test_dry_run_prints_the_exact_command_and_runs_nothing(tmp_path, major):
     env = helm_env(tmp_path, major)
     wrapper, log = recording_helm(tmp_path, helm_binary(major))
     env["HELM_BIN"] = str(wrapper)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
                      env=env, cwd=work)
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected_upgrade(str(wrapper)) + "\n"
@@ -70,7 +70,7 @@ def test_dry_run_command_is_one_real_helm_accepts(tmp_path, major):
     work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, major)
     env["KUBECONFIG"] = str(unreachable_kubeconfig(tmp_path))
-    result = run_cli("upgrade", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
+    result = invoke("upgrade", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
                      env=env, cwd=work)
     assert result.returncode == 0, result.stderr
     completed = subprocess.run(shlex.split(result.stdout), cwd=work, env=env, capture_output=True, text=True,
@@ -85,7 +85,7 @@ def test_real_upgrade_against_an_unreachable_cluster_surfaces_helms_error(tmp_pa
     work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, major)
     env["KUBECONFIG"] = str(unreachable_kubeconfig(tmp_path))
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
     assert result.returncode == 1  # helm's own exit code
     # The command is shown before it runs, Helm's error streams through, and a summary repeats it.
     assert f"$ {expected_upgrade(env['HELM_BIN'])}" in result.stderr
@@ -101,7 +101,7 @@ def test_helms_exit_code_passes_through_unchanged(tmp_path):
     env = helm_env(tmp_path, 4)
     wrapper, log = recording_helm(tmp_path, helm_binary(4), fail_upgrade_with=7)
     env["HELM_BIN"] = str(wrapper)
-    result = run_cli("upgrade", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
+    result = invoke("upgrade", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
     assert result.returncode == 7
     assert "Error: UPGRADE FAILED: simulated" in result.stderr
     assert "helm upgrade failed with exit code 7" in result.stderr
@@ -113,7 +113,7 @@ def test_no_secret_reaches_helms_command_line(tmp_path):
     env["KUBECONFIG"] = str(unreachable_kubeconfig(tmp_path))
     wrapper, log = recording_helm(tmp_path, helm_binary(3))
     env["HELM_BIN"] = str(wrapper)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
     assert result.returncode == 1
     calls = recorded_calls(log)
     assert calls[-1] == expected_upgrade("x").split()[1:]
@@ -126,7 +126,7 @@ def test_lint_errors_stop_the_install_before_helm_runs(tmp_path, major):
     env = helm_env(tmp_path, major)
     wrapper, log = recording_helm(tmp_path, helm_binary(major))
     env["HELM_BIN"] = str(wrapper)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
     assert result.returncode == 1
     assert "config.BinderHub.image_prefix" in result.stderr or "image_prefix" in result.stderr
     assert "stopped before running helm: 1 lint error" in result.stderr
@@ -142,10 +142,10 @@ def test_values_missing_from_every_file_are_errors_for_install(tmp_path):
     env = helm_env(tmp_path, 3)
     wrapper, log = recording_helm(tmp_path, helm_binary(3))
     env["HELM_BIN"] = str(wrapper)
-    lint = run_cli("lint", "--format", "json", env=env, cwd=work)
+    lint = invoke("lint", "--format", "json", env=env, cwd=work)
     missing = [f for f in json.loads(lint.stdout)["findings"] if f["path"] == "config.BinderHub.image_prefix"]
     assert lint.returncode == 0 and missing and all(f["severity"] == "warning" for f in missing)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
                      env=env, cwd=work)
     assert result.returncode == 1
     error_lines = [line for line in result.stderr.splitlines() if ": error " in line]
@@ -159,7 +159,7 @@ def test_hub_url_missing_does_not_block_the_first_install(tmp_path):
     config.write_text(config.read_text().replace("    hub_url: http://192.0.2.10\n", ""))
     env = helm_env(tmp_path, 4)
     env["KUBECONFIG"] = str(unreachable_kubeconfig(tmp_path))
-    dry = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
+    dry = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout == expected_upgrade(env["HELM_BIN"]) + "\n"
     assert "hub_url" in dry.stderr  # still shown, as a warning
@@ -168,7 +168,7 @@ def test_hub_url_missing_does_not_block_the_first_install(tmp_path):
 def test_no_lint_skips_the_lint(tmp_path):
     work = copy_values("gcr-prefix-with-scheme", tmp_path / "work")
     env = helm_env(tmp_path, 3)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", "--no-lint",
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", "--no-lint",
                      env=env, cwd=work)
     assert result.returncode == 0, result.stderr
     assert "image_prefix" not in result.stderr
@@ -181,7 +181,7 @@ def test_missing_chart_repository_gives_the_exact_repo_add_command(tmp_path, maj
     env = helm_env(tmp_path, major, repositories={})
     wrapper, log = recording_helm(tmp_path, helm_binary(major))
     env["HELM_BIN"] = str(wrapper)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
     assert result.returncode == 1
     assert "\n    helm repo add jupyterhub https://hub.jupyter.org/helm-chart/\n" in result.stderr
     assert "--add-repo" in result.stderr
@@ -191,7 +191,7 @@ def test_missing_chart_repository_gives_the_exact_repo_add_command(tmp_path, maj
 def test_repository_under_another_name_is_used(tmp_path):
     work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4, repositories={"jh": "https://jupyterhub.github.io/helm-chart"})
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert result.returncode == 0, result.stderr
     assert " jh/binderhub " in result.stdout
 
@@ -199,7 +199,7 @@ def test_repository_under_another_name_is_used(tmp_path):
 def test_jupyterhub_repository_pointing_elsewhere_is_refused(tmp_path):
     work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 3, repositories={"jupyterhub": "https://charts.example.org/"})
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert result.returncode == 2
     assert "points at https://charts.example.org/" in result.stderr
     assert result.stdout == ""
@@ -208,7 +208,7 @@ def test_jupyterhub_repository_pointing_elsewhere_is_refused(tmp_path):
 def test_dry_run_with_add_repo_prints_both_commands(tmp_path):
     work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4, repositories={})
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", "--add-repo",
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", "--add-repo",
                      env=env, cwd=work)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
@@ -225,7 +225,7 @@ def test_add_repo_runs_helm_repo_add_then_the_upgrade(tmp_path, major):
     env = helm_env(tmp_path, major, repositories={})
     env["KUBECONFIG"] = str(unreachable_kubeconfig(tmp_path))
     with ChartRepository() as repository:
-        result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--add-repo",
+        result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--add-repo",
                          "--repo-url", repository.url, env=env, cwd=work)
         assert "/index.yaml" in repository.requests
     assert f"$ {shlex.join([env['HELM_BIN'], 'repo', 'add', 'jupyterhub', repository.url])}" in result.stderr
@@ -245,7 +245,7 @@ def test_helm_2_is_refused(tmp_path):
                      "echo 'Error: could not find tiller' >&2\nexit 1\n")
     helm2.chmod(0o755)
     env["HELM_BIN"] = str(helm2)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert result.returncode == 2
     assert "Helm 2 is not supported" in result.stderr
     assert "Helm 3 or 4" in result.stderr
@@ -255,29 +255,29 @@ def test_helm_2_is_refused(tmp_path):
 def test_version_is_required_unless_devel(tmp_path):
     work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4)
-    result = run_cli("install", "binder", "-n", "binder", "--dry-run", env=env, cwd=work)
+    result = invoke("install", "binder", "-n", "binder", "--dry-run", env=env, cwd=work)
     assert result.returncode == 2
     assert "--version is required" in result.stderr and "--devel" in result.stderr
-    devel = run_cli("install", "binder", "-n", "binder", "--devel", "--dry-run", env=env, cwd=work)
+    devel = invoke("install", "binder", "-n", "binder", "--devel", "--dry-run", env=env, cwd=work)
     assert devel.returncode == 0, devel.stderr
     assert shlex.split(devel.stdout)[3:8] == ["binder", "jupyterhub/binderhub", "--devel", "--namespace", "binder"]
-    bad = run_cli("install", "binder", "-n", "binder", "--version", "latest", "--dry-run", env=env, cwd=work)
+    bad = invoke("install", "binder", "-n", "binder", "--version", "latest", "--dry-run", env=env, cwd=work)
     assert bad.returncode == 2 and "--version" in bad.stderr
 
 
 def test_namespace_default_needs_to_be_asked_for(tmp_path):
     work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 3)
-    none = run_cli("install", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
+    none = invoke("install", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert none.returncode == 2 and "no namespace given" in none.stderr
     env["HELM_NAMESPACE"] = "default"  # what Helm passes when no -n was given
-    default = run_cli("install", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
+    default = invoke("install", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert default.returncode == 2 and "--allow-default-namespace" in default.stderr
-    allowed = run_cli("install", "binder", "--version", CHART_VERSION, "--dry-run", "--allow-default-namespace",
+    allowed = invoke("install", "binder", "--version", CHART_VERSION, "--dry-run", "--allow-default-namespace",
                       env=env, cwd=work)
     assert allowed.returncode == 0 and "--namespace default" in allowed.stdout
     env["HELM_NAMESPACE"] = "from-helm"
-    from_helm = run_cli("install", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
+    from_helm = invoke("install", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert from_helm.returncode == 0 and "--namespace from-helm" in from_helm.stdout
 
 
@@ -285,7 +285,7 @@ def test_helm_settings_from_the_environment_reach_the_command(tmp_path):
     work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4)
     env.update(HELM_NAMESPACE="binder", HELM_KUBECONTEXT="prod-cluster", HELM_DEBUG="true")
-    result = run_cli("upgrade", "binder", "--version", CHART_VERSION, "--dry-run", "--", "--timeout", "10m",
+    result = invoke("upgrade", "binder", "--version", CHART_VERSION, "--dry-run", "--", "--timeout", "10m",
                      env=env, cwd=work)
     assert result.returncode == 0, result.stderr
     argv = shlex.split(result.stdout)
@@ -294,10 +294,10 @@ def test_helm_settings_from_the_environment_reach_the_command(tmp_path):
     assert argv[-2:] == ["--timeout", "10m"] and "--debug" not in argv
     assert "helm's --debug is not passed on" in result.stderr
     env["HELM_DEBUG"] = "false"
-    quiet = run_cli("upgrade", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
+    quiet = invoke("upgrade", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert "--debug" not in quiet.stdout + quiet.stderr
     env["HELM_DEBUG"] = "1"
-    one = run_cli("upgrade", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
+    one = invoke("upgrade", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert "--debug" not in shlex.split(one.stdout) and "helm's --debug is not passed on" in one.stderr
 
 
@@ -305,11 +305,11 @@ def test_values_files_are_given_like_helms(tmp_path):
     work = tmp_path / "work"
     copy_values("gcr", work / "deploy")
     env = helm_env(tmp_path, 3)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
                      "-f", "deploy/secret.yaml", "--values", "deploy/config.yaml", env=env, cwd=work)
     assert result.returncode == 0, result.stderr
     assert "-f deploy/secret.yaml -f deploy/config.yaml" in result.stdout
-    missing = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
+    missing = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
     assert missing.returncode == 2
     assert "secret.yaml and config.yaml not found" in missing.stderr
 
@@ -329,7 +329,7 @@ def test_values_files_are_given_like_helms(tmp_path):
 def test_pass_through_arguments_that_would_bypass_the_checks_are_refused(tmp_path, args, message):
     work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 4)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", *args,
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", *args,
                      env=env, cwd=work)
     assert result.returncode == 2
     assert message in result.stderr
@@ -339,7 +339,7 @@ def test_pass_through_arguments_that_would_bypass_the_checks_are_refused(tmp_pat
 def test_plain_set_arguments_pass_through(tmp_path):
     work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 3)
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run",
                      "--", "--set", "replicas=2", "--atomic", env=env, cwd=work)
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected_upgrade(env["HELM_BIN"], extra=["--set", "replicas=2", "--atomic"]) + "\n"
@@ -348,7 +348,7 @@ def test_plain_set_arguments_pass_through(tmp_path):
 def test_invalid_release_name_is_refused(tmp_path):
     work = copy_values("gcr", tmp_path / "work")
     env = helm_env(tmp_path, 3)
-    result = run_cli("install", "Binder_Prod", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
+    result = invoke("install", "Binder_Prod", "-n", "binder", "--version", CHART_VERSION, env=env, cwd=work)
     assert result.returncode == 2
     assert "not a valid release name" in result.stderr
 
@@ -362,13 +362,13 @@ def test_helm_bin_wins_over_a_helm_on_path(tmp_path):
     (decoy_dir / "helm").write_text(f"#!/bin/sh\ntouch '{marker}'\nexit 3\n")
     (decoy_dir / "helm").chmod(0o755)
     env["PATH"] = f"{decoy_dir}:{env['PATH']}"
-    result = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
+    result = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(env["HELM_BIN"] + " ")
     assert not marker.exists()
     # Outside Helm (no HELM_BIN), `helm` from PATH is the one to use.
     del env["HELM_BIN"]
-    outside = run_cli("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
+    outside = invoke("install", "binder", "-n", "binder", "--version", CHART_VERSION, "--dry-run", env=env, cwd=work)
     assert marker.exists()
     assert outside.returncode == 2 and "helm version --short" in outside.stderr
 

@@ -45,6 +45,13 @@ class SilentServer:
             client.close()
 
 
+def default_sigint():
+    """SIGINT at its default in the child, as a terminal's shell starts a command: an ignored
+    SIGINT is inherited across exec, and a test run started in the background (`pytest &`)
+    ignores it, so the child would never see the Ctrl-C this test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_says_interrupted_and_exits_130(tmp_path):
     with SilentServer() as server:
         (tmp_path / "secret.yaml").write_text(
@@ -53,7 +60,8 @@ def test_ctrl_c_says_interrupted_and_exits_130(tmp_path):
             f"config:\n  BinderHub:\n    use_registry: true\n    image_prefix: 127.0.0.1:{server.port}/b/p-\n")
         process = subprocess.Popen([str(cli_path()), "check-registry", "--timeout", "60",
                                     str(tmp_path / "secret.yaml"), str(tmp_path / "config.yaml")],
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=default_sigint)
         try:
             assert server.connected.wait(30), "the probe never connected"
             time.sleep(0.3)

@@ -24,7 +24,7 @@ import pytest
 
 from support.regex_inventory import all_patterns, slowest_run
 from support.registry_server import HttpServer
-from support.tools import run_cli
+from support.tools import invoke
 
 LENGTH = 100_000
 BOUND = 1.0  # seconds for one run on one line
@@ -132,7 +132,7 @@ def test_lint_of_adversarial_values_ends_quickly(tmp_path):
         "    image_prefix: " + "a" * LENGTH + "!\n"
         "extraConfig:\n  snippet: \"" + "\\n" * LENGTH + "x\"\n")
     started = time.monotonic()
-    result = run_cli("lint", "--format", "json", cwd=tmp_path)
+    result = invoke("lint", "--format", "json", cwd=tmp_path)
     seconds = time.monotonic() - started
     assert result.returncode in (0, 1), result.stderr
     json.loads(result.stdout)
@@ -146,7 +146,7 @@ def test_check_registry_with_a_huge_challenge_header_keeps_its_deadline(tmp_path
         (tmp_path / "config.yaml").write_text(
             f"config:\n  BinderHub:\n    use_registry: true\n    image_prefix: 127.0.0.1:{server.port}/b/p-\n")
         started = time.monotonic()
-        result = run_cli("check-registry", "--timeout", "1", "--format", "json", cwd=tmp_path)
+        result = invoke("check-registry", "--timeout", "1", "--format", "json", cwd=tmp_path)
         seconds = time.monotonic() - started
     assert result.returncode == 1, result.stderr
     steps = {s["name"]: s for s in json.loads(result.stdout)["steps"]}

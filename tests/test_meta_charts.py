@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from support.tools import run_cli
+from support.tools import invoke
 
 CHART = ("apiVersion: v2\nname: gesisbinder\nversion: 0.1.1\ndependencies:\n"
          "  - name: binderhub\n    version: 0.2.0-n181.h23ae206\n    repository: https://jupyterhub.github.io/helm-chart\n")
@@ -16,7 +16,7 @@ PARENT_DEFAULTS = ("binderhub:\n  config:\n    BinderHub:\n      hub_url: https:
 
 
 def lint_json(folder, *args):
-    run = run_cli("lint", "--format", "json", *args, cwd=folder)
+    run = invoke("lint", "--format", "json", *args, cwd=folder)
     assert run.returncode in (0, 1), run.stderr
     return json.loads(run.stdout)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from support.tools import REPO_ROOT, cli_path, run_cli
+from support.tools import REPO_ROOT, cli_path, invoke
 
 EXAMPLE = REPO_ROOT / "examples" / "needs-attention"
 ORG_RULE = """\
@@ -68,13 +68,13 @@ CONFIG_FILES = {
 def test_a_broken_config_file_is_one_line_and_exit_2(work, case):
     content, phrase = CONFIG_FILES[case]
     (work / ".binderhub-doctor.yaml").write_bytes(content)
-    assert_one_line_exit_2(run_cli("lint", cwd=work), ".binderhub-doctor.yaml", phrase)
+    assert_one_line_exit_2(invoke("lint", cwd=work), ".binderhub-doctor.yaml", phrase)
 
 
 def test_a_string_in_per_file_ignores_is_one_rule_id(work):
     """Iterated letter by letter, `BHD505` became `B`, `H`, `D`... and `B` silenced every rule."""
     (work / ".binderhub-doctor.yaml").write_text('per-file-ignores: {"config.yaml": BHD202}\n')
-    result = run_cli("lint", "--format", "json", cwd=work)
+    result = invoke("lint", "--format", "json", cwd=work)
     assert result.returncode == 0, result.stderr
     rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
     assert "BHD202" not in rules
@@ -107,7 +107,7 @@ def test_a_broken_organisation_rule_is_one_line_and_exit_2(work, case):
     check, phrase = ORG_RULES[case]
     (work / "org").mkdir()
     (work / "org" / "rules.yaml").write_text(ORG_RULE.format(check=check))
-    assert_one_line_exit_2(run_cli("lint", "--rules", "org", cwd=work), "org/rules.yaml", phrase)
+    assert_one_line_exit_2(invoke("lint", "--rules", "org", cwd=work), "org/rules.yaml", phrase)
 
 
 def test_a_catastrophic_organisation_pattern_does_not_hang_lint(work):
@@ -120,7 +120,7 @@ def test_a_catastrophic_organisation_pattern_does_not_hang_lint(work):
     (work / "config.yaml").write_text("config:\n  BinderHub:\n    base_url: " + "a" * 40 + "b\n"
                                       "    hub_url: " + "a" * 100_000 + "b\n")
     started = time.monotonic()
-    result = run_cli("lint", "--rules", "org", "--format", "json", cwd=work)
+    result = invoke("lint", "--rules", "org", "--format", "json", cwd=work)
     seconds = time.monotonic() - started
     assert result.returncode in (0, 1) and result.stderr == "", result.stderr
     messages = {f["message"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "ORG001"}
@@ -153,7 +153,7 @@ def test_output_into_a_full_device_is_one_line_and_exit_2(work):
     full = own_device(work, "full", 7)
     if not full.exists():
         pytest.skip("no /dev/full on this system")
-    assert_one_line_exit_2(run_cli("lint", "--output", str(full), cwd=work), f"{full}: cannot write",
+    assert_one_line_exit_2(invoke("lint", "--output", str(full), cwd=work), f"{full}: cannot write",
                            "No space left on device")
     assert stat.S_ISCHR(full.stat().st_mode)
 
@@ -172,7 +172,7 @@ def test_output_into_a_folder_nobody_may_write_is_one_line_and_exit_2(work):
         else:
             target.unlink()
             pytest.skip("no folder here that root may not write into")
-    result = run_cli("lint", "--output", str(target), cwd=work)
+    result = invoke("lint", "--output", str(target), cwd=work)
     assert_one_line_exit_2(result, f"{target}: cannot write: Permission denied")
     assert not target.exists() and list(locked.iterdir()) == []
 
@@ -180,7 +180,7 @@ def test_output_into_a_folder_nobody_may_write_is_one_line_and_exit_2(work):
 def test_output_to_a_character_device_writes_into_it_and_keeps_it_a_device(work):
     """As root, `lint --output /dev/null` replaced the device with a regular file."""
     device = own_device(work, "null", 3)
-    result = run_cli("lint", "--output", str(device), cwd=work)
+    result = invoke("lint", "--output", str(device), cwd=work)
     assert result.returncode == 0, result.stderr
     assert stat.S_ISCHR(device.stat().st_mode), "the device was replaced by a regular file"
 
@@ -191,7 +191,7 @@ def test_output_to_a_fifo_is_written_in_place(work):
     received = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
     reader.start()
-    result = run_cli("lint", "--output", str(fifo), cwd=work)
+    result = invoke("lint", "--output", str(fifo), cwd=work)
     reader.join(30)
     assert result.returncode == 0, result.stderr
     assert stat.S_ISFIFO(fifo.stat().st_mode)
@@ -220,7 +220,7 @@ def test_output_to_a_regular_file_still_replaces_it_atomically(work):
     target = work / "report.txt"
     target.write_text("old report\n")
     inode = target.stat().st_ino
-    result = run_cli("lint", "--output", str(target), cwd=work)
+    result = invoke("lint", "--output", str(target), cwd=work)
     assert result.returncode == 0, result.stderr
     assert "image-prefix-trailing-dash" in target.read_text()
     assert target.stat().st_ino != inode, "a regular file is replaced by rename, not rewritten in place"

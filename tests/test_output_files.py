@@ -26,7 +26,7 @@ import pytest
 
 from support.helm_setup import helm_env
 from support.kubernetes_api import FakeKubernetesAPI, write_kubeconfig
-from support.tools import TOOLS, cli_path, invoke
+from support.tools import cli_path, invoke, kubectl_binary
 
 SEED = int(os.environ.get("BHD_KILL_SEED", "20261126"))
 
@@ -238,7 +238,7 @@ CONFIG = ("# committed settings\nconfig:\n  BinderHub:\n    use_registry: true  
 def _connect_env(tmp_path: Path, api: FakeKubernetesAPI) -> dict[str, str]:
     env = helm_env(tmp_path, 3)
     env["KUBECONFIG"] = str(write_kubeconfig(tmp_path / "kubeconfig", {"lab": api.url}, current="lab"))
-    env["KUBECTL"] = str(TOOLS / "helm3" / "kubectl")
+    env["KUBECTL"] = str(kubectl_binary())
     return env
 
 

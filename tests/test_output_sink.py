@@ -10,7 +10,7 @@ import json
 from urllib.parse import quote
 
 from binderhub_doctor.output import RedactingStream, SecretRegistry
-from support.tools import run_cli
+from support.tools import invoke
 
 STRONG = "s3cr3t-Kx81QvZ"
 
@@ -73,7 +73,7 @@ def write(folder, secret: str, config: str = "config:\n  BinderHub:\n    hub_url
 
 def test_a_short_password_does_not_mangle_the_words_it_is_part_of(tmp_path):
     files = write(tmp_path, "registry:\n  username: binder-push\n  password: binder\n")
-    result = run_cli("lint", *files)
+    result = invoke("lint", *files)
     # BHD505's fix names the command; the old scrubber printed `…(6 chars)hub-doctor check-github`
     assert "`binderhub-doctor check-github`" in result.stdout, result.stdout
     assert "chars)hub" not in result.stdout
@@ -85,8 +85,22 @@ def test_a_setting_under_auth_is_no_secret(tmp_path):
     files = write(tmp_path, "registry:\n  password: Zx81-not-a-word-Qv\n",
                   "dask-gateway:\n  gateway:\n    auth:\n      type: jupyterhub\n"
                   "jupyterhub:\n  hub:\n    nonsense: 1\n")
-    result = run_cli("lint", "--format", "json", *files)
+    result = invoke("lint", "--format", "json", *files)
     paths = [finding["path"] for finding in json.loads(result.stdout)["findings"]]
     assert "jupyterhub.hub.nonsense" in paths, paths
     assert "(10 chars)" not in result.stdout
 
+
+
+def test_a_run_in_the_same_process_forgets_the_last_runs_secrets(tmp_path):
+    """Two commands in one process (click's runner, an embedding program): the second must not
+    mask a value that was a secret only in the first, nor keep the first's common words."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "secret.yaml").write_text(f"registry:\n  password: {STRONG}\n")
+    assert invoke("values", first / "secret.yaml").returncode == 0
+    (second / "config.yaml").write_text(f"config:\n  BinderHub:\n    hub_url: {STRONG}\n")
+    shown = invoke("values", second / "config.yaml")
+    assert shown.returncode == 0, shown.stderr
+    assert STRONG in shown.stdout, shown.stdout

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from binderhub_doctor.chart_versions import NEWEST
-from support.tools import SHARED, run_cli
+from support.tools import SHARED, invoke
 
 DEPLOYMENTS = SHARED / "realworld" / "deployments"
 
@@ -40,7 +40,7 @@ def lint_deployment(folder, mode):
         args += ["--secret-file", secret]
     # the newest chart explicitly: without the option a deployment's own pin (its Chart.yaml) is used
     args += ["--chart-version", str(lint["chart_version"]) if mode == "at_own_chart" else NEWEST]
-    run = run_cli(*args, *lint["files"], cwd=folder)
+    run = invoke(*args, *lint["files"], cwd=folder)
     assert run.returncode in (0, 1), run.stderr
     assert "Traceback" not in run.stderr
     return json.loads(run.stdout), (meta.get("real_errors") or {}).get(mode) or []
@@ -68,7 +68,7 @@ def test_without_an_option_the_chart_the_deployment_pins_is_used(folder):
     args = ["lint", "--format", "json", *(["--values-key", lint["values_key"]] if lint.get("values_key") else [])]
     for secret in lint.get("secret_files") or []:
         args += ["--secret-file", secret]
-    summary = json.loads(run_cli(*args, *lint["files"], cwd=folder).stdout)["summary"]
+    summary = json.loads(invoke(*args, *lint["files"], cwd=folder).stdout)["summary"]
     pins = [p for p in (folder / lint["files"][0]).parent.glob("*.yaml")
             if p.name in ("Chart.yaml", "requirements.yaml") and "name: binderhub" in p.read_text()]
     if pins:

@@ -77,6 +77,19 @@ def test_no_canary_in_any_lint_output(tmp_path, variant, fmt):
     assert CANARY not in out.read_text()
 
 
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_no_canary_in_a_real_process(tmp_path, fmt):
+    """The tests here run lint in this process; once per format, a real process too: its own
+    stdout and stderr, wrapped by the sink at start-up, flushed at exit."""
+    for variant in ("well-formed", "swapped"):
+        secret, config = VARIANTS[variant]
+        (tmp_path / "secret.yaml").write_text(secret)
+        (tmp_path / "config.yaml").write_text(config)
+        run = run_cli("lint", "--format", fmt, str(tmp_path / "secret.yaml"), str(tmp_path / "config.yaml"))
+        assert run.returncode == 1 and run.stdout, run.stderr
+        assert CANARY not in run.stdout and CANARY not in run.stderr
+
+
 def test_the_canary_files_really_trigger_findings_about_the_secrets(tmp_path):
     (tmp_path / "secret.yaml").write_text(VARIANTS["bad-json"][0])
     (tmp_path / "config.yaml").write_text(CONFIG)
@@ -155,7 +168,7 @@ def lint_weak_variant(folder, word: str, fmt: str):
     secret, config = weak_variant(word)
     (folder / "secret.yaml").write_text(secret)
     (folder / "config.yaml").write_text(config)
-    return run_cli("lint", "--format", fmt, str(folder / "secret.yaml"), str(folder / "config.yaml"))
+    return invoke("lint", "--format", fmt, str(folder / "secret.yaml"), str(folder / "config.yaml"))
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])

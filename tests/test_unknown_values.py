@@ -9,7 +9,7 @@ import json
 from binderhub_doctor.engine import lint
 from binderhub_doctor.ruleset import load_rules
 from binderhub_doctor.values import load_values
-from support.tools import FIXTURES, run_cli
+from support.tools import FIXTURES, invoke
 
 RULES = load_rules()
 HERE = FIXTURES / "encrypted"
@@ -55,12 +55,12 @@ def test_sops_values_are_never_judged_but_its_keys_are():
 
 
 def test_sops_file_is_named_in_the_summary_as_encrypted():
-    run = run_cli("lint", "--format", "json", DEFAULTS, CONFIG, SOPS)
+    run = invoke("lint", "--format", "json", DEFAULTS, CONFIG, SOPS)
     report = json.loads(run.stdout)
     (skipped,) = report["summary"]["skipped"]
     assert skipped["file"].endswith("enc.secret.values.yaml") and "SOPS" in skipped["reason"]
     assert "ENC[" not in run.stdout
-    text = run_cli("lint", DEFAULTS, CONFIG, SOPS).stdout
+    text = invoke("lint", DEFAULTS, CONFIG, SOPS).stdout
     assert "enc.secret.values.yaml: skipped: encrypted (SOPS)" in text
 
 
@@ -81,7 +81,7 @@ def test_comparisons_between_known_values_still_conclude(tmp_path):
 
 
 def test_probing_credentials_from_a_sops_file_asks_for_the_decrypted_file():
-    run = run_cli("check-registry", DEFAULTS, CONFIG, SOPS)
+    run = invoke("check-registry", DEFAULTS, CONFIG, SOPS)
     assert run.returncode == 2
     assert "enc.secret.values.yaml: encrypted (SOPS); pass the decrypted file" in run.stderr
     assert "Traceback" not in run.stderr and "ENC[" not in run.stderr + run.stdout
@@ -109,7 +109,7 @@ def test_an_agree_rule_does_not_conclude_from_a_value_an_unread_file_may_set(tmp
     config.write_text("config:\n  DockerRegistry:\n    url: https://other.example.org\n")
 
     def org_findings(*files):
-        run = run_cli("lint", "--format", "json", "--rules", rules, "--select", "ORG", *files)
+        run = invoke("lint", "--format", "json", "--rules", rules, "--select", "ORG", *files)
         return [(f["severity"], f["message"]) for f in json.loads(run.stdout)["findings"]]
 
     ((severity, _),) = org_findings(secret, config)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from support.helm_setup import helm_env, helm_values_json, plugins_dir
-from support.tools import isolated_helm_env, run_cli
+from support.tools import invoke, isolated_helm_env
 
 FIRST = "config:\n  BinderHub:\n    hub_url: http://first\n    n: 0x10\nlist: [1, 2]\nbig: 9007199254740993\n"
 SECOND = "config:\n  BinderHub:\n    hub_url: http://second\n    extra: {a: 1e21, b: 1e-7}\nlist: [three]\n"
@@ -32,7 +32,7 @@ def two_files(tmp_path):
 
 @pytest.mark.helm
 def test_json_is_byte_for_byte_what_helm_prints(tmp_path, two_files):
-    run = run_cli("values", "--format", "json", *two_files, cwd=tmp_path)
+    run = invoke("values", "--format", "json", *two_files, cwd=tmp_path)
     assert run.returncode == 0 and run.stderr == "", run.stderr
     for major in (3, 4):
         assert run.stdout == helm_json(major, list(two_files), tmp_path) + "\n"
@@ -41,7 +41,7 @@ def test_json_is_byte_for_byte_what_helm_prints(tmp_path, two_files):
 
 @pytest.mark.helm
 def test_yaml_reads_back_in_helm_as_the_same_values(tmp_path, two_files):
-    run = run_cli("values", *two_files, cwd=tmp_path)
+    run = invoke("values", *two_files, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "hub_url: http://second\n" in run.stdout and "list:\n  - three\n" in run.stdout
     printed = tmp_path / "printed.yaml"
@@ -51,10 +51,10 @@ def test_yaml_reads_back_in_helm_as_the_same_values(tmp_path, two_files):
 
 def test_show_origin_names_the_file_and_line_of_each_value(tmp_path, two_files):
     first, second = two_files
-    text = run_cli("values", "--show-origin", *two_files, cwd=tmp_path).stdout
+    text = invoke("values", "--show-origin", *two_files, cwd=tmp_path).stdout
     assert f"hub_url: http://second  # {second}:3\n" in text
     assert f'"false": 16  # {first}:4\n' in text  # `n:` is a boolean key for Helm
-    origins = json.loads(run_cli("values", "--show-origin", "--format", "json", *two_files, cwd=tmp_path).stdout)
+    origins = json.loads(invoke("values", "--show-origin", "--format", "json", *two_files, cwd=tmp_path).stdout)
     assert origins["origins"]["config.BinderHub.extra.a"] == f"{second}:4"
     assert origins["origins"]["big"] == f"{first}:6"
     assert origins["values"]["list"] == ["three"]
@@ -63,9 +63,9 @@ def test_show_origin_names_the_file_and_line_of_each_value(tmp_path, two_files):
 def test_values_key_shows_the_binderhub_part_of_a_meta_chart(tmp_path):
     path = tmp_path / "values.yaml"
     path.write_text("binderhub:\n  config:\n    BinderHub:\n      hub_url: http://x\nother: 1\n")
-    assert json.loads(run_cli("values", "--format", "json", path).stdout) == \
+    assert json.loads(invoke("values", "--format", "json", path).stdout) == \
         {"config": {"BinderHub": {"hub_url": "http://x"}}}
-    assert json.loads(run_cli("values", "--format", "json", "--no-values-key", path).stdout)["other"] == 1
+    assert json.loads(invoke("values", "--format", "json", "--no-values-key", path).stdout)["other"] == 1
 
 
 def test_secrets_are_redacted(tmp_path):
@@ -73,7 +73,7 @@ def test_secrets_are_redacted(tmp_path):
     token = "ghp_" + "a1B2" * 9
     path.write_text(f"config:\n  GitHubRepoProvider:\n    access_token: {token}\nregistry:\n  username: u\n")
     for fmt in ("yaml", "json"):
-        run = run_cli("values", "--format", fmt, path)
+        run = invoke("values", "--format", fmt, path)
         assert run.returncode == 0 and token not in run.stdout and token[4:20] not in run.stdout
         assert "ghp_…(40 chars)" in run.stdout
 
@@ -85,7 +85,7 @@ def test_a_file_helm_refuses_is_one_error_line(tmp_path):
     for major in (3, 4):
         ok, error = helm_values_json(major, [path], isolated_helm_env(tmp_path))
         assert not ok and "cannot decode !!int `1` as a !!bool" in error
-    run = run_cli("values", path)
+    run = invoke("values", path)
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr.splitlines() == [
         f"binderhub-doctor: error: {path}:3:19: Helm refuses this file: the tag does not fit the value: "
@@ -109,7 +109,7 @@ def test_an_encrypted_file_is_refused_not_shown_without_its_values(encrypted, ki
     what Helm will see, so it says so instead of printing the rest as if it were complete."""
     from support.tools import FIXTURES
 
-    run = run_cli("values", str(FIXTURES / "encrypted" / "config.yaml"), str(FIXTURES / "encrypted" / encrypted))
+    run = invoke("values", str(FIXTURES / "encrypted" / "config.yaml"), str(FIXTURES / "encrypted" / encrypted))
     assert run.returncode == 2 and run.stdout == ""
     assert f"{encrypted}: encrypted" in run.stderr and kind in run.stderr and "decrypted" in run.stderr
     assert len(run.stderr.splitlines()) == 1

@@ -82,6 +82,12 @@ def helm_binary(major: int) -> Path:
     return path
 
 
+def kubectl_binary() -> Path:
+    """The real kubectl shipped beside helm 3 (.tools/helm3/kubectl); a test that runs it is
+    marked `helm`, as its binaries come with helm's."""
+    return helm_binary(3).parent / "kubectl"
+
+
 def isolated_helm_env(tmp_path: Path) -> dict[str, str]:
     """A copy of os.environ in which helm only sees folders under ``tmp_path``.
 
