@@ -424,7 +424,8 @@ def _check_data(new_text: str, expected, file_name: str, what: str) -> None:
 
 # --- A JSON key pasted under `password:` (lint --fix) ----------------------------------------------
 
-_BLOCK_HEADER_VALUE = re.compile(r"^\s*(?:[|>]([-+]?)[0-9]?([-+]?))?\s*(#.*)?$")
+# One whitespace run only: `\s*` on both sides of an optional part backtracks quadratically.
+_BLOCK_HEADER_VALUE = re.compile(r"^\s*(?:[|>]([-+]?)[0-9]?([-+]?)\s*)?(#.*)?$")
 _MAX_KEY_LINES = 400
 
 

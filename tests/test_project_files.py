@@ -62,3 +62,14 @@ def test_the_changelog_keeps_an_unreleased_section_first():
 def test_readme_documents_shell_completion_and_quiet():
     assert "_BINDERHUB_DOCTOR_COMPLETE=bash_source binderhub-doctor" in README
     assert "`-q`, `--quiet`" in README
+
+
+def test_every_package_folder_is_installed():
+    """pyproject lists the packages by hand (rules/ is mapped in): a new package left out works
+    in the editable .venv but is missing from the plugin's and pre-commit's real installs."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    package = REPO_ROOT / "binderhub_doctor"
+    folders = {".".join(init.parent.relative_to(REPO_ROOT).parts) for init in package.rglob("__init__.py")}
+    assert folders - listed == set()

@@ -201,7 +201,9 @@ def _shown(body: str) -> str:
     return printable(body, keep_tabs=True) + "\n"
 
 
-_KEY_LINE = re.compile(r"^(\s*(?:-\s+)?)(\"[^\"]*\"|'[^']*'|[^\s:#'\"][^:#]*?)\s*:(\s+|$)(.*)$")
+# A plain key ends in a non-space, so the spaces before its `:` are `\s*`'s alone (a lazy key that
+# could also end in spaces backtracks quadratically on a long line without a colon).
+_KEY_LINE = re.compile(r"^(\s*(?:-\s+)?)(\"[^\"]*\"|'[^']*'|[^\s:#'\"](?:[^:#]*[^\s:#])?)\s*:(\s+|$)(.*)$")
 _BLOCK_START = re.compile(r"^(?:[|>][-+0-9]*)?\s*(#.*)?$")
 REDACTED = "<redacted>"
 

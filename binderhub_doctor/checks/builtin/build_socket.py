@@ -21,7 +21,7 @@ EXTRA_CONFIG = ("extraConfig",)
 @builtin
 def socket_name(values, spec, context):
     builder = values.get(BUILDER_TYPE)
-    if builder not in HARD_CODED:
+    if not isinstance(builder, str) or builder not in HARD_CODED:
         return
     name_path = (builder, "hostSocketName")
     name, expected = values.get(name_path), HARD_CODED[builder]
