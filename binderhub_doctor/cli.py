@@ -14,6 +14,7 @@ import click
 
 from . import __version__, reporters
 from .errors import EXIT_USAGE, UsageProblem, program_name
+from .launch import EXIT_INTERRUPTED
 
 
 def debug_enabled() -> bool:
@@ -192,7 +193,6 @@ def _load_rules(rule_dirs):
         raise UsageProblem(str(exc)) from None
 
 
-EXIT_INTERRUPTED = 128 + 2  # what a shell reports for a command ended by SIGINT
 
 
 def main(argv=None):

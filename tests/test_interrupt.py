@@ -4,9 +4,11 @@ click's "Aborted!" with exit 1, which is the findings code."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
@@ -74,3 +76,24 @@ def test_ctrl_c_says_interrupted_and_exits_130(tmp_path):
     assert process.returncode == 130, (process.returncode, stdout, stderr)
     assert stderr.strip().splitlines()[-1] == "binderhub-doctor: interrupted", stderr
     assert "Aborted!" not in stderr and "Traceback" not in stderr
+
+
+def test_ctrl_c_while_the_cli_is_still_importing_is_one_line_and_130():
+    """The console script imports the CLI before anything can catch a Ctrl-C in cli.run. A
+    Ctrl-C in that window is made certain here: an import hook raises KeyboardInterrupt the
+    moment binderhub_doctor.cli is imported, as the default SIGINT handler would."""
+    script = ("import sys\n"
+              "class CtrlC:\n"
+              "    def find_spec(self, name, path=None, target=None):\n"
+              "        if name == 'binderhub_doctor.cli':\n"
+              "            raise KeyboardInterrupt\n"
+              "sys.meta_path.insert(0, CtrlC())\n"
+              "from binderhub_doctor.launch import main\n"
+              "main()\n")
+    done = subprocess.run([sys.executable, "-c", script, "lint"], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "BINDERHUB_DOCTOR_PROG": "helm binder"})
+    assert (done.returncode, done.stderr, done.stdout) == (130, "helm binder: interrupted\n", "")
+
+
+def test_the_console_script_enters_through_the_interrupt_guard():
+    assert "binderhub_doctor.launch" in cli_path().read_text(encoding="utf-8")
