@@ -402,3 +402,17 @@ def test_fix_output_file_gets_the_report_and_stderr_the_fixes(tmp_path):
     report = json.loads((folder / "report.json").read_text())
     assert [f["rule"] for f in report["findings"]] == ["BHD502"]
 
+
+@pytest.mark.parametrize(("changes", "concern"), [
+    (OTHER_PROJECT, "; the key in registry.password belongs to project `example-project-123`, so use that project "
+                    "unless its service account may push to `my-project`."),
+    ({"config.yaml": {"image_prefix: gcr.io/": "image_prefix: https://eu.gcr.io/"}},
+     "; it then pushes to `eu.gcr.io`, but registry.url (the registry the credentials are for) is `gcr.io`: "
+     "make the two agree."),
+])
+def test_the_scheme_hint_says_what_the_other_rule_would_report(tmp_path, changes, concern):
+    """Plain `lint`: a scheme hides the prefix from the rules comparing it with the credentials,
+    so the hint that removes the scheme says what they would then report."""
+    folder = mistake(tmp_path, "gcr", changes)
+    hint = next(f["fix"] for f in lint_json(folder)[1]["findings"] if f["rule"] == "BHD201")
+    assert hint.startswith("Write it without the scheme: `") and hint.endswith(concern), hint
