@@ -416,3 +416,14 @@ def test_the_scheme_hint_says_what_the_other_rule_would_report(tmp_path, changes
     folder = mistake(tmp_path, "gcr", changes)
     hint = next(f["fix"] for f in lint_json(folder)[1]["findings"] if f["rule"] == "BHD201")
     assert hint.startswith("Write it without the scheme: `") and hint.endswith(concern), hint
+
+
+@pytest.mark.parametrize(("hub_url", "example"), [
+    ("binder.example.org", "http://binder.example.org"),  # the host name's letters are kept
+    ("htp://binder.example.org", "http://binder.example.org"),
+    ("//binder.example.org/", "http://binder.example.org/"),
+])
+def test_the_hub_url_hint_keeps_the_host(tmp_path, hub_url, example):
+    folder = mistake(tmp_path, "gcr", {"config.yaml": {"hub_url: http://192.0.2.10": f"hub_url: {hub_url}"}})
+    hint = next(f["fix"] for f in lint_json(folder)[1]["findings"] if f["rule"] == "BHD502")
+    assert hint == f"Write the full URL, e.g. `{example}`.", hint
