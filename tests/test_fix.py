@@ -315,7 +315,7 @@ NOT_FIXED = ("config.yaml:4: not fixed BHD201 [image-prefix-form] at config.Bind
 
 
 def test_a_withheld_fix_is_named_with_its_reason(tmp_path):
-    folder = mistake(tmp_path, "gcr", OTHER_PROJECT)
+    folder = mistake(tmp_path, "gcr", {**OTHER_PROJECT, "secret.yaml": {"FAKEFAKEFAKE": CANARY}})
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     diff = invoke("lint", "--diff", cwd=folder)
     assert (diff.returncode, diff.stdout) == (0, "")
@@ -327,6 +327,9 @@ def test_a_withheld_fix_is_named_with_its_reason(tmp_path):
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     as_json = invoke("lint", "--fix", "--format", "json", cwd=folder)
     assert NOT_FIXED in as_json.stderr and "not fixed" not in json.loads(as_json.stdout)["findings"][0]["message"]
+    assert CANARY not in diff.stdout + diff.stderr + fix.stdout + fix.stderr + as_json.stdout + as_json.stderr
+    both = invoke("lint", "--fix", "--diff", cwd=folder)  # --diff wins: it writes nothing
+    assert both.stderr == diff.stderr and {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
 def test_a_withheld_fix_next_to_a_made_one(tmp_path):
@@ -360,6 +363,7 @@ def test_fix_refuses_standard_input_and_diff_reads_it_once(tmp_path):
     assert diff.stdout.startswith("--- a/<stdin>\n+++ b/<stdin>\n")
     assert "+    image_prefix: gcr.io/example-project-123/binder-\n" in diff.stdout
     assert diff.stderr == "would fix 1 finding in 1 file\n"
+    assert invoke("lint", "--fix", "--diff", "-", input=text, cwd=tmp_path).stdout == diff.stdout
 
 
 def _two_deployments(tmp_path: Path) -> tuple[Path, Path]:

@@ -94,7 +94,7 @@ def run_fix(options: LintOptions, usage_error) -> int:
     try:
         named = named_sets(options)
         sets = [files for _, files in named]
-        if options.fix and any(str(p) == STDIN for files in sets for p in files):
+        if not options.diff and any(str(p) == STDIN for files in sets for p in files):
             # ruff prints the fixed text instead; ours would hold the secrets, which we never print
             raise InputError("`-` (standard input): --fix has no file to write its fixes to; "
                              "see them with `lint --diff -`, or pass the file itself")
