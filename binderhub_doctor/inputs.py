@@ -146,11 +146,11 @@ def load(files: list[Path], config: Config, secret_files: list[str] = (),
     ``texts``: {path: text} read instead of those files (`lint --diff`'s fixed, unwritten text)."""
     documents = []
     for path in files:
+        if texts and path in texts:  # before standard input: `lint --diff -` reads it once, then lints its text
+            documents.append(parse_text(texts[path], Document(file=STDIN_NAME if str(path) == STDIN else display_name(path))))
+            continue
         if str(path) == STDIN:
             documents.append(_stdin_document())
-            continue
-        if texts and path in texts:
-            documents.append(parse_text(texts[path], Document(file=display_name(path))))
             continue
         check_readable(path)
         try:

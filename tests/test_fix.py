@@ -306,3 +306,128 @@ def test_fix_under_a_meta_charts_values_key(tmp_path):
         "binderhub:\n  config:\n    BinderHub:\n      use_registry: true\n"
         "      image_prefix: gcr.io/example-project-123/binder-\n      hub_url: http://192.0.2.10\n"
         "    KubernetesBuildExecutor:\n      build_image: quay.io/jupyterhub/repo2docker:2024.07.0\n")
+
+
+# examples/gcr with a scheme and another project: without the scheme, BHD205 reports the project
+OTHER_PROJECT = {"config.yaml": {"image_prefix: gcr.io/example-project-123/binder-": "image_prefix: https://gcr.io/my-project/binder-"}}
+NOT_FIXED = ("config.yaml:4: not fixed BHD201 [image-prefix-form] at config.BinderHub.image_prefix: the fixed value "
+             "would be reported by BHD205 [image-prefix-gcr-project]; fix it by hand")
+
+
+def test_a_withheld_fix_is_named_with_its_reason(tmp_path):
+    folder = mistake(tmp_path, "gcr", {**OTHER_PROJECT, "secret.yaml": {"FAKEFAKEFAKE": CANARY}})
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    diff = invoke("lint", "--diff", cwd=folder)
+    assert (diff.returncode, diff.stdout) == (0, "")
+    assert diff.stderr == f"{NOT_FIXED}\nnothing to fix, 1 not fixed (fix it by hand)\n"
+    fix = invoke("lint", "--fix", cwd=folder)
+    assert fix.returncode == 1
+    assert fix.stdout.startswith(f"{NOT_FIXED}\nfixed 0 findings, 1 not fixed (fix it by hand); what remains:\n")
+    assert "error BHD201" in fix.stdout
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    as_json = invoke("lint", "--fix", "--format", "json", cwd=folder)
+    assert NOT_FIXED in as_json.stderr and "not fixed" not in json.loads(as_json.stdout)["findings"][0]["message"]
+    assert CANARY not in diff.stdout + diff.stderr + fix.stdout + fix.stderr + as_json.stdout + as_json.stderr
+    both = invoke("lint", "--fix", "--diff", cwd=folder)  # --diff wins: it writes nothing
+    assert both.stderr == diff.stderr and {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_withheld_fix_next_to_a_made_one(tmp_path):
+    folder = mistake(tmp_path, "gcr", {"config.yaml": {**OTHER_PROJECT["config.yaml"],
+                                                       "hub_url: http://192.0.2.10": "hub_url: 192.0.2.10"}})
+    run = invoke("lint", "--fix", cwd=folder)
+    assert "config.yaml:5: fixed BHD502 [hub-url-form]" in run.stdout
+    assert NOT_FIXED in run.stdout and "fixed 1 finding, 1 not fixed (fix it by hand); what remains:" in run.stdout
+    diff = invoke("lint", "--diff", cwd=folder)  # what is left: the withheld one alone
+    assert diff.stderr.endswith("nothing to fix, 1 not fixed (fix it by hand)\n")
+
+
+def test_the_hint_of_a_withheld_fix_does_not_propose_its_value(tmp_path):
+    folder = mistake(tmp_path, "gcr", OTHER_PROJECT)
+    plain = lint_json(folder)[1]["findings"]
+    assert [f["rule"] for f in plain] == ["BHD201"]
+    run = invoke("lint", "--fix", "--format", "json", cwd=folder)
+    hint = json.loads(run.stdout)["findings"][0]["fix"]
+    assert "gcr.io/my-project/binder-`" not in hint, hint
+    assert hint.startswith("Use `<registry host>/<project>/<prefix>-`")  # the rule's general advice
+    assert hint.endswith("Not fixed by --fix: the fixed value would be reported by BHD205 [image-prefix-gcr-project].")
+
+
+def test_fix_refuses_standard_input_and_diff_reads_it_once(tmp_path):
+    text = (EXAMPLES / "gcr" / "config.yaml").read_text().replace("image_prefix: gcr.io/", "image_prefix: https://gcr.io/")
+    fix = invoke("lint", "--fix", "-", input=text, cwd=tmp_path)
+    assert fix.returncode == 2 and fix.stdout == ""
+    assert fix.stderr.count("\n") == 1 and "--fix has no file to write its fixes to" in fix.stderr
+    diff = invoke("lint", "--diff", "-", input=text, cwd=tmp_path)
+    assert diff.returncode == 1, diff.stderr
+    assert diff.stdout.startswith("--- a/<stdin>\n+++ b/<stdin>\n")
+    assert "+    image_prefix: gcr.io/example-project-123/binder-\n" in diff.stdout
+    assert diff.stderr == "would fix 1 finding in 1 file\n"
+    assert invoke("lint", "--fix", "--diff", "-", input=text, cwd=tmp_path).stdout == diff.stdout
+
+
+def _two_deployments(tmp_path: Path) -> tuple[Path, Path]:
+    """Two copies of examples/gcr: `a` with a scheme in image_prefix, `b` with hub_url a bare
+    IP address (each fixable, each in one folder only)."""
+    a = mistake(tmp_path / "a", "gcr", FIXABLE["scheme"][2])
+    b = mistake(tmp_path / "b", "gcr", FIXABLE["hub-url-scheme"][2])
+    return a, b
+
+
+def test_fix_several_folders_fixes_each_and_reports_each(tmp_path):
+    a, b = _two_deployments(tmp_path)
+    run = invoke("lint", "--fix", "a", "b", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout
+    assert "a/config.yaml:4: fixed BHD201 [image-prefix-form]" in run.stdout
+    assert "b/config.yaml:5: fixed BHD502 [hub-url-form]" in run.stdout
+    assert re.search(r"^a: ✓ no problems found in 2 files", run.stdout, re.M)
+    assert re.search(r"^b: ✓ no problems found in 2 files", run.stdout, re.M)
+    assert "image_prefix: gcr.io/example-project-123/binder-\n" in (a / "config.yaml").read_text()
+    assert "hub_url: http://192.0.2.10\n" in (b / "config.yaml").read_text()
+
+
+def test_fix_with_folder_sets(tmp_path):
+    a, b = _two_deployments(tmp_path)
+    run = invoke("lint", "--fix", "--folder-sets", "b/config.yaml", "a/config.yaml", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout
+    assert {"BHD201", "BHD502"} <= set(re.findall(r"fixed (BHD\d+)", run.stdout))
+    assert re.search(r"^a: ✓", run.stdout, re.M) and re.search(r"^b: ✓", run.stdout, re.M)
+    assert invoke("lint", "--diff", "--folder-sets", "a/config.yaml", "b/config.yaml", cwd=tmp_path).stdout == ""
+
+
+def test_fix_output_file_gets_the_report_and_stderr_the_fixes(tmp_path):
+    folder = mistake(tmp_path, "gcr", {"config.yaml": {"image_prefix: gcr.io/": "image_prefix: https://gcr.io/",
+                                                       "hub_url: http://192.0.2.10": "hub_url: binder.example.org"}})
+    run = invoke("lint", "--fix", "--output", "report.json", "--format", "json", "secret.yaml", "config.yaml", cwd=folder)
+    assert run.returncode == 1  # the hub_url that remains
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == ["config.yaml:4: fixed BHD201 [image-prefix-form] at config.BinderHub.image_prefix",
+                                       "fixed 1 finding; what remains:"]
+    report = json.loads((folder / "report.json").read_text())
+    assert [f["rule"] for f in report["findings"]] == ["BHD502"]
+
+
+@pytest.mark.parametrize(("changes", "concern"), [
+    (OTHER_PROJECT, "; the key in registry.password belongs to project `example-project-123`, so use that project "
+                    "unless its service account may push to `my-project`."),
+    ({"config.yaml": {"image_prefix: gcr.io/": "image_prefix: https://eu.gcr.io/"}},
+     "; it then pushes to `eu.gcr.io`, but registry.url (the registry the credentials are for) is `gcr.io`: "
+     "make the two agree."),
+])
+def test_the_scheme_hint_says_what_the_other_rule_would_report(tmp_path, changes, concern):
+    """Plain `lint`: a scheme hides the prefix from the rules comparing it with the credentials,
+    so the hint that removes the scheme says what they would then report."""
+    folder = mistake(tmp_path, "gcr", changes)
+    hint = next(f["fix"] for f in lint_json(folder)[1]["findings"] if f["rule"] == "BHD201")
+    assert hint.startswith("Write it without the scheme: `") and hint.endswith(concern), hint
+
+
+@pytest.mark.parametrize(("hub_url", "example"), [
+    ("binder.example.org", "http://binder.example.org"),  # the host name's letters are kept
+    ("htp://binder.example.org", "http://binder.example.org"),
+    ("//binder.example.org/", "http://binder.example.org/"),
+])
+def test_the_hub_url_hint_keeps_the_host(tmp_path, hub_url, example):
+    folder = mistake(tmp_path, "gcr", {"config.yaml": {"hub_url: http://192.0.2.10": f"hub_url: {hub_url}"}})
+    hint = next(f["fix"] for f in lint_json(folder)[1]["findings"] if f["rule"] == "BHD502")
+    assert hint == f"Write the full URL, e.g. `{example}`.", hint

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import chart_versions
 from ..documents import GIT_CRYPT_MAGIC, MAX_BYTES
+from ..findings import Finding
 from ..fixes import REVEALING, Target, TextEdit, edit_for
-from ..inputs import InputError, display_name
+from ..inputs import STDIN, STDIN_NAME, InputError, display_name
 from ..output_files import write_atomically
 from ..printable import printable
 from ..ruleset import RuleFileError
@@ -58,35 +59,64 @@ class Fixed:
 
     def describe(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
-        return f"{where}: fixed {self.rule} [{self.name}]" + (f" at {self.path}" if self.path else "")
+        return printable(f"{where}: fixed {self.rule} [{self.name}]" + (f" at {self.path}" if self.path else ""))
+
+
+@dataclass
+class Withheld:
+    """A fixable finding whose fix was not made: the fixed text would be reported by other rules
+    (``by``: their (id, name)). Only ids and names are shown, never a value."""
+
+    finding: Finding
+    by: list[tuple[str, str]]
+
+    def reason(self) -> str:
+        return "the fixed value would be reported by " + ", ".join(f"{rule} [{name}]" for rule, name in self.by)
+
+    def describe(self) -> str:
+        f = self.finding
+        where = (f.file or "") + (f":{f.line}" if f.line else "")
+        return printable(f"{where}: not fixed {f.rule} [{f.name}]" + (f" at {f.path}" if f.path else "")
+                         + f": {self.reason()}; fix it by hand")
+
+    def key(self) -> tuple:
+        return _finding_key(self.finding)
 
 
 @dataclass
 class FixRun:
     sources: dict[str, Source] = field(default_factory=dict)  # by display name
     fixed: list[Fixed] = field(default_factory=list)
+    withheld: list[Withheld] = field(default_factory=list)  # as the last round left them
 
 
 def run_fix(options: LintOptions, usage_error) -> int:
     try:
         named = named_sets(options)
         sets = [files for _, files in named]
-        run = FixRun(sources={display_name(p): s for p in {p for files in sets for p in files}
+        if not options.diff and any(str(p) == STDIN for files in sets for p in files):
+            # ruff prints the fixed text instead; ours would hold the secrets, which we never print
+            raise InputError("`-` (standard input): --fix has no file to write its fixes to; "
+                             "see them with `lint --diff -`, or pass the file itself")
+        run = FixRun(sources={_name(s): s for p in {p for files in sets for p in files}
                               if (s := read_source(p)) is not None})
         for _ in range(MAX_ROUNDS):
             if not fix_round(options, sets, run):
                 break
         # what remains, as the files will read once written (--diff reports only the diff)
-        remains = None if options.diff else combine(lint_sets(options, sets, texts=_texts(run)), [name for name, _ in named])
+        remains = None if options.diff else lint_sets(options, sets, texts=_texts(run))
     except (InputError, RuleFileError, chart_versions.ChartVersionError) as exc:
         raise usage_error(str(exc)) from None
     changed = [s for s in run.sources.values() if s.changed]
     if remains is None:
         for source in changed:
             sys.stdout.write(unified_diff(source, secret_file=_secret_file(source, options)))
+        for item in run.withheld:
+            print(item.describe(), file=sys.stderr)
         count = len(run.fixed)
-        print(f"would fix {count} finding{'s' if count != 1 else ''} in {len(changed)} "
-              f"file{'s' if len(changed) != 1 else ''}" if count else "nothing to fix", file=sys.stderr)
+        print((f"would fix {count} finding{'s' if count != 1 else ''} in {len(changed)} "
+               f"file{'s' if len(changed) != 1 else ''}" if count else "nothing to fix") + _withheld_note(run),
+              file=sys.stderr)
         return 1 if changed else 0
     for source in changed:
         try:
@@ -94,14 +124,39 @@ def run_fix(options: LintOptions, usage_error) -> int:
         except OSError as exc:
             raise usage_error(f"{source.path}: cannot write: {exc.strerror or type(exc).__name__}") from None
     stream = sys.stdout if options.fmt == "text" and not options.output else sys.stderr
-    for item in run.fixed:
+    for item in [*run.fixed, *run.withheld]:
         print(item.describe(), file=stream)
-    if run.fixed:
+    if run.fixed or run.withheld:
         count = len(run.fixed)
-        print(f"fixed {count} finding{'s' if count != 1 else ''}; what remains:", file=stream)
-    result, rules, _ = remains
+        print(f"fixed {count} finding{'s' if count != 1 else ''}{_withheld_note(run)}; what remains:", file=stream)
+    for result, rules, _ in remains:
+        _hint_withheld(result, rules, run.withheld)
+    result, rules, _ = combine(remains, [name for name, _ in named])
     write_report(options, result, rules, usage_error)
     return exit_code(options, result)
+
+
+def _withheld_note(run: FixRun) -> str:
+    count = len(run.withheld)
+    return f", {count} not fixed (fix {'it' if count == 1 else 'them'} by hand)" if count else ""
+
+
+def _hint_withheld(result, rules, withheld: list[Withheld]) -> None:
+    """A finding whose fix was withheld keeps no hint that names the value the fix would have
+    written (that value is what the other rule reports): the rule's general advice instead, and
+    why it was not fixed."""
+    reasons = {item.key(): item.reason() for item in withheld}
+    advice = {rule.id: rule.fix for rule in rules}
+    for index, finding in enumerate(result.findings):
+        reason = reasons.get(_finding_key(finding))
+        if reason is not None:
+            general = advice.get(finding.rule)
+            result.findings[index] = replace(finding, fix=(f"{general.strip()} " if general else "")
+                                             + f"Not fixed by --fix: {reason}.")
+
+
+def _finding_key(finding: Finding) -> tuple:
+    return (finding.rule, finding.file, finding.line, finding.column, finding.path)
 
 
 def fix_round(options: LintOptions, sets, run: FixRun) -> bool:
@@ -110,6 +165,8 @@ def fix_round(options: LintOptions, sets, run: FixRun) -> bool:
     edits: dict[str, list[tuple[TextEdit, object, str]]] = {}
     linted = lint_sets(options, sets, texts=_texts(run))
     before = _reported(linted)
+    run.withheld = []  # this round's: a later round, on fixed text, may make the fix after all
+    reported_anew: dict[TextEdit, list[tuple[str, str]]] = {}
     for result, rules, values in linted:
         fixers = {rule.id: rule.autofix for rule in rules if rule.autofix}
         documents = {doc.file: doc for doc in values.documents}
@@ -129,10 +186,14 @@ def fix_round(options: LintOptions, sets, run: FixRun) -> bool:
         for edit, finding, fixer_name in sorted(wanted, key=lambda item: (item[0].start, item[0].end)):
             if edit in applied:  # two findings, one rewrite (a scheme and a missing dash)
                 run.fixed.append(_fixed(finding))
-            elif all(edit.start > other.end or edit.end < other.start for other in applied) and \
-                    (fixer_name in REVEALING or not _reported_anew(options, sets, run, source, edit, before)):
-                applied.append(edit)
-                run.fixed.append(_fixed(finding))
+            elif all(edit.start > other.end or edit.end < other.start for other in applied):
+                if fixer_name not in REVEALING and edit not in reported_anew:
+                    reported_anew[edit] = _reported_anew(options, sets, run, source, edit, before)
+                if fixer_name in REVEALING or not reported_anew[edit]:
+                    applied.append(edit)
+                    run.fixed.append(_fixed(finding))
+                else:
+                    run.withheld.append(Withheld(finding, reported_anew[edit]))
             # an edit that overlaps or touches another waits for the next round, made against the new text
         for edit in sorted(applied, key=lambda e: e.start, reverse=True):
             source.text = edit.apply(source.text)
@@ -140,11 +201,15 @@ def fix_round(options: LintOptions, sets, run: FixRun) -> bool:
     return changed
 
 
-def _reported_anew(options: LintOptions, sets, run: FixRun, source: Source, edit: TextEdit, before: set) -> bool:
-    """Whether the text with ``edit`` applied has a warning or error at a values path that was
-    not there (an info that something could not be checked does not count)."""
+def _reported_anew(options: LintOptions, sets, run: FixRun, source: Source, edit: TextEdit,
+                   before: set) -> list[tuple[str, str]]:
+    """The rules (id, name) that report a warning or error at a values path in the text with
+    ``edit`` applied that was not there before (an info that something could not be checked does
+    not count); empty when there is none."""
     texts = {**_texts(run), source.path: edit.apply(source.text)}
-    return any(path is not None for _, path in _reported(lint_sets(options, sets, texts=texts)) - before)
+    after = [f for result, _, _ in lint_sets(options, sets, texts=texts) for f in result.findings
+             if f.severity != "info" and f.path is not None and (f.rule, f.path) not in before]
+    return sorted({(f.rule, f.name) for f in after})
 
 
 def _reported(linted) -> set[tuple[str, str | None]]:
@@ -156,17 +221,22 @@ def _fixed(finding) -> Fixed:
 
 
 def _texts(run: FixRun) -> dict[Path, str]:
-    return {source.path: source.text for source in run.sources.values() if source.changed}
+    """The texts to lint instead of the files: the fixed ones, and standard input (read once)."""
+    return {source.path: source.text for source in run.sources.values() if source.changed or str(source.path) == STDIN}
 
 
 def read_source(path: Path) -> Source | None:
     """The file's text when --fix may edit it: a readable regular file of UTF-8 text, not
-    git-crypt; None otherwise (lint then reports what it can about it)."""
+    git-crypt; None otherwise (lint then reports what it can about it). Standard input is read
+    here, once (`lint --diff -`)."""
     try:
-        if not path.is_file():
+        if str(path) == STDIN:
+            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        elif not path.is_file():
             return None
-        raw = path.read_bytes()
-    except OSError:
+        else:
+            raw = path.read_bytes()
+    except (OSError, AttributeError):
         return None
     if raw.startswith(GIT_CRYPT_MAGIC) or len(raw) > MAX_BYTES:
         return None
@@ -180,8 +250,12 @@ def read_source(path: Path) -> Source | None:
     return Source(path=path, original=text, bom=bom)
 
 
+def _name(source: Source) -> str:
+    return STDIN_NAME if str(source.path) == STDIN else display_name(source.path)
+
+
 def _secret_file(source: Source, options: LintOptions) -> bool:
-    return is_secret_filename(str(source.path)) or any(
+    return is_secret_filename(_name(source)) or any(
         Path(s).resolve() == source.path.resolve() for s in options.secret_files)
 
 
@@ -190,7 +264,7 @@ def _secret_file(source: Source, options: LintOptions) -> bool:
 def unified_diff(source: Source, secret_file: bool) -> str:
     import difflib
 
-    name = printable(display_name(source.path))
+    name = printable(_name(source))
     old = redacted_lines(source.original, secret_file)
     new = redacted_lines(source.text, secret_file)
     return "".join(difflib.unified_diff(old, new, fromfile=f"a/{name}", tofile=f"b/{name}"))

@@ -16,6 +16,8 @@ HUB_BASE_URL = ("jupyterhub", "hub", "baseUrl")
 PROXY_HTTPS = ("jupyterhub", "proxy", "https", "enabled")
 # The guide sets hub_url to `http://<proxy-public's IP>`: an IP address without TLS.
 _BARE_IP = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}(:[0-9]+)?(/[^\s]*)?$")
+# What stands where the scheme should (`htp://`, `//`): a host name's own letters are not one.
+_WRONG_SCHEME = re.compile(r"^(?:[a-z]+:/+|/+)")
 
 
 def canonical(values, url) -> str | None:
@@ -37,7 +39,7 @@ def form(values, spec, context):
             yield Hit(path, f"{name} {values.show(path)} does not start with http:// or https://; launches "
                             "redirect users to a relative, broken address",
                       fix=(f"Write the full URL: `{canonical(values, url)}`." if canonical(values, url) else
-                           f"Write the full URL, e.g. `http://{re.sub(r'^[a-z]*:?/*', '', url)}`."))
+                           f"Write the full URL, e.g. `http://{_WRONG_SCHEME.sub('', url)}`."))
         elif _slashed(split_url(url).path) != _slashed(values.get(HUB_BASE_URL)):
             base = _slashed(values.get(HUB_BASE_URL))
             if re.search(r"/hub/?$", url):

@@ -74,7 +74,7 @@ def form(values, spec, context):
     if _SCHEME.match(prefix):
         yield Hit(PREFIX, f"image_prefix {values.show(PREFIX)} starts with a URL scheme; image names have "
                           "no scheme, so docker cannot push to it",
-                  fix=_write(prefix, "Write it without the scheme"))
+                  fix=_write(prefix, "Write it without the scheme", values))
         return
     if not _ALLOWED.match(prefix) or "//" in prefix:
         bad = sorted({c for c in prefix if not re.match(r"[A-Za-z0-9._/:-]", c)}) or ["//"]
@@ -102,9 +102,22 @@ def trailing_separator(values, spec, context):
                   fix=_write(prefix, "End it with a dash"))
 
 
-def _write(prefix: str, advice: str) -> str:
-    """A hint that leads to a prefix no other image_prefix rule reports."""
+def _write(prefix: str, advice: str, values=None) -> str:
+    """A hint that leads to a prefix no other image_prefix rule reports, or that says what the
+    rule comparing it with the credentials would then say (``values``: for a prefix with a
+    scheme, which those rules cannot read until it is gone)."""
     fixed = canonical(prefix)
+    if fixed and values is not None:
+        host, path = split(fixed)
+        registry_url = values.get(REGISTRY_URL)
+        registry_host = url_host(registry_url) if isinstance(registry_url, str) and not find_placeholder(registry_url) else ""
+        project = _key_project(values, host)
+        if registry_host and not _same_registry(host or "docker.io", registry_host):
+            return (f"{advice}: `{fixed}`; it then pushes to `{host or 'docker.io'}`, but registry.url (the "
+                    f"registry the credentials are for) is `{registry_host}`: make the two agree.")
+        if project and len(path) > 1 and path[0] != project:
+            return (f"{advice}: `{fixed}`; the key in registry.password belongs to project `{project}`, so use "
+                    f"that project unless its service account may push to `{path[0]}`.")
     if fixed:
         return f"{advice}: `{fixed}`."
     return f"{advice}, with the levels its registry needs (`<host>/<project>/<prefix>-`; Docker Hub: `<docker-id>/<prefix>-`)."
@@ -191,20 +204,29 @@ def registry_match(values, spec, context):
                                            f"image_prefix pushes to `{prefix_host}`; every launch rebuilds")
 
 
-@builtin
-def gcr_project(values, spec, context):
-    prefix = _prefix(values)
+def _key_project(values, host: str | None) -> str | None:
+    """The project_id of the service-account key in registry.password, for a gcr.io or Artifact
+    Registry ``host``; None for other registries or when there is no readable key."""
     password = values.get(("registry", "password"))
-    if prefix is None or not isinstance(password, str) or not password.lstrip().startswith("{"):
-        return
-    host, path = split(prefix)
+    if not isinstance(password, str) or not password.lstrip().startswith("{"):
+        return None
     if host is None or not (host == "gcr.io" or host.endswith(".gcr.io") or host.endswith("-docker.pkg.dev")):
-        return
+        return None
     try:
         project = json.loads(password).get("project_id")
     except (ValueError, AttributeError):
+        return None
+    return project if isinstance(project, str) and project and not find_placeholder(project) else None
+
+
+@builtin
+def gcr_project(values, spec, context):
+    prefix = _prefix(values)
+    if prefix is None:
         return
-    if isinstance(project, str) and project and len(path) > 1 and path[0] != project and not find_placeholder(project):
+    host, path = split(prefix)
+    project = _key_project(values, host)
+    if project and len(path) > 1 and path[0] != project:
         yield unchecked(values, "whether image_prefix is in the key's project", PREFIX, (PREFIX, ("registry", "password"))) or Hit(PREFIX, f"image_prefix pushes to project `{path[0]}`, but the service-account key in "
                           f"registry.password belongs to project `{project}`; pushes fail unless that account "
                           "was granted access to the other project")
