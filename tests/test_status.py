@@ -5,7 +5,6 @@ names, then hostile answers, then the secrets that must never be printed."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
@@ -15,12 +14,17 @@ from support.fake_binderhub import FakeBinderHub, health
 from support.fake_cluster import FakeCluster, event, pod, release_secret, service
 from support.helm_setup import CHART_VERSION, helm_env
 from support.kubernetes_api import FakeKubernetesAPI, write_kubeconfig
+from support.report_schemas import doctor_report, status_report
 from support.tools import NETWORK_SERVERS, TOOLS, invoke, run_cli
 
 pytestmark = [pytest.mark.helm, NETWORK_SERVERS]
 
 REGISTRY_CANARY = "Reg1stryCanary-7f3a9c2e5b"
 HUB_TOKEN_CANARY = "3f7a9c2e5b8d1f4a6c0e9b2d5f8a1c4e7b0d3f6a9c2e5b8d1f4a6c0e9b2d5f8a"
+# BinderHub's /health echoing both canaries back, as a hostile or buggy server might
+ECHOING_HEALTH = {"/health": (503, {"ok": False, "checks": [
+    {"service": f"Docker registry {REGISTRY_CANARY}", "ok": False},
+    {"service": f"JupyterHub API {HUB_TOKEN_CANARY}", "ok": False}]})}
 
 
 def release_values(port: int, **binderhub) -> dict:
@@ -170,11 +174,33 @@ def test_a_release_left_pending_says_how_to_unblock_it(tmp_path):
     assert "`helm rollback binder -n binder` unblocks the release" in result.stdout
 
 
-def test_no_release_of_that_name(tmp_path):
-    result = run_status(tmp_path, lambda port: healthy_cluster(port, secrets=[]))
-    assert result.returncode == 1
-    assert "✗ release" in result.stdout and "no release binder in namespace binder" in result.stdout
-    assert "- /hub/api" in result.stdout  # hub_url comes from the release's values
+@pytest.mark.parametrize("major", [3, 4])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_no_release_of_that_name_is_a_usage_error(tmp_path, major, fmt):
+    """A typo in the name or the namespace: one line on stderr, exit 2, nothing else checked."""
+    with FakeBinderHub() as hub, FakeKubernetesAPI(cluster=healthy_cluster(hub.port, secrets=[])) as api:
+        result = invoke("status", "binder", "-n", "binder", "--format", fmt, env=status_env(tmp_path, api, major))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "no release binder in namespace binder (" in result.stderr
+    assert "`helm list --all-namespaces` shows where it is" in result.stderr
+    assert hub.requests == []  # nothing past the release was checked
+
+
+def test_doctor_with_a_release_that_does_not_exist_reports_it_in_its_section(tmp_path):
+    """doctor's report is already under way (lint, the probes): the missing release is its last
+    section's ✗ line, as a cluster that does not answer would be."""
+    with FakeBinderHub() as hub, FakeKubernetesAPI(cluster=healthy_cluster(hub.port, secrets=[])) as api:
+        (tmp_path / "config.yaml").write_text(DOCTOR_CONFIG.format(port=hub.port))
+        result = invoke("doctor", "config.yaml", "--release", "binder", "-n", "binder", "--timeout", "5",
+                        "--format", "json", env=status_env(tmp_path, api), cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    release = doctor_report(result.stdout)["sections"][-1]
+    assert release["status"] == "fail"
+    first = release["report"]["groups"][0]["steps"][0]
+    assert first["name"] == "release" and "no release binder in namespace binder" in first["detail"]
+    assert "`helm list --all-namespaces`" in first["hint"]
 
 
 def test_an_unhealthy_binderhub_points_at_the_next_step(tmp_path):
@@ -183,11 +209,25 @@ def test_an_unhealthy_binderhub_points_at_the_next_step(tmp_path):
     assert result.returncode == 1
     text = result.stdout
     assert "✗ /health" in text and "HTTP 503: BinderHub reports itself unhealthy" in text
-    assert "✗ /health: JupyterHub API: failing" in text
-    assert "jupyterhub.hub.services.binder.apiToken" in text
+    hub_api = text[text.index("✗ /health: JupyterHub API: failing"):].splitlines()[1]
+    assert hub_api.strip().startswith("fix:")
+    assert "config.BinderHub.hub_url" in hub_api and "jupyterhub.hub.services.binder.apiToken" in hub_api
     assert "✗ /health: Docker registry: failing" in text and "check-registry" in text
     # the pod quota is informational: a warning, never a failure
     assert "! /health: Pod quota: 120 pods of 100 (110 user, 10 build)" in text
+
+
+def test_a_binderhub_over_its_pod_quota_is_information_only(tmp_path):
+    """BinderHub answers 200 and ok when only "Pod quota" fails (it carries _ignore_failure):
+    launches queue, nothing is broken."""
+    result = run_status(tmp_path, healthy_cluster, hub_answers={"/health": health(over_quota=True)})
+    assert health(over_quota=True)[0] == 200
+    assert result.returncode == 0, result.stdout
+    text = result.stdout
+    assert "✓ /health" in text
+    assert "! /health: Pod quota: 120 pods of 100 (110 user, 10 build)" in text
+    assert "fix: more pods than the launch quota: new launches wait (informational)" in text
+    assert text.rstrip().endswith("! Working, 1 warning.")
 
 
 def test_hub_url_elsewhere_or_without_the_base_url_is_a_warning(tmp_path):
@@ -250,7 +290,7 @@ def test_json_report(tmp_path):
         logs={("binder-7d9f-abcde", True): "[E] Config option `hub_urll` not recognized by `BinderHub`.\n"}),
         "--format", "json")
     assert result.returncode == 1
-    document = json.loads(result.stdout)
+    document = status_report(result.stdout)
     assert (document["version"], document["release"], document["namespace"]) == (1, "binder", "binder")
     assert document["ok"] is False and document["status"] == "fail"
     assert [group["name"] for group in document["groups"]] == ["Release", "Services", "Pods", "BinderHub",
@@ -271,16 +311,36 @@ def test_canaries_in_release_values_logs_and_health_never_reach_any_output(tmp_p
             pod("binder-7d9f-abcde", "binder"), pod("proxy-6f4d-klmno", "proxy"),
             pod("hub-5c8b-fghij", "hub", ready=False, waiting=("CrashLoopBackOff", "back-off"), restarts=3)],
             logs={("hub-5c8b-fghij", True): log})
-    echoing = {"/health": (503, {"ok": False, "checks": [
-        {"service": f"Docker registry {REGISTRY_CANARY}", "ok": False},
-        {"service": f"JupyterHub API {HUB_TOKEN_CANARY}", "ok": False}]})}
     for fmt in ("text", "json"):
-        result = run_status(tmp_path, cluster, "--format", fmt, hub_answers=echoing, process=True)
+        result = run_status(tmp_path, cluster, "--format", fmt, hub_answers=ECHOING_HEALTH, process=True)
         assert result.returncode == 1
+        if fmt == "json":
+            status_report(result.stdout)  # masking a secret leaves the document whole
         everything = result.stdout + result.stderr
         assert "registry-credentials-missing" in everything  # the log was read and its cause found
         assert REGISTRY_CANARY not in everything and HUB_TOKEN_CANARY not in everything
         assert "Reg1stryCanary" not in everything
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_doctor_with_a_release_prints_no_canary_either(tmp_path, fmt):
+    """doctor --release reads the same release values, pod logs and /health as status."""
+    log = f"docker login failed for binderbot:{REGISTRY_CANARY}\ntoken={HUB_TOKEN_CANARY}\n"
+    with FakeBinderHub(ECHOING_HEALTH) as hub, FakeKubernetesAPI(cluster=healthy_cluster(hub.port, pods=[
+            pod("binder-7d9f-abcde", "binder"), pod("proxy-6f4d-klmno", "proxy"),
+            pod("hub-5c8b-fghij", "hub", ready=False, waiting=("CrashLoopBackOff", "back-off"), restarts=3)],
+            logs={("hub-5c8b-fghij", True): log})) as api:
+        (tmp_path / "config.yaml").write_text(DOCTOR_CONFIG.format(port=hub.port))
+        result = run_cli("doctor", "config.yaml", "--release", "binder", "-n", "binder", "--timeout", "5",
+                         "--format", fmt, env=status_env(tmp_path, api), cwd=tmp_path)
+        assert "/health" in hub.requests  # the echoing answer was read
+    assert result.returncode == 1, result.stdout + result.stderr
+    everything = result.stdout + result.stderr
+    assert "docker login failed for binderbot:" in everything  # the log was shown
+    assert REGISTRY_CANARY not in everything and HUB_TOKEN_CANARY not in everything
+    assert "Reg1stryCanary" not in everything and HUB_TOKEN_CANARY[:16] not in everything
+    if fmt == "json":
+        doctor_report(result.stdout)
 
 
 def test_kube_context_reaches_helm_and_kubectl(tmp_path):
@@ -357,7 +417,7 @@ def test_doctor_with_a_release_adds_its_status_as_the_last_section(tmp_path, fmt
                         "--format", fmt, env=status_env(tmp_path, api), cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     if fmt == "json":
-        sections = json.loads(result.stdout)["sections"]
+        sections = doctor_report(result.stdout)["sections"]
         assert [s["name"] for s in sections] == ["lint", "registry", "github", "gitlab", "status"]
         status = sections[-1]
         assert status["status"] == "fail" and status["title"] == "Release binder"

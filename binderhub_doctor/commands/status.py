@@ -86,14 +86,20 @@ def command(name, namespace, allow_default_namespace, kube_context, binder_url, 
     Each check is a line: ✓ fine, ! works with a warning, ✗ broken (with the evidence and what
     to do), - not checked. Exit 1 when any check is ✗.
     """
-    from ..probes.status import StatusReport, run_status
+    from ..probes.cluster import missing_release_message
+    from ..probes.status import StatusReport, find_release, run_status
     from ..reporters import status_report
 
     linted = linted_chart(chart_version)
     options = status_options(name, namespace, allow_default_namespace, kube_context, binder_url, timeout,
                              linted.version if linted else None, linted.source if linted else None)
+    # A name or namespace helm has no release for is a typo, not a broken deployment: exit 2 before
+    # anything is printed. A cluster that does not answer is reported as the release's ✗ line.
+    lookup = find_release(options)
+    if lookup.missing:
+        raise UsageProblem(f"{missing_release_message(lookup)}: `helm list --all-namespaces` shows where it is")
     if fmt == "json":
-        report = run_status(options)
+        report = run_status(options, lookup=lookup)
         click.echo(status_report.render_json(report), nl=False)
     else:
         def write(text: str) -> None:
@@ -102,6 +108,6 @@ def command(name, namespace, allow_default_namespace, kube_context, binder_url, 
 
         printer = status_report.StreamingText(write)
         printer.start(StatusReport(options.release, options.namespace, options.kube_context))
-        report = run_status(options, printer.step)
+        report = run_status(options, printer.step, lookup)
         printer.finish(report)
     sys.exit(EXIT_FINDINGS if not report.ok else EXIT_OK)

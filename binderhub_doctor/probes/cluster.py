@@ -74,24 +74,50 @@ def timed(step_function):
 
 # --- the release ------------------------------------------------------------------------------
 
-def release_steps(helm_path: str, kubectl: Kubectl, name: str, view: ClusterView, linted_version: str | None,
-                  linted_source: str | None, program: str) -> list[Step]:
+@dataclass
+class ReleaseLookup:
+    """What helm said about the release: its facts, or why there are none. `status` looks the
+    release up before printing anything, so a release that does not exist is a usage error."""
+
+    name: str
+    namespace: str
+    facts: helm.ReleaseFacts | None
+    problem: helm.HelmProblem | None
+    seconds: float
+
+    @property
+    def missing(self) -> bool:
+        """Helm answered, and has no release of that name in that namespace."""
+        return isinstance(self.problem, helm.ReleaseNotFound)
+
+
+def look_up_release(helm_path: str, kubectl: Kubectl, name: str) -> ReleaseLookup:
     started = time.monotonic()
     try:
         facts = helm.release_facts(helm_path, name, kubectl.namespace, kubectl.context,
                                    timeout=kubectl.request_timeout * 2 + 5)
-    except helm.ReleaseNotFound as problem:
-        return [ClusterStep("release", FAIL, time.monotonic() - started,
-                            f"no release {name} in namespace {kubectl.namespace} ({problem})",
-                            f"`helm list --all-namespaces` shows where it is; install it with "
-                            f"`{program} install {name} -n {kubectl.namespace} --version V`")]
     except helm.HelmProblem as problem:
-        return [ClusterStep("release", FAIL, time.monotonic() - started, str(problem),
+        return ReleaseLookup(name, kubectl.namespace, None, problem, time.monotonic() - started)
+    return ReleaseLookup(name, kubectl.namespace, facts, None, time.monotonic() - started)
+
+
+def missing_release_message(lookup: ReleaseLookup) -> str:
+    return f"no release {lookup.name} in namespace {lookup.namespace} ({lookup.problem})"
+
+
+def release_steps(lookup: ReleaseLookup, view: ClusterView, linted_version: str | None, linted_source: str | None,
+                  program: str) -> list[Step]:
+    name, namespace = lookup.name, lookup.namespace
+    if lookup.missing:
+        return [ClusterStep("release", FAIL, lookup.seconds, missing_release_message(lookup),
+                            f"`helm list --all-namespaces` shows where it is; install it with "
+                            f"`{program} install {name} -n {namespace} --version V`")]
+    if lookup.facts is None:
+        return [ClusterStep("release", FAIL, lookup.seconds, str(lookup.problem),
                             "check the kube context (--kube-context, `kubectl config current-context`) and that "
                             "the cluster answers")]
-    view.release = facts
-    seconds = time.monotonic() - started
-    steps = [release_state_step(facts, program, seconds)]
+    view.release = facts = lookup.facts
+    steps = [release_state_step(facts, program, lookup.seconds)]
     if linted_version:
         steps.append(chart_version_step(facts, linted_version, linted_source))
     return steps

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..kubectl import Kubectl
-from .cluster import ClusterView, pod_steps, release_steps, service_steps
+from .cluster import ClusterView, ReleaseLookup, look_up_release, pod_steps, release_steps, service_steps
 from .deployment_api import binderhub_steps, jupyterhub_step
 from .report import FAIL, OK, SKIP, WARN, ProbeReport, Step
 
@@ -75,9 +75,20 @@ def step_dict(step: Step) -> dict:
     return data
 
 
-def run_status(options: StatusOptions, emit: Callable[[str, Step], None] = lambda group, step: None) -> StatusReport:
-    """Every check in order; ``emit(group title, step)`` as each step is known."""
-    kubectl = Kubectl(options.kubectl, options.namespace, options.kube_context, options.timeout)
+def kubectl_for(options: StatusOptions) -> Kubectl:
+    return Kubectl(options.kubectl, options.namespace, options.kube_context, options.timeout)
+
+
+def find_release(options: StatusOptions) -> ReleaseLookup:
+    """The release as helm knows it (or why helm could not say), before any check runs."""
+    return look_up_release(options.helm, kubectl_for(options), options.release)
+
+
+def run_status(options: StatusOptions, emit: Callable[[str, Step], None] = lambda group, step: None,
+               lookup: ReleaseLookup | None = None) -> StatusReport:
+    """Every check in order; ``emit(group title, step)`` as each step is known. ``lookup``: the
+    release already looked up (find_release), else it is looked up first."""
+    kubectl = kubectl_for(options)
     report = StatusReport(options.release, options.namespace, options.kube_context)
     view = ClusterView()
     groups = dict(GROUPS)
@@ -89,8 +100,9 @@ def run_status(options: StatusOptions, emit: Callable[[str, Step], None] = lambd
             report.groups[-1].steps.append(step)
             emit(title, step)
 
-    run("release", lambda: release_steps(options.helm, kubectl, options.release, view,
-                                         options.linted_chart_version, options.linted_chart_source, options.program))
+    found = lookup or look_up_release(options.helm, kubectl, options.release)
+    run("release", lambda: release_steps(found, view, options.linted_chart_version, options.linted_chart_source,
+                                         options.program))
     run("services", lambda: service_steps(kubectl, view, options.program))
     run("pods", lambda: pod_steps(kubectl, options.release, view))
     release = view.release
