@@ -84,6 +84,7 @@ def _fixable(rule) -> str:
 
 
 def markdown(rules) -> str:
+    rules = sorted(rules, key=lambda rule: rule.id)  # by id, as `rules` lists them: a reader looks one up by its id
     out = ["# binderhub-doctor rules", "",
            "Generated from `rules/*.yaml` by `python -m binderhub_doctor.rule_docs`; do not edit by hand.", "",
            SEVERITY_POLICY,

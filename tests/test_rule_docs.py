@@ -1,5 +1,7 @@
 """docs/rules.md is generated from the rule files; it must never drift from them."""
 
+import re
+
 from binderhub_doctor.rule_docs import cites_source, markdown
 from binderhub_doctor.ruleset import load_rules
 from support.tools import REPO_ROOT
@@ -16,6 +18,13 @@ def test_every_rule_has_a_section_and_anchor_that_its_url_points_to():
     for rule in load_rules():
         assert f"## {rule.id} {rule.name}" in text
         assert rule.url.endswith(f"#{rule.id.lower()}-{rule.name}")
+
+
+def test_the_rules_table_is_in_id_order_as_the_rules_command_lists_them():
+    text = (REPO_ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    table = re.findall(r"^\| \[(\w+)\]\(#", text, re.MULTILINE)
+    sections = re.findall(r"^## ([A-Z]+[0-9]+) ", text, re.MULTILINE)
+    assert table == sections == sorted(rule.id for rule in load_rules())
 
 
 def test_docs_state_the_severity_policy():
