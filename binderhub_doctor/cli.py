@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__, reporters
+from .commands import CHART_VERSION_HELP, SECRET_FILE_HELP
 from .errors import EXIT_USAGE, UsageProblem, program_name
 from .launch import EXIT_INTERRUPTED
 
@@ -110,10 +111,10 @@ def cli(ctx):
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--secret-file", "secret_files", multiple=True, type=click.Path(readable=False),
-              help="The file that holds secrets (default: files named *secret*.yaml or under secrets/).")
+              help=SECRET_FILE_HELP)
 @click.option("--values-key", help="Lint the BinderHub values found under this key of a meta-chart (e.g. binderhub).")
 @click.option("--no-values-key", is_flag=True, help="Do not detect a meta-chart key automatically.")
-@click.option("--chart-version", help="BinderHub chart version the values are for (default: the newest known).")
+@click.option("--chart-version", help=CHART_VERSION_HELP)
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(readable=False), help="Extra folder of rule files (repeatable).")
 @click.option("--config", "config_file", type=click.Path(readable=False), help="Config file (default: .binderhub-doctor.yaml found upwards).")
 @click.option("--select", multiple=True, help="Only these rule ids/prefixes/names (comma-separated).")

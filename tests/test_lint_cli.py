@@ -353,3 +353,15 @@ def test_process_substitution_is_read_like_helm_reads_it(tmp_path):
     report = json.loads(run.stdout)
     assert report["summary"]["files"][0].startswith("/dev/fd/")
     assert report["findings"] == []  # the pipe is the (decrypted) secret file: no "secret outside" warnings
+
+
+@pytest.mark.parametrize("command", ["lint", "values", "check-registry", "check-github", "check-gitlab", "doctor"])
+def test_every_command_states_the_same_secret_file_and_chart_version_defaults(command):
+    """The files are loaded the same way for every command (inputs.py, chart_pin.py); a --help
+    that tells an older story (doctor's said the chart was always the newest) misleads."""
+    done = invoke(command, "--help")
+    text = " ".join(done.stdout.split())
+    assert "(default: files named *secret*.yaml or under secrets/)" in text
+    if "--chart-version" in text:
+        assert "chart-version of the config file, else the binderhub chart a Chart.yaml or requirements.yaml " \
+               "beside the values pins, else the newest known" in text

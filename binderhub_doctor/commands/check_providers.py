@@ -14,6 +14,7 @@ from ..inputs import InputError, load, load_config_for, value_files
 from ..probes import ProbeInputError
 from ..probes.provider_api import Transport
 from ..probes.report import FAIL, MARKS, OK, SKIP, WARN, ProbeReport, render
+from . import SECRET_FILE_HELP
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -23,7 +24,7 @@ def provider_options(function):
     decorators = [
         click.argument("files", nargs=-1, type=click.Path(readable=False)),
         click.option("--secret-file", "secret_files", multiple=True, type=click.Path(readable=False),
-                     help="The file that holds secrets (default: files named *secret*.yaml)."),
+                     help=SECRET_FILE_HELP),
         click.option("--values-key", help="The BinderHub values sit under this key of a meta-chart (e.g. binderhub)."),
         click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                      help="Output format."),

@@ -16,12 +16,13 @@ import click
 from ..documents import FATAL_PROBLEMS
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem
 from ..models.registry import derive
+from . import SECRET_FILE_HELP
 
 
 @click.command("check-registry")
 @click.argument("files", nargs=-1, type=click.Path(readable=False))
 @click.option("--secret-file", "secret_files", multiple=True, type=click.Path(readable=False),
-              help="The file that holds secrets (default: files named *secret*.yaml or under secrets/).")
+              help=SECRET_FILE_HELP)
 @click.option("--values-key", help="Read the BinderHub values under this key of a meta-chart (e.g. binderhub).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")

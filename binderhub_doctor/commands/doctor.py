@@ -15,6 +15,7 @@ import click
 from ..documents import FATAL_PROBLEMS
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageProblem, usage_errors
 from ..probes.report import FAIL, OK, SKIP, WARN, ProbeReport
+from . import CHART_VERSION_HELP, SECRET_FILE_HELP
 from .check_providers import DEFAULT_TIMEOUT
 from .status import cluster_options, status_options
 
@@ -57,9 +58,9 @@ class DoctorOptions:
 @click.command("doctor")
 @click.argument("files", nargs=-1, type=click.Path(readable=False))
 @click.option("--secret-file", "secret_files", multiple=True, type=click.Path(readable=False),
-              help="The file that holds secrets (default: files named *secret*.yaml).")
+              help=SECRET_FILE_HELP)
 @click.option("--values-key", help="The BinderHub values sit under this key of a meta-chart (e.g. binderhub).")
-@click.option("--chart-version", help="BinderHub chart version the values are for (default: the newest known).")
+@click.option("--chart-version", help=CHART_VERSION_HELP)
 @click.option("--config", "config_file", type=click.Path(), help="Config file (default: .binderhub-doctor.yaml found upwards).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--offline", is_flag=True, help="Only lint; contact nothing.")

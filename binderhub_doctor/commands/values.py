@@ -18,6 +18,7 @@ from ..errors import EXIT_OK, UsageProblem
 from ..inputs import InputError, load, load_config_for, value_files
 from ..secrets import is_secret_path, redacted
 from ..values import Values
+from . import SECRET_FILE_HELP
 
 
 @click.command("values")
@@ -29,7 +30,7 @@ from ..values import Values
                    "{\"origins\": {path: \"file:line\"}, \"values\": …}.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead.")
 @click.option("--secret-file", "secret_files", multiple=True, type=click.Path(readable=False),
-              help="The file that holds secrets (default: files named *secret*.yaml or under secrets/).")
+              help=SECRET_FILE_HELP)
 @click.option("--values-key", help="Show the BinderHub values found under this key of a meta-chart (e.g. binderhub).")
 @click.option("--no-values-key", is_flag=True, help="Do not detect a meta-chart key automatically.")
 @click.option("--config", "config_file", type=click.Path(readable=False),
