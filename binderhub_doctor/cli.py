@@ -135,7 +135,7 @@ def lint(files, fmt, output, strict, secret_files, values_key, no_values_key, ch
     """Lint values files offline (default: secret.yaml and config.yaml here).
 
     FILES are merged in order, as `helm -f A -f B` merges them; a folder stands for its
-    secret*.yaml, config*.yaml and values*.yaml files, secret files first. With --fix, the
+    *secret*.yaml, config*.yaml and values*.yaml files, secret files first. With --fix, the
     fixable findings (`binderhub-doctor rules` marks them) are repaired first.
     """
     from .commands.lint import LintOptions, run_lint

@@ -39,7 +39,7 @@ def command(files, fmt, show_origin, output, secret_files, values_key, no_values
     """Print the merged values as Helm passes them to the chart (secrets redacted).
 
     FILES are merged in order, as `helm -f A -f B` merges them; a folder stands for its
-    secret*.yaml, config*.yaml and values*.yaml files, secret files first.
+    *secret*.yaml, config*.yaml and values*.yaml files, secret files first.
     """
     from ..values_output import to_go_json, to_yaml
 
