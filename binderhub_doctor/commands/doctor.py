@@ -66,7 +66,9 @@ class DoctorOptions:
 @click.option("--offline", is_flag=True, help="Only lint; contact nothing.")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=300), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds to wait for each answer.")
-@click.option("--insecure-http", is_flag=True, help="Allow plain http to GitHub/GitLab test servers on loopback.")
+@click.option("--insecure-http", is_flag=True,
+              help="Talk plain http to a GitLab test server on a loopback address (its hostname has no scheme); "
+                   "an http:// GitHub URL to a loopback address needs no flag.")
 @click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False), help="Trust this CA certificate file.")
 @click.option("--github-repo", "github_repos", multiple=True, metavar="OWNER/NAME",
               help="Also check BinderHub can read this GitHub repository (repeatable).")
