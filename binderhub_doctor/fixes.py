@@ -176,7 +176,6 @@ def _password_header_above(target: Target) -> int | None:
 def deprecated_trait(target: Target) -> str | None:
     """A deprecated trait moved to its new home, when that home is unset and BinderHub only
     copies the old value there (no other meaning, no chained deprecation)."""
-    from .checks.builtin.traits import _setting
     from .models.traits import catalog
 
     path = target.path()
@@ -191,7 +190,7 @@ def deprecated_trait(target: Target) -> str | None:
         return None
     new_cls, _, new_name = use.partition(".")
     new_trait = cat.traits(new_cls).get(new_name) if cat.known(new_cls) else None
-    if new_trait is None or new_trait.spec.get("deprecated") or _setting(target.values, cat, use):
+    if new_trait is None or new_trait.spec.get("deprecated") or cat.where_set(target.values, use):
         return None  # the new home (or a subclass's) is set: which value is meant is the user's call
     return _move(target, path, ("config", new_cls, new_name))
 

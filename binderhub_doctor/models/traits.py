@@ -15,6 +15,9 @@ from ..data_files import built
 from ..paths import closest
 from ..value_types import looks_like_number, type_name, with_article
 
+CONFIG = ("config",)  # the chart passes `config:` to BinderHub as traitlets config
+APP = "BinderHub"  # config.BinderHub.<Class> also configures <Class>, as a section under the app
+
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "traits.yaml"
 STOPS = "BinderHub stops at start-up with a TraitError"
 NEWEST = math.inf  # a chart version without a build number: assume the newest
@@ -96,6 +99,18 @@ class Catalog:
 
     def subclasses(self, base: str) -> list[str]:
         return [name for name in self.classes if self.is_subclass(name, base)]
+
+    def where_set(self, values, target: str) -> list[tuple[tuple, bool]]:
+        """Where `Class.trait` (or a subclass's) is set in the values: [(path, exact)], exact when
+        it is the class itself at the top of `config` (the section BinderHub's deprecation shim
+        overwrites)."""
+        cls, _, trait = target.partition(".")
+        found = []
+        for name in self.subclasses(cls):
+            for path in (CONFIG + (name, trait), CONFIG + (APP, name, trait)):
+                if values.has(path):
+                    found.append((path, name == cls and len(path) == 3))
+        return found
 
     def configurable(self, name: str) -> bool:
         return all(self.classes[c].get("configurable", True) for c in self.lineage(name))

@@ -17,15 +17,11 @@ import re
 from dataclasses import dataclass
 
 from ...models.registry import CHART_DEFAULT_REGISTRY_URL
-from ...models.traits import STOPS, Catalog, Change, as_yaml, catalog, describe_kind, trait_type_problem
+from ...models.traits import APP, CONFIG, STOPS, Catalog, Change, as_yaml, catalog, describe_kind, trait_type_problem
 from ...paths import closest
 from ...urls import split_url
 from ..base import Hit, unchecked
 from ..kinds import builtin
-
-CONFIG = ("config",)
-APP = "BinderHub"
-
 
 # --- walking config: ------------------------------------------------------------------------------
 
@@ -297,18 +293,6 @@ def _update_failure(name: str, body) -> str | None:
 
 # --- BHD305 deprecated / BHD306 removed -----------------------------------------------------------
 
-def _setting(values, cat: Catalog, target: str):
-    """Where `Class.trait` is set: [(path, exact_section)], exact when it is the class itself at
-    the top level (the section BinderHub's deprecation shim overwrites)."""
-    cls, _, trait = target.partition(".")
-    found = []
-    for name in cat.subclasses(cls):
-        for path in (CONFIG + (name, trait), CONFIG + (APP, name, trait)):
-            if values.has(path):
-                found.append((path, name == cls and len(path) == 3))
-    return found
-
-
 def _changed_traits(values, context, kind: str):
     """(catalogue, build, section, key, value, trait, info, change) for every setting whose trait
     was `deprecated` or `removed` (kind) by the chart version linted against."""
@@ -368,7 +352,7 @@ def _deprecation_hit(values, cat, build, section, trait, info, change, path) -> 
             message += f"; BinderHub still uses it for the default of `config.{default_of}` and logs a deprecation warning"
         return Hit(path, message, fix=fix)
     if use:
-        others = _setting(values, cat, use)
+        others = cat.where_set(values, use)
         if others:
             other_values = [values.get(p) for p, _ in others]
             if all(v == values.get(path) for v in other_values):
